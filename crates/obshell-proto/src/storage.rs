@@ -1,0 +1,334 @@
+//! Storage destinations: `file://`, `oss://`, `cos://`, `s3://` (`ob/agent/lib/system/storage.go`).
+//!
+//! Two levels of checking exist on the agent and both are reproduced here:
+//! - at request time only the scheme prefix is checked ([`resource_type`], "invalid path type");
+//! - in DAG node 1 the URI is parsed structurally ([`StorageDest::parse`]), with its own messages.
+//!
+//! The console uses the second to warn before a DAG would fail; the simulator uses both.
+
+use crate::errors::codes::OB_STORAGE_URI_INVALID;
+use crate::AgentError;
+use std::fmt;
+
+/// A storage scheme; `as_str` is the agent's `PROTOCOL_*` name shown in "Storage type is '…'".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    File,
+    Oss,
+    Cos,
+    S3,
+}
+
+impl Scheme {
+    pub const ALL: [Scheme; 4] = [Scheme::File, Scheme::Oss, Scheme::Cos, Scheme::S3];
+
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Scheme::File => "file://",
+            Scheme::Oss => "oss://",
+            Scheme::Cos => "cos://",
+            Scheme::S3 => "s3://",
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::File => "file",
+            Scheme::Oss => "oss",
+            Scheme::Cos => "cos",
+            Scheme::S3 => "s3",
+        }
+    }
+
+    /// Case-sensitive prefix match, in the agent's order (oss, cos, s3, file).
+    pub fn of(uri: &str) -> Option<Scheme> {
+        [Scheme::Oss, Scheme::Cos, Scheme::S3, Scheme::File].into_iter().find(|s| uri.starts_with(s.prefix()))
+    }
+}
+
+impl fmt::Display for Scheme {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Request-time check (`GetResourceType`): only the prefix matters.
+pub fn resource_type(uri: &str) -> Result<Scheme, AgentError> {
+    Scheme::of(uri).ok_or_else(|| OB_STORAGE_URI_INVALID.occur(&[&"invalid path type"]))
+}
+
+/// A parsed destination. For `file://` only `path` is used; object stores use the rest.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct StorageDest {
+    pub scheme: Option<Scheme>,
+    /// `file://` path (everything after the prefix).
+    pub path: String,
+    pub bucket: String,
+    /// Object key without trailing `/` (the agent trims it).
+    pub object_key: String,
+    pub host: String,
+    pub access_id: String,
+    pub access_key: String,
+    pub appid: String,
+    pub s3_region: String,
+    pub delete_mode: String,
+    pub force_path_style: bool,
+}
+
+impl fmt::Debug for StorageDest {
+    /// Never prints credentials.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.uri_without_secret())
+    }
+}
+
+/// Something the agent's write test would trip over although the URI parses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageWarning {
+    MissingHost,
+    MissingAccessId,
+    MissingAccessKey,
+}
+
+impl StorageDest {
+    /// An empty destination of the given scheme, for the console's editor.
+    pub fn new(scheme: Scheme) -> StorageDest {
+        StorageDest { scheme: Some(scheme), ..Default::default() }
+    }
+
+    /// The DAG-time structural parse (`GetStorageInterfaceByURI`), same messages and wrapping.
+    pub fn parse(uri: &str) -> Result<StorageDest, AgentError> {
+        let Some(scheme) = Scheme::of(uri) else {
+            return Err(OB_STORAGE_URI_INVALID.occur(&[&"invalid uri protocol"]));
+        };
+        let rest = &uri[scheme.prefix().len()..];
+        let mut d = StorageDest::new(scheme);
+        match scheme {
+            Scheme::File => {
+                if rest.contains('?') {
+                    return Err(OB_STORAGE_URI_INVALID.occur(&[&"invalid file path, contains invalid character '?'"]));
+                }
+                if !rest.starts_with('/') {
+                    return Err(OB_STORAGE_URI_INVALID.occur(&[&"invalid file path, must start with '/'"]));
+                }
+                d.path = rest.to_string();
+            }
+            Scheme::Oss | Scheme::Cos | Scheme::S3 => {
+                let params = d.parse_object_params(rest).map_err(|e| e.wrap(format!("parse {scheme} config")))?;
+                let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+                d.appid = get("appid");
+                d.s3_region = get("s3_region");
+                d.force_path_style = get("force_path_style") == "true";
+                if scheme != Scheme::Cos {
+                    d.appid.clear();
+                }
+                if scheme != Scheme::S3 {
+                    d.s3_region.clear();
+                    d.force_path_style = false;
+                }
+                if scheme == Scheme::Cos && d.appid.is_empty() {
+                    return Err(OB_STORAGE_URI_INVALID.occur(&[&"cos appid is required"]));
+                }
+            }
+        }
+        Ok(d)
+    }
+
+    /// `BaseConf.parseParams`: `<bucket>/<key>?<query>`; `+` is kept literally.
+    fn parse_object_params(&mut self, rest: &str) -> Result<Vec<(String, String)>, AgentError> {
+        let Some((bucket, after)) = rest.split_once('/') else {
+            return Err(OB_STORAGE_URI_INVALID.occur(&[&"invalid url format"]));
+        };
+        self.bucket = bucket.to_string();
+        let q = match after.find('?') {
+            Some(i) if i != after.len() - 1 => i,
+            _ => return Err(OB_STORAGE_URI_INVALID.occur(&[&"invalid url format, missing query params"])),
+        };
+        self.object_key = after[..q].trim_end_matches('/').to_string();
+        let params = parse_query(&after[q + 1..].replace('+', "%2B"))
+            // A Go `url.ParseQuery` error is a plain error: the task reports Common.Unexpected.
+            .map_err(|e| AgentError::unexpected_raw(e))?;
+        let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+        self.host = get("host");
+        self.access_id = get("access_id");
+        self.access_key = get("access_key");
+        self.delete_mode = get("delete_mode");
+        Ok(params)
+    }
+
+    /// Problems the agent's write test would hit (no endpoint, no credentials).
+    pub fn warnings(&self) -> Vec<StorageWarning> {
+        let mut w = Vec::new();
+        if matches!(self.scheme, Some(Scheme::File) | None) {
+            return w;
+        }
+        if self.host.is_empty() {
+            w.push(StorageWarning::MissingHost);
+        }
+        if self.access_id.is_empty() {
+            w.push(StorageWarning::MissingAccessId);
+        }
+        if self.access_key.is_empty() {
+            w.push(StorageWarning::MissingAccessKey);
+        }
+        w
+    }
+
+    /// `NewWithObjectKey(sub)`: appends `/<sub>` to the path or key (no trimming, like the agent).
+    pub fn with_subpath(&self, sub: &str) -> StorageDest {
+        let mut d = self.clone();
+        if d.scheme == Some(Scheme::File) {
+            d.path = format!("{}/{}", d.path, sub);
+        } else {
+            d.object_key = format!("{}/{}", d.object_key, sub);
+        }
+        d
+    }
+
+    /// `GenerateURIWithoutSecret`: what the agent logs and what `config/storage` returns.
+    pub fn uri_without_secret(&self) -> String {
+        let Some(scheme) = self.scheme else { return String::new() };
+        if scheme == Scheme::File {
+            return format!("file://{}", self.path);
+        }
+        let mut s = format!("{}{}/{}?host={}", scheme.prefix(), self.bucket, self.object_key, self.host);
+        if scheme == Scheme::Cos && !self.appid.is_empty() {
+            s.push_str(&format!("&appid={}", self.appid));
+        }
+        if scheme == Scheme::S3 && !self.s3_region.is_empty() {
+            s.push_str(&format!("&s3_region={}", self.s3_region));
+        }
+        if !self.delete_mode.is_empty() {
+            s.push_str(&format!("&delete_mode={}", self.delete_mode));
+        }
+        s
+    }
+
+    /// `GenerateURI`: the URI the agent writes to OceanBase (credentials last, values raw).
+    pub fn generate_uri(&self) -> String {
+        if self.scheme == Some(Scheme::File) || self.scheme.is_none() {
+            return self.uri_without_secret();
+        }
+        format!("{}&access_id={}&access_key={}", self.uri_without_secret(), self.access_id, self.access_key)
+    }
+
+    /// The URI the console sends, built from the editor's fields. Values are percent-encoded
+    /// where they would otherwise break the query (`&`, `=`, `%`, `#`, spaces, controls), so that
+    /// [`StorageDest::parse`] on the agent gives back exactly these fields.
+    pub fn to_uri(&self) -> String {
+        let Some(scheme) = self.scheme else { return String::new() };
+        if scheme == Scheme::File {
+            return format!("file://{}", self.path);
+        }
+        let mut q: Vec<(&str, &str)> = vec![("host", &self.host)];
+        if scheme == Scheme::Cos {
+            q.push(("appid", &self.appid));
+        }
+        if scheme == Scheme::S3 && !self.s3_region.is_empty() {
+            q.push(("s3_region", &self.s3_region));
+        }
+        if !self.delete_mode.is_empty() {
+            q.push(("delete_mode", &self.delete_mode));
+        }
+        q.push(("access_id", &self.access_id));
+        q.push(("access_key", &self.access_key));
+        if scheme == Scheme::S3 && self.force_path_style {
+            q.push(("force_path_style", "true"));
+        }
+        let query: Vec<String> = q.iter().map(|(k, v)| format!("{k}={}", escape_query_value(v))).collect();
+        format!("{}{}/{}?{}", scheme.prefix(), self.bucket, self.object_key, query.join("&"))
+    }
+}
+
+fn escape_query_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '&' | '=' | '%' | '#' | ';' | ' ' => out.push_str(&format!("%{:02X}", c as u32)),
+            c if c.is_control() => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Go's `url.ParseQuery` (1.17+): `&`-separated, a `;` is an error, `+` is a space, `%XX` decoded;
+/// the first error is reported, as Go returns it.
+fn parse_query(q: &str) -> Result<Vec<(String, String)>, String> {
+    let mut out = Vec::new();
+    let mut first_err = None;
+    for part in q.split('&') {
+        if part.is_empty() {
+            continue;
+        }
+        if part.contains(';') {
+            first_err.get_or_insert_with(|| "invalid semicolon separator in query".to_string());
+            continue;
+        }
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        match (query_unescape(k), query_unescape(v)) {
+            (Ok(k), Ok(v)) => out.push((k, v)),
+            (Err(e), _) | (_, Err(e)) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    match first_err {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+fn query_unescape(s: &str) -> Result<String, String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' => {
+                let hex = |c: u8| (c as char).to_digit(16);
+                match (b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+                    (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+                    _ => {
+                        let bad: String = s[i..].chars().take(3).collect();
+                        return Err(format!("invalid URL escape \"{bad}\""));
+                    }
+                }
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// Removes `access_id` / `access_key` (and any `…key…`/`…secret…` style parameter) from a URI
+/// for display and logs, whether or not it parses. The rest is kept as typed.
+pub fn redact(uri: &str) -> String {
+    let Some((base, query)) = uri.split_once('?') else { return uri.to_string() };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| {
+            let k = p.split('=').next().unwrap_or("").to_ascii_lowercase();
+            !(k == "access_id" || k == "access_key" || k.contains("secret") || k.contains("token"))
+        })
+        .collect();
+    if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    }
+}
+

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Installs every tool the project needs, pinned and idempotent.
+# Safe to run repeatedly: each step checks what is already there first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132.0.0            # npm "binaryen"; Debian's binaryen 108 emits a wasm that fails at start
+PLAYWRIGHT_CORE_VERSION=1.65.1
+TOOLS_DIR="$PWD/.tools"              # npm-installed tools live here (git-ignored)
+# wasm-bindgen-cli must equal the wasm-bindgen that Cargo.lock resolved, or the JS glue mismatches.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+
+log() { printf '[install-tools] %s\n' "$*"; }
+
+# 1. Rust target for the browser build.
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding rustup target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# 2. Debian packages: headless browser + driver for browser tests, nginx for the proxy tests.
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_apt+=(nginx-light)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "apt-get install ${need_apt[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # nginx's package starts a system service; the tests start their own instances.
+  (service nginx stop || true) >/dev/null 2>&1
+fi
+
+# 3. cargo-installed tools, pinned.
+cargo_tool() { # name version binary
+  local have
+  have=$("$3" --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" != "$2" ]; then
+    log "cargo install $1@$2 (found: ${have:-none})"
+    cargo install --locked --quiet "$1" --version "$2"
+  fi
+}
+cargo_tool trunk "$TRUNK_VERSION" trunk
+cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
+
+# 4. npm tools, pinned, local to the repo: wasm-opt (binaryen) and playwright-core (driven
+#    against Debian's chromium; it never downloads a browser of its own).
+mkdir -p "$TOOLS_DIR"
+if [ ! -f "$TOOLS_DIR/package.json" ]; then echo '{"private":true}' > "$TOOLS_DIR/package.json"; fi
+npm_tool() { # package version
+  local have
+  have=$(node -p "try{require('$TOOLS_DIR/node_modules/$1/package.json').version}catch(e){''}")
+  if [ "$have" != "$2" ]; then
+    log "npm install $1@$2 (found: ${have:-none})"
+    (cd "$TOOLS_DIR" && npm install --silent --no-audit --no-fund --save-exact "$1@$2")
+  fi
+}
+npm_tool binaryen "$BINARYEN_VERSION"
+npm_tool playwright-core "$PLAYWRIGHT_CORE_VERSION"
+
+log "ok: $(trunk --version), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), wasm-opt $("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version | awk '{print $3}'), $(chromium --version 2>/dev/null | head -1)"
