@@ -39,7 +39,9 @@ cargo_tool() { # name version binary
   have=$("$3" --version 2>/dev/null | awk '{print $2}' || true)
   if [ "$have" != "$2" ]; then
     log "cargo install $1@$2 (found: ${have:-none})"
-    cargo install --locked --quiet "$1" --version "$2"
+    # --locked reproduces the tool's own lockfile; when a crate it pins is missing from the
+    # registry mirror (seen: webpki-roots 1.0.11 for wasm-bindgen-cli 0.2.130), resolve afresh.
+    cargo install --locked --quiet "$1" --version "$2" || cargo install --quiet "$1" --version "$2"
   fi
 }
 cargo_tool trunk "$TRUNK_VERSION" trunk

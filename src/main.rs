@@ -1,5 +1,3 @@
-use leptos::prelude::*;
-
 fn main() {
-    leptos::mount::mount_to_body(|| view! { <p>"obshell console"</p> });
+    obshell_console::start();
 }

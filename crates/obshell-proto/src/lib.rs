@@ -10,6 +10,7 @@
 //! - [`duration`]: the agent's duration grammar and Go-style rendering (`24h0m0s`).
 //! - [`storage`]: storage destination URIs (file/oss/cos/s3): build, parse, check, redact.
 //! - [`backup`]: backup configuration requests, normalization and `validate(scope, method)`.
+//! - [`form`]: the console's backup form and how it becomes a POST or a changed-fields-only PATCH.
 //! - [`crypto`]: the hybrid encryption (RSA PKCS#1 v1.5 header + AES-128-CBC body), both sides.
 //! - [`request_uri`]: percent-encoding of request targets exactly as signed in `Uri`.
 
@@ -19,6 +20,7 @@ pub mod dag;
 pub mod duration;
 pub mod envelope;
 pub mod errors;
+pub mod form;
 pub mod gojson;
 pub mod request_uri;
 pub mod storage;

@@ -1,0 +1,14 @@
+# Shared environment for the project's scripts (sourced, not run).
+export PATH="$HOME/.cargo/bin:$PATH"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export ROOT
+export TOOLS_DIR="$ROOT/.tools"
+# wasm-opt from npm binaryen 132 (Debian's 108 breaks the build); Trunk must use ours.
+export PATH="$TOOLS_DIR/node_modules/.bin:$PATH"
+# Browser tests of the wasm crates: headless Chromium through chromedriver.
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+# Chromium as root in a sandbox-less container needs these; background networking is off
+# because this machine's network is closed.
+export WASM_BINDGEN_TEST_TIMEOUT=120
+export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"

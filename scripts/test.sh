@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test of the project: native unit/integration tests, the wasm crypto and component
+# tests in headless Chromium, and the end-to-end tests of the built console against the simulator.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+bash scripts/install-tools.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "native tests (protocol crate, simulator, console logic)"
+cargo test --workspace --quiet
+
+step "protocol crypto in headless Chromium (wasm32)"
+cargo test -p obshell-proto --target wasm32-unknown-unknown --test wasm_crypto --quiet
+
+step "console components in headless Chromium (wasm32)"
+cargo test -p obshell-console --target wasm32-unknown-unknown --test components --quiet
+
+step "release build of the console"
+bash scripts/build.sh
+
+step "end-to-end: the built console in Chromium against the simulator"
+bash scripts/e2e.sh

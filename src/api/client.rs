@@ -1,0 +1,361 @@
+//! [`AgentClient`]: bootstrap (`/info`, `/secret`, `/time`), sign-in (session or per-request
+//! password), sealed requests and their one-shot recoveries.
+
+use super::transport::{self, HttpMethod};
+use super::ApiError;
+use futures::channel::oneshot;
+use leptos::prelude::*;
+use obshell_proto::crypto::{self, PublicKey, SealRequest, Secret};
+use obshell_proto::envelope::{AgentSecret, AgentStatus, Compatibility, Envelope};
+use obshell_proto::time::Timestamp;
+use obshell_proto::Lang;
+use rand_core::OsRng;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::sync::{Arc, Mutex};
+
+/// Header lifetime: the agent rejects a header once its `Ts` has passed. Short, as the SDKs do
+/// (there is no replay protection besides it), with room for a slow proxy.
+const HEADER_LIFETIME_S: i64 = 120;
+
+/// Where the API is, as the browser and as the agent see it.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ClientConfig {
+    /// Prefix the browser puts before `/api/v1/...` (e.g. `/ops/obshell` behind a proxy); `""`
+    /// when the console and the API share the origin root.
+    pub api_base: String,
+    /// Prefix the agent receives before `/api/v1/...`: the signed `Uri` must equal what the agent
+    /// sees, so a proxy that strips `/ops/obshell` needs `""` here while `api_base` keeps it.
+    pub agent_prefix: String,
+}
+
+/// The user must sign in again: the dialog shows, and the waiting requests continue after.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReauthRequest;
+
+#[derive(Default)]
+struct State {
+    info: Option<AgentStatus>,
+    key: Option<PublicKey>,
+    /// server − local, in milliseconds.
+    skew_ms: f64,
+    /// Kept only when the agent has no sessions (every request carries it).
+    password: Option<Secret>,
+    session: Option<Secret>,
+    waiting_for_signin: Vec<oneshot::Sender<bool>>,
+}
+
+/// The console's connection to one agent. Cheap to clone; provided as context.
+#[derive(Clone)]
+pub struct AgentClient {
+    config: Arc<ClientConfig>,
+    state: Arc<Mutex<State>>,
+    /// UI language; sent as `Accept-Language` so agent errors come back in it.
+    pub lang: RwSignal<Lang>,
+    /// Signed in (session open, or password accepted).
+    pub signed_in: RwSignal<bool>,
+    /// Set while requests wait for the user to sign in again.
+    pub reauth: RwSignal<Option<ReauthRequest>>,
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+impl AgentClient {
+    pub fn new(config: ClientConfig, lang: RwSignal<Lang>) -> Self {
+        AgentClient {
+            config: Arc::new(config),
+            state: Arc::new(Mutex::new(State::default())),
+            lang,
+            signed_in: RwSignal::new(false),
+            reauth: RwSignal::new(None),
+        }
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    fn st(&self) -> std::sync::MutexGuard<'_, State> {
+        // Single-threaded wasm: a poisoned lock only follows a panic, which aborts anyway.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn info(&self) -> Option<AgentStatus> {
+        self.st().info.clone()
+    }
+
+    /// Server time estimate in Unix milliseconds (skew-corrected local clock).
+    pub fn server_now_ms(&self) -> f64 {
+        now_ms() + self.st().skew_ms
+    }
+
+    pub fn uses_sessions(&self) -> bool {
+        matches!(self.st().info.as_ref().map(|i| i.compatibility()), Some(Compatibility::Ok { sessions: true, .. }))
+    }
+
+    fn browser_url(&self, target: &str) -> String {
+        format!("{}{}", self.config.api_base.trim_end_matches('/'), target)
+    }
+
+    fn signed_uri(&self, target: &str) -> String {
+        format!("{}{}", self.config.agent_prefix.trim_end_matches('/'), target)
+    }
+
+    /// An unauthenticated GET (never with `X-OCS-*` headers: a stale one would break even these).
+    async fn get_plain<T: DeserializeOwned>(&self, target: &str) -> Result<(T, Envelope<Value>), ApiError> {
+        let url = self.browser_url(target);
+        let resp = transport::send(HttpMethod::Get, &url, &[("Accept-Language", self.lang.get_untracked().tag().to_string())], None).await?;
+        let env = parse_envelope(&url, resp.status, &resp.text)?;
+        let data = env.data.clone().unwrap_or(Value::Null);
+        let t = serde_json::from_value(data).map_err(|e| ApiError::BadResponse { url, status: resp.status, detail: e.to_string() })?;
+        Ok((t, env))
+    }
+
+    /// `/api/v1/info`, then `/secret`, then the clock from `/time`. Returns the agent status; the
+    /// caller decides what an incompatible agent means for the UI.
+    pub async fn connect(&self) -> Result<AgentStatus, ApiError> {
+        let (info, _) = self.get_plain::<AgentStatus>("/api/v1/info").await?;
+        self.st().info = Some(info.clone());
+        self.refresh_key().await?;
+        self.sync_clock().await?;
+        Ok(info)
+    }
+
+    async fn refresh_key(&self) -> Result<(), ApiError> {
+        let (secret, _) = self.get_plain::<AgentSecret>("/api/v1/secret").await?;
+        let key = PublicKey::from_base64_pkcs1(&secret.public_key).map_err(|e| ApiError::Crypto(e.to_string()))?;
+        self.st().key = Some(key);
+        Ok(())
+    }
+
+    /// Clock skew from `/api/v1/time`, taken at the midpoint of the round trip.
+    async fn sync_clock(&self) -> Result<(), ApiError> {
+        let sent = now_ms();
+        let (server, _) = self.get_plain::<String>("/api/v1/time").await?;
+        let received = now_ms();
+        if let Some(t) = Timestamp::parse(&server) {
+            let local_mid = (sent + received) / 2.0;
+            self.st().skew_ms = t.unix_millis() as f64 - local_mid;
+        }
+        Ok(())
+    }
+
+    /// Signs in: a session where the agent has them, otherwise the password is checked once and
+    /// kept in memory for every request. Nothing is persisted.
+    pub async fn sign_in(&self, password: Secret) -> Result<(), ApiError> {
+        if self.st().key.is_none() {
+            self.connect().await?;
+        }
+        if self.uses_sessions() {
+            let sid = self.login_session(&password).await?;
+            let mut st = self.st();
+            st.session = Some(sid);
+            st.password = None;
+        } else {
+            self.st().password = Some(password.clone());
+            // Verify with a cheap authenticated read; forget the password if it is wrong.
+            if let Err(e) = self.request_once::<Value>(HttpMethod::Get, "/api/v1/tenants/overview", None, false).await {
+                self.st().password = None;
+                return Err(e);
+            }
+        }
+        self.signed_in.set(true);
+        self.finish_reauth(true);
+        Ok(())
+    }
+
+    /// Signs in with an SSO one-time token minted by an embedding host (`/api/v1/sso/exchange`):
+    /// the browser never sees the password.
+    pub async fn sign_in_with_sso_token(&self, token: Secret) -> Result<(), ApiError> {
+        if self.st().key.is_none() {
+            self.connect().await?;
+        }
+        let target = "/api/v1/sso/exchange";
+        let sealed = self.seal(target, None, SealAuth::SsoToken(&token), true)?;
+        let env = self.exchange(HttpMethod::Get, target, sealed.header, None).await?;
+        let sid = decrypt_session(&env, sealed.keys)?;
+        self.st().session = Some(sid);
+        self.signed_in.set(true);
+        self.finish_reauth(true);
+        Ok(())
+    }
+
+    async fn login_session(&self, password: &Secret) -> Result<Secret, ApiError> {
+        let target = "/api/v1/login";
+        let sealed = self.seal(target, None, SealAuth::Password(password), true)?;
+        let env = self.exchange(HttpMethod::Post, target, sealed.header, None).await?;
+        decrypt_session(&env, sealed.keys)
+    }
+
+    /// Signs out: closes the session on the agent (best effort) and forgets every secret.
+    pub async fn sign_out(&self) {
+        let session = self.st().session.clone();
+        if let Some(sid) = session {
+            let body = serde_json::json!({ "session_id": sid.expose() });
+            let _ = self.request_once::<Value>(HttpMethod::Post, "/api/v1/logout", Some(body), false).await;
+        }
+        let mut st = self.st();
+        st.session = None;
+        st.password = None;
+        drop(st);
+        self.signed_in.set(false);
+    }
+
+    /// The user dismissed the sign-in dialog: waiting requests fail.
+    pub fn cancel_reauth(&self) {
+        self.finish_reauth(false);
+    }
+
+    fn finish_reauth(&self, ok: bool) {
+        let waiters = std::mem::take(&mut self.st().waiting_for_signin);
+        for w in waiters {
+            let _ = w.send(ok);
+        }
+        self.reauth.set(None);
+    }
+
+    fn seal(&self, target: &str, body: Option<&[u8]>, auth: SealAuth<'_>, include_keys: bool) -> Result<crypto::Sealed, ApiError> {
+        let st = self.st();
+        let key = st.key.clone().ok_or_else(|| ApiError::Crypto("no public key".into()))?;
+        let expires = ((now_ms() + st.skew_ms) / 1000.0).floor() as i64 + HEADER_LIFETIME_S;
+        let uri = self.signed_uri(target);
+        let empty = Secret::new("");
+        let (password, session, sso) = match auth {
+            SealAuth::Current => match (&st.session, &st.password) {
+                (Some(s), _) => (&empty, Some(s.expose()), None),
+                (None, Some(p)) => (p, None, None),
+                (None, None) => (&empty, None, None),
+            },
+            SealAuth::Password(p) => (p, None, None),
+            SealAuth::SsoToken(t) => (&empty, None, Some(t.expose())),
+        };
+        let req = SealRequest {
+            password,
+            expires_at_unix_s: expires,
+            uri: &uri,
+            session_id: session,
+            sso_token: sso,
+            body,
+            include_keys,
+        };
+        Ok(crypto::seal(&mut OsRng, &key, &req))
+    }
+
+    async fn exchange(&self, method: HttpMethod, target: &str, header: String, body: Option<String>) -> Result<Envelope<Value>, ApiError> {
+        let url = self.browser_url(target);
+        let headers = [
+            ("X-OCS-Header", header),
+            ("Content-Type", "application/json".to_string()),
+            ("Accept-Language", self.lang.get_untracked().tag().to_string()),
+        ];
+        let resp = transport::send(method, &url, &headers, body).await?;
+        let env = parse_envelope(&url, resp.status, &resp.text)?;
+        if let Some(t) = Timestamp::parse(&env.timestamp) {
+            // Keep the skew fresh from every real answer (the 500 "panic" envelope carries the
+            // agent's start time and no trace id: never use that one).
+            if !env.trace_id.is_empty() {
+                let mut st = self.st();
+                let fresh = t.unix_millis() as f64 - now_ms();
+                // Only move forward: a response timestamp is taken after the request arrived.
+                if fresh > st.skew_ms {
+                    st.skew_ms = fresh;
+                }
+            }
+        }
+        match &env.error {
+            Some(e) if !env.successful => Err(ApiError::Agent {
+                status: env.status,
+                err_code: e.err_code.clone(),
+                message: e.message.clone(),
+                trace_id: env.trace_id.clone(),
+            }),
+            _ => Ok(env),
+        }
+    }
+
+    /// One sealed request, no recovery.
+    async fn request_once<T: DeserializeOwned>(&self, method: HttpMethod, target: &str, body: Option<Value>, _retry: bool) -> Result<Option<T>, ApiError> {
+        let bytes = body.map(|b| serde_json::to_vec(&b).expect("JSON value serializes"));
+        let sealed = self.seal(target, bytes.as_deref(), SealAuth::Current, false)?;
+        let env = self.exchange(method, target, sealed.header, sealed.body).await?;
+        match env.data {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => serde_json::from_value(v)
+                .map(Some)
+                .map_err(|e| ApiError::BadResponse { url: self.browser_url(target), status: env.status, detail: e.to_string() }),
+        }
+    }
+
+    /// A sealed request with the one-shot recoveries. `target` is the canonical path + query
+    /// (build it with `obshell_proto::request_uri`).
+    pub async fn request<T: DeserializeOwned>(&self, method: HttpMethod, target: &str, body: Option<Value>) -> Result<Option<T>, ApiError> {
+        let mut refreshed_key = false;
+        let mut resynced = false;
+        let mut signed_in_again = false;
+        loop {
+            match self.request_once::<T>(method, target, body.clone(), false).await {
+                Err(ApiError::Agent { err_code, .. }) if err_code == "Security.Authentication.Header.DecryptFailed" && !refreshed_key => {
+                    refreshed_key = true;
+                    self.refresh_key().await?;
+                }
+                Err(ApiError::Agent { err_code, .. }) if err_code == "Security.Authentication.Expired" && !resynced => {
+                    resynced = true;
+                    self.sync_clock().await?;
+                }
+                Err(ApiError::Agent { err_code, .. })
+                    if (err_code == "Security.Authentication.SessionInvalid" || err_code == "Security.Authentication.SessionExpired") && !signed_in_again =>
+                {
+                    signed_in_again = true;
+                    self.wait_for_signin().await?;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    pub async fn get<T: DeserializeOwned>(&self, target: &str) -> Result<Option<T>, ApiError> {
+        self.request(HttpMethod::Get, target, None).await
+    }
+
+    /// Asks the UI for a new sign-in and waits for it.
+    async fn wait_for_signin(&self) -> Result<(), ApiError> {
+        let (tx, rx) = oneshot::channel();
+        {
+            let mut st = self.st();
+            st.session = None;
+            st.waiting_for_signin.push(tx);
+        }
+        self.signed_in.set(false);
+        self.reauth.set(Some(ReauthRequest));
+        match rx.await {
+            Ok(true) => Ok(()),
+            _ => Err(ApiError::SignInCancelled),
+        }
+    }
+}
+
+enum SealAuth<'a> {
+    /// The current session, or the kept password.
+    Current,
+    Password(&'a Secret),
+    SsoToken(&'a Secret),
+}
+
+fn parse_envelope(url: &str, status: u16, text: &str) -> Result<Envelope<Value>, ApiError> {
+    if text.trim().is_empty() && (200..300).contains(&status) {
+        // 204 and friends: success without a body.
+        return Ok(Envelope { successful: true, timestamp: String::new(), duration: 0, status, trace_id: String::new(), data: None, error: None });
+    }
+    serde_json::from_str::<Envelope<Value>>(text).map_err(|e| {
+        let snippet: String = text.chars().take(120).collect();
+        ApiError::BadResponse { url: url.to_string(), status, detail: format!("{e}: {snippet}") }
+    })
+}
+
+fn decrypt_session(env: &Envelope<Value>, keys: Option<crypto::AesKeys>) -> Result<Secret, ApiError> {
+    let data = env.data.as_ref().and_then(Value::as_str).ok_or_else(|| ApiError::Crypto("no session in the answer".into()))?;
+    let keys = keys.ok_or_else(|| ApiError::Crypto("no AES keys for the session".into()))?;
+    crypto::open_response_data(&keys, data).map(Secret::new).map_err(|e| ApiError::Crypto(e.to_string()))
+}

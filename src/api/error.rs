@@ -1,0 +1,53 @@
+use obshell_proto::Lang;
+use std::fmt;
+
+/// Why a request failed, with what support needs (errCode, traceId) kept visible.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// The request never got an HTTP answer (agent down, proxy gone, network cut).
+    Network { url: String, detail: String },
+    /// The agent answered with an error envelope.
+    Agent { status: u16, err_code: String, message: String, trace_id: String },
+    /// An answer that is not the agent's JSON envelope (wrong API base, a proxy's HTML page, …).
+    BadResponse { url: String, status: u16, detail: String },
+    /// Local encryption failed (e.g. the agent's public key is unusable).
+    Crypto(String),
+    /// The user closed the sign-in dialog instead of signing in again.
+    SignInCancelled,
+}
+
+impl ApiError {
+    pub fn err_code(&self) -> Option<&str> {
+        match self {
+            ApiError::Agent { err_code, .. } => Some(err_code),
+            _ => None,
+        }
+    }
+
+    pub fn is_network(&self) -> bool {
+        matches!(self, ApiError::Network { .. })
+    }
+
+    /// A one-line, localized summary for a panel or a toast. Agent messages are shown as the
+    /// agent wrote them (it localizes them from our `Accept-Language`).
+    pub fn summary(&self, lang: Lang) -> String {
+        use crate::i18n::text_with;
+        match self {
+            ApiError::Network { url, detail } => text_with(lang, "error.network", &[("url", url), ("detail", detail)]),
+            ApiError::Agent { message, .. } => message.clone(),
+            ApiError::BadResponse { url, status, detail } => {
+                text_with(lang, "error.bad_response", &[("url", url), ("status", &status.to_string()), ("detail", detail)])
+            }
+            ApiError::Crypto(d) => text_with(lang, "error.crypto", &[("detail", d)]),
+            ApiError::SignInCancelled => crate::i18n::text(lang, "error.signin_cancelled"),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.summary(Lang::En))
+    }
+}
+
+impl std::error::Error for ApiError {}

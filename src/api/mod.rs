@@ -1,0 +1,14 @@
+//! Talking to the agent: one [`AgentClient`] per console, provided through Leptos context.
+//!
+//! It owns everything the wire needs (public key, clock skew, session or password) and recovers
+//! transparently, each at most once per request: an undecryptable header re-fetches the key, an
+//! expired `Ts` re-syncs the clock, a lost session asks the user to sign in again (the page and
+//! its form stay as they are) and then continues the original request.
+
+mod client;
+mod error;
+mod transport;
+
+pub use client::{AgentClient, ClientConfig, ReauthRequest};
+pub use error::ApiError;
+pub use transport::HttpMethod;

@@ -1,0 +1,72 @@
+//! A duration as number + unit (ns … d), in the agent's grammar. What the user types is kept as
+//! one text value (`6d`); a value the number+unit editor cannot show (e.g. `1h30m` pasted in a
+//! form restored from elsewhere) is shown as is, so nothing typed is lost.
+
+use super::fields::FieldMessage;
+use crate::i18n::use_i18n;
+use leptos::prelude::*;
+use obshell_proto::duration::{DurationInput, Unit};
+
+#[component]
+pub fn DurationField(
+    #[prop(into)] id: String,
+    #[prop(into)] label: Signal<String>,
+    value: RwSignal<String>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] hint: Signal<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let split = move || DurationInput::split(&value.get());
+    // The number box shows the digits; a value that does not split is shown whole.
+    let number = move || match split() {
+        Some(d) => d.value.to_string(),
+        None => value.get(),
+    };
+    let unit = RwSignal::new(split().map(|d| d.unit).unwrap_or(Unit::D));
+    Effect::new(move |_| {
+        if let Some(d) = split() {
+            unit.set(d.unit);
+        }
+    });
+    let set_number = move |n: String| {
+        let n = n.trim().to_string();
+        value.set(if n.is_empty() { String::new() } else if n.bytes().all(|b| b.is_ascii_digit()) { format!("{n}{}", unit.get_untracked().suffix()) } else { n });
+    };
+    let set_unit = move |u: String| {
+        if let Some(u) = Unit::from_suffix(&u) {
+            unit.set(u);
+            if let Some(d) = split() {
+                value.set(DurationInput { value: d.value, unit: u }.to_string());
+            }
+        }
+    };
+    let msg_id = format!("{id}-msg");
+    let hint_id = format!("{id}-hint");
+    let unit_id = format!("{id}-unit");
+    view! {
+        <div class="field duration" class:invalid=move || error.get().is_some()>
+            <label for=id.clone()>{move || label.get()}</label>
+            <div class="row">
+                <input
+                    id=id
+                    type="text"
+                    inputmode="numeric"
+                    autocomplete="off"
+                    aria-invalid=move || error.get().is_some().to_string()
+                    aria-describedby=format!("{hint_id} {msg_id}")
+                    prop:value=number
+                    on:input=move |ev| set_number(event_target_value(&ev))
+                />
+                <label class="visually-hidden" for=unit_id.clone()>{i18n.t("field.unit")}</label>
+                <select id=unit_id on:change=move |ev| set_unit(event_target_value(&ev))>
+                    {Unit::ALL
+                        .into_iter()
+                        .map(|u| view! { <option value=u.suffix() selected=move || unit.get() == u>{u.suffix()}</option> })
+                        .collect_view()}
+                </select>
+            </div>
+            <p id=hint_id class="hint">{move || hint.get()}</p>
+            <FieldMessage id=msg_id error=error/>
+        </div>
+    }
+}

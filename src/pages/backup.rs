@@ -1,0 +1,485 @@
+//! Backup configuration, cluster or tenant scope: *Set* (POST) or *Update* (PATCH), every field
+//! the agent accepts, the agent's validation as the user types, a review of the exact body, then
+//! one submission and the task view of the DAG it started.
+
+use crate::api::{AgentClient, ApiError, HttpMethod};
+use crate::components::duration_field::DurationField;
+use crate::components::error_panel::ErrorPanel;
+use crate::components::fields::{SelectField, TextField};
+use crate::components::storage_editor::StorageEditor;
+use crate::i18n::{text, use_i18n};
+use crate::routes;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use obshell_proto::backup::{self, Field, Method, Scope};
+use obshell_proto::dag::DagDetail;
+use obshell_proto::envelope::{BackupDestInfo, Contents, TenantOverview, TenantParameter};
+use obshell_proto::form::{self, FormValues, InputProblem, SideEffect};
+use obshell_proto::{AgentError, Lang};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// The form's values as signals, one per field.
+#[derive(Clone, Copy, PartialEq)]
+pub struct FormSignals {
+    pub backup_base_uri: RwSignal<String>,
+    pub data_base_uri: RwSignal<String>,
+    pub archive_base_uri: RwSignal<String>,
+    pub log_archive_concurrency: RwSignal<String>,
+    pub binding: RwSignal<String>,
+    pub ha_low_thread_score: RwSignal<String>,
+    pub piece_switch_interval: RwSignal<String>,
+    pub archive_lag_target: RwSignal<String>,
+    pub delete_policy: RwSignal<bool>,
+    pub recovery_window: RwSignal<String>,
+    pub method: RwSignal<Method>,
+    /// What the form started from (the agent's current values): the PATCH baseline.
+    pub baseline: RwSignal<FormValues>,
+    /// Set once the user tried to submit: from then on "required" errors show too.
+    pub submitted: RwSignal<bool>,
+}
+
+impl FormSignals {
+    fn new() -> Self {
+        FormSignals {
+            backup_base_uri: RwSignal::new(String::new()),
+            data_base_uri: RwSignal::new(String::new()),
+            archive_base_uri: RwSignal::new(String::new()),
+            log_archive_concurrency: RwSignal::new(String::new()),
+            binding: RwSignal::new(String::new()),
+            ha_low_thread_score: RwSignal::new(String::new()),
+            piece_switch_interval: RwSignal::new(String::new()),
+            archive_lag_target: RwSignal::new(String::new()),
+            delete_policy: RwSignal::new(false),
+            recovery_window: RwSignal::new(String::new()),
+            method: RwSignal::new(Method::Set),
+            baseline: RwSignal::new(FormValues::default()),
+            submitted: RwSignal::new(false),
+        }
+    }
+
+    pub fn values(&self) -> FormValues {
+        FormValues {
+            backup_base_uri: self.backup_base_uri.get(),
+            data_base_uri: self.data_base_uri.get(),
+            archive_base_uri: self.archive_base_uri.get(),
+            log_archive_concurrency: self.log_archive_concurrency.get(),
+            binding: self.binding.get(),
+            ha_low_thread_score: self.ha_low_thread_score.get(),
+            piece_switch_interval: self.piece_switch_interval.get(),
+            archive_lag_target: self.archive_lag_target.get(),
+            delete_policy: self.delete_policy.get(),
+            recovery_window: self.recovery_window.get(),
+        }
+    }
+
+    /// Fills the form from the agent's current values, field by field, without overwriting what
+    /// the user already typed.
+    fn fill_untouched(&self, v: &FormValues) {
+        let fill = |s: RwSignal<String>, new: &str| {
+            if s.get_untracked().is_empty() {
+                s.set(new.to_string());
+            }
+        };
+        fill(self.data_base_uri, &v.data_base_uri);
+        fill(self.archive_base_uri, &v.archive_base_uri);
+        fill(self.log_archive_concurrency, &v.log_archive_concurrency);
+        fill(self.ha_low_thread_score, &v.ha_low_thread_score);
+        fill(self.archive_lag_target, &v.archive_lag_target);
+        self.baseline.set(v.clone());
+    }
+}
+
+/// Form drafts per scope/tenant, kept in memory for the whole session: navigating away, a
+/// failed request or a new sign-in never loses what was typed. Never persisted (secrets).
+#[derive(Clone, Default)]
+pub struct FormDrafts(Arc<Mutex<HashMap<String, FormSignals>>>);
+
+impl FormDrafts {
+    fn get(&self, key: &str) -> FormSignals {
+        let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *m.entry(key.to_string()).or_insert_with(FormSignals::new)
+    }
+}
+
+fn drafts() -> FormDrafts {
+    use_context::<FormDrafts>().unwrap_or_else(|| {
+        let d = FormDrafts::default();
+        provide_context(d.clone());
+        d
+    })
+}
+
+/// Per-field messages: agent-rule errors (in the UI language) and input problems.
+type Messages = HashMap<Field, String>;
+
+fn messages(lang: Lang, errs: &[(Field, AgentError)], problems: &[(Field, InputProblem)], show_required: bool) -> Messages {
+    let mut m = Messages::new();
+    for (f, p) in problems {
+        m.entry(*f).or_insert_with(|| match p {
+            InputProblem::NotAnInteger => text(lang, "form.not_integer"),
+        });
+    }
+    for (f, e) in errs {
+        let required = matches!(e.err_code(), "OB.Backup.BaseUriEmpty" | "OB.Backup.DataBaseUriEmpty" | "OB.Backup.ArchiveBaseUriEmpty");
+        if required && !show_required {
+            continue;
+        }
+        m.entry(*f).or_insert_with(|| e.message(lang));
+    }
+    m
+}
+
+#[component]
+pub fn BackupPage(scope: Scope) -> impl IntoView {
+    let i18n = use_i18n();
+    let client = expect_context::<AgentClient>();
+    let params = use_params_map();
+    let tenant = Memo::new(move |_| params.read().get("tenant").unwrap_or_default());
+    let drafts = drafts();
+
+    // Tenants for the picker (and the cluster page's current-values table).
+    let tenants = {
+        let client = client.clone();
+        LocalResource::new(move || {
+            let client = client.clone();
+            async move {
+                client
+                    .get::<Contents<TenantOverview>>(routes::TENANTS_OVERVIEW)
+                    .await
+                    .map(|c| c.map(|c| c.contents.into_iter().filter(|t| t.tenant_name != "sys").collect::<Vec<_>>()).unwrap_or_default())
+            }
+        })
+    };
+
+    let form_key = move || match scope {
+        Scope::Cluster => "cluster".to_string(),
+        Scope::Tenant => format!("tenant:{}", tenant.get()),
+    };
+    let form = Memo::new(move |_| drafts.get(&form_key()));
+
+    // The agent's current values for a tenant, loaded into the form's baseline.
+    let current = {
+        let client = client.clone();
+        LocalResource::new(move || {
+            let client = client.clone();
+            let name = tenant.get();
+            async move {
+                if scope == Scope::Cluster || name.is_empty() {
+                    return None;
+                }
+                Some(load_current(&client, &name).await)
+            }
+        })
+    };
+    Effect::new(move |_| {
+        if let Some(Some(Ok(v))) = current.get() {
+            form.get_untracked().fill_untouched(&v);
+        }
+    });
+
+    let title = move || match scope {
+        Scope::Cluster => i18n.now("backup.cluster_title"),
+        Scope::Tenant => i18n.now("backup.tenant_title"),
+    };
+
+    view! {
+        <section class="card wide" aria-labelledby="backup-title">
+            <h1 id="backup-title">{title}</h1>
+            <p class="muted">{move || match scope { Scope::Cluster => i18n.now("backup.cluster_explain"), Scope::Tenant => i18n.now("backup.tenant_explain") }}</p>
+            {(scope == Scope::Tenant).then(|| view! { <TenantPicker tenants=tenants selected=tenant/> })}
+            <Suspense fallback=move || view! { <p class="muted">{i18n.t("common.loading")}</p> }>
+                {move || current.get().flatten().map(|r| match r {
+                    Ok(v) => view! { <CurrentValues values=v/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                })}
+            </Suspense>
+            {move || {
+                let show = scope == Scope::Cluster || !tenant.get().is_empty();
+                show.then(|| view! { <BackupForm scope=scope form=form.get() tenant=tenant.get()/> })
+            }}
+        </section>
+    }
+}
+
+async fn load_current(client: &AgentClient, tenant: &str) -> Result<FormValues, ApiError> {
+    let storage = client.get::<BackupDestInfo>(&routes::tenant_backup_storage(tenant)).await?.unwrap_or_default();
+    let mut v = FormValues { data_base_uri: storage.data_base_uri, archive_base_uri: storage.archive_base_uri, ..Default::default() };
+    for (name, slot) in [
+        ("log_archive_concurrency", &mut v.log_archive_concurrency),
+        ("ha_low_thread_score", &mut v.ha_low_thread_score),
+        ("archive_lag_target", &mut v.archive_lag_target),
+    ] {
+        // A parameter the agent cannot report is left empty rather than failing the page.
+        if let Ok(Some(p)) = client.get::<TenantParameter>(&routes::tenant_parameter(tenant, name)).await {
+            *slot = p.value;
+        }
+    }
+    Ok(v)
+}
+
+#[component]
+fn TenantPicker(tenants: LocalResource<Result<Vec<TenantOverview>, ApiError>>, selected: Memo<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{i18n.t("common.loading")}</p> }>
+            {move || {
+                let navigate = navigate.clone();
+                tenants.get().map(|r| match r {
+                    Err(e) => view! { <ErrorPanel error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="warning">{i18n.t("backup.no_tenants")}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <div class="field">
+                            <label for="tenant-picker">{i18n.t("backup.tenant")}</label>
+                            <select id="tenant-picker" on:change=move |ev| {
+                                let name = event_target_value(&ev);
+                                let path = if name.is_empty() { "/backup/tenant".to_string() } else { format!("/backup/tenant/{}", obshell_proto::request_uri::encode_component(&name)) };
+                                navigate(&path, Default::default());
+                            }>
+                                <option value="" selected=move || selected.get().is_empty()>{i18n.t("backup.choose_tenant")}</option>
+                                {list.into_iter().map(|t| {
+                                    let name = t.tenant_name.clone();
+                                    let is_sel = { let name = name.clone(); move || selected.get() == name };
+                                    view! { <option value=name.clone() selected=is_sel>{format!("{} ({})", t.tenant_name, t.tenant_id)}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }.into_any(),
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CurrentValues(values: FormValues) -> impl IntoView {
+    let i18n = use_i18n();
+    let dash = |s: &str| if s.is_empty() { "—".to_string() } else { s.to_string() };
+    view! {
+        <aside class="current" aria-labelledby="current-title">
+            <h2 id="current-title">{i18n.t("backup.current")}</h2>
+            <dl>
+                <dt>{i18n.t("field.archive_base_uri")}</dt><dd><code>{dash(&obshell_proto::storage::redact(&values.archive_base_uri))}</code></dd>
+                <dt>{i18n.t("field.data_base_uri")}</dt><dd><code>{dash(&obshell_proto::storage::redact(&values.data_base_uri))}</code></dd>
+                <dt>{i18n.t("field.log_archive_concurrency")}</dt><dd>{dash(&values.log_archive_concurrency)}</dd>
+                <dt>{i18n.t("field.ha_low_thread_score")}</dt><dd>{dash(&values.ha_low_thread_score)}</dd>
+                <dt>{i18n.t("field.archive_lag_target")}</dt><dd>{dash(&values.archive_lag_target)}</dd>
+            </dl>
+        </aside>
+    }
+}
+
+#[component]
+fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let client = expect_context::<AgentClient>();
+    let navigate = use_navigate();
+    let server_error = RwSignal::new(None::<ApiError>);
+    let server_field_error = RwSignal::new(None::<(Field, String)>);
+    let review = RwSignal::new(false);
+
+    // The request as it would be sent now, and everything wrong with it.
+    let request = Memo::new(move |_| form.values().to_request(&form.baseline.get(), scope, form.method.get()));
+    let msgs = Memo::new(move |_| {
+        let (req, problems) = request.get();
+        let errs = backup::field_errors(&req, scope, form.method.get());
+        let mut m = messages(i18n.lang.get(), &errs, &problems, form.submitted.get());
+        if let Some((f, msg)) = server_field_error.get() {
+            m.entry(f).or_insert(msg);
+        }
+        m
+    });
+    // Input changes clear a server error attached to a field.
+    Effect::new(move |prev: Option<FormValues>| {
+        let v = form.values();
+        if prev.is_some_and(|p| p != v) {
+            server_field_error.set(None);
+        }
+        v
+    });
+    let err = move |f: Field| Signal::derive(move || msgs.with(|m| m.get(&f).cloned()));
+    let recovery_warning = Signal::derive(move || {
+        let (req, _) = request.get();
+        backup::recovery_window_warning(req.delete_policy.as_ref()).map(|e| format!("{} {}", i18n.now("form.recovery_window_warning"), e.message(i18n.lang.get())))
+    });
+    let blocking = move || {
+        let (req, problems) = request.get();
+        !problems.is_empty() || !backup::field_errors(&req, scope, form.method.get()).is_empty()
+    };
+
+    let target = match scope {
+        Scope::Cluster => routes::CLUSTER_BACKUP_CONFIG.to_string(),
+        Scope::Tenant => routes::tenant_backup_config(&tenant),
+    };
+    let submit = {
+        let client = client.clone();
+        let navigate = navigate.clone();
+        Action::new_local(move |(method, body): &(Method, serde_json::Value)| {
+            let client = client.clone();
+            let navigate = navigate.clone();
+            let target = target.clone();
+            let (method, body) = (*method, body.clone());
+            async move {
+                let http = match method {
+                    Method::Set => HttpMethod::Post,
+                    Method::Update => HttpMethod::Patch,
+                };
+                match client.request::<DagDetail>(http, &target, Some(body)).await {
+                    Ok(Some(dag)) => {
+                        review.set(false);
+                        form.submitted.set(false);
+                        navigate(&format!("/tasks/{}", obshell_proto::request_uri::encode_component(&dag.id)), Default::default());
+                    }
+                    Ok(None) => server_error.set(Some(ApiError::BadResponse { url: target, status: 200, detail: "no task in the answer".into() })),
+                    Err(e) => {
+                        review.set(false);
+                        if let ApiError::Agent { err_code, message, .. } = &e {
+                            if let Some(f) = Field::for_error(scope, err_code, message) {
+                                server_field_error.set(Some((f, message.clone())));
+                            }
+                        }
+                        server_error.set(Some(e));
+                    }
+                }
+            }
+        })
+    };
+
+    let on_review = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        form.submitted.set(true);
+        server_error.set(None);
+        if blocking() {
+            focus_first_invalid();
+            return;
+        }
+        review.set(true);
+    };
+
+    let binding_options = Signal::derive(move || {
+        vec![
+            (String::new(), i18n.now("field.binding_unset")),
+            ("OPTIONAL".into(), i18n.now("field.binding_optional")),
+            ("MANDATORY".into(), i18n.now("field.binding_mandatory")),
+        ]
+    });
+    let method_radio = move |m: Method, key: &'static str| {
+        view! {
+            <label class="radio">
+                <input type="radio" name="method" checked=move || form.method.get() == m on:change=move |_| form.method.set(m)/>
+                {i18n.t(key)}
+            </label>
+        }
+    };
+
+    view! {
+        <form class="backup-form" novalidate on:submit=on_review>
+            <fieldset class="method">
+                <legend>{i18n.t("backup.action")}</legend>
+                {method_radio(Method::Set, "backup.set")}
+                {method_radio(Method::Update, "backup.update")}
+                <p class="hint">{move || match form.method.get() { Method::Set => i18n.now("backup.set_hint"), Method::Update => i18n.now("backup.update_hint") }}</p>
+            </fieldset>
+            {match scope {
+                Scope::Cluster => view! {
+                    <StorageEditor id="backup-base" legend=i18n.t("field.backup_base_uri") uri=form.backup_base_uri error=err(Field::BackupBaseUri)/>
+                }.into_any(),
+                Scope::Tenant => view! {
+                    <StorageEditor id="data-base" legend=i18n.t("field.data_base_uri") uri=form.data_base_uri error=err(Field::DataBaseUri)/>
+                    <StorageEditor id="archive-base" legend=i18n.t("field.archive_base_uri") uri=form.archive_base_uri error=err(Field::ArchiveBaseUri)/>
+                }.into_any(),
+            }}
+            <fieldset class="grid">
+                <legend>{i18n.t("backup.archive_settings")}</legend>
+                <TextField id="log-archive-concurrency" label=i18n.t("field.log_archive_concurrency") value=form.log_archive_concurrency inputmode="numeric" error=err(Field::LogArchiveConcurrency) hint=i18n.t("field.range_0_100")/>
+                <SelectField id="binding" label=i18n.t("field.binding") value=form.binding options=binding_options error=err(Field::Binding) hint=i18n.t("field.binding_hint")/>
+                <DurationField id="piece-switch-interval" label=i18n.t("field.piece_switch_interval") value=form.piece_switch_interval error=err(Field::PieceSwitchInterval) hint=i18n.t("field.piece_hint")/>
+                <DurationField id="archive-lag-target" label=i18n.t("field.archive_lag_target") value=form.archive_lag_target error=err(Field::ArchiveLagTarget) hint=i18n.t("field.lag_hint")/>
+                <TextField id="ha-low-thread-score" label=i18n.t("field.ha_low_thread_score") value=form.ha_low_thread_score inputmode="numeric" error=err(Field::HaLowThreadScore) hint=i18n.t("field.range_0_100")/>
+            </fieldset>
+            <fieldset>
+                <legend>{i18n.t("field.delete_policy")}</legend>
+                <label class="checkbox">
+                    <input type="checkbox" prop:checked=move || form.delete_policy.get() on:change=move |ev| form.delete_policy.set(event_target_checked(&ev))/>
+                    {i18n.t("field.delete_policy_enable")}
+                </label>
+                <Show when=move || form.delete_policy.get()>
+                    <DurationField id="recovery-window" label=i18n.t("field.recovery_window") value=form.recovery_window error=err(Field::RecoveryWindow) hint=i18n.t("field.recovery_window_hint")/>
+                    <p class="warning" aria-live="polite">{move || recovery_warning.get()}</p>
+                </Show>
+                {move || err(Field::DeletePolicy).get().map(|e| view! { <p class="error">{e}</p> })}
+            </fieldset>
+            <ErrorPanel error=server_error/>
+            <div class="actions">
+                <button type="submit" class="primary">{i18n.t("backup.review")}</button>
+                <Show when=move || form.submitted.get() && blocking()>
+                    <p class="error" role="alert">{i18n.t("form.fix_errors")}</p>
+                </Show>
+            </div>
+        </form>
+        <Show when=move || review.get()>
+            <ReviewDialog scope=scope request=request method=form.method submit=submit close=move || review.set(false)/>
+        </Show>
+    }
+}
+
+fn focus_first_invalid() {
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("[aria-invalid=true]").ok().flatten()) {
+        use wasm_bindgen::JsCast;
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}
+
+#[component]
+fn ReviewDialog(
+    scope: Scope,
+    request: Memo<(obshell_proto::backup::BackupConfig, Vec<(Field, InputProblem)>)>,
+    method: RwSignal<Method>,
+    submit: Action<(Method, serde_json::Value), ()>,
+    close: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let (req, _) = request.get_untracked();
+    let m = method.get_untracked();
+    let body = req.to_json(scope);
+    let shown = form::redacted_json(&req, scope);
+    let effects = form::side_effects(&req, scope);
+    let line = move |e: SideEffect| match e {
+        SideEffect::ArchiveLogStopped => "review.effect_archive_stopped",
+        SideEffect::RunningBackupCancelled => "review.effect_backup_cancelled",
+        SideEffect::ArchiveDestDefaultsReset => "review.effect_dest_defaults",
+        SideEffect::AllTenants => "review.effect_all_tenants",
+    };
+    let endpoint = format!(
+        "{} {}",
+        m.http(),
+        match scope {
+            Scope::Cluster => "/api/v1/obcluster/backup/config",
+            Scope::Tenant => "/api/v1/tenant/{name}/backup/config",
+        }
+    );
+    let close2 = close.clone();
+    view! {
+        <div class="modal-backdrop">
+            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="review-title">
+                <h2 id="review-title">{i18n.t("review.title")}</h2>
+                <p><code>{endpoint}</code></p>
+                <pre class="json" tabindex="0" aria-label=i18n.t("review.body")>{shown}</pre>
+                {(!effects.is_empty()).then(|| view! {
+                    <h3>{i18n.t("review.effects")}</h3>
+                    <ul class="effects">{effects.into_iter().map(|e| view! { <li>{i18n.t(line(e))}</li> }).collect_view()}</ul>
+                })}
+                <div class="actions">
+                    <button type="button" class="primary" autofocus disabled=move || submit.pending().get()
+                        on:click=move |_| { if !submit.pending().get_untracked() { submit.dispatch((m, body.clone())); } }>
+                        {move || if submit.pending().get() { i18n.now("review.submitting") } else { i18n.now("review.submit") }}
+                    </button>
+                    <button type="button" disabled=move || submit.pending().get() on:click=move |_| close2()>{i18n.t("common.back")}</button>
+                </div>
+            </div>
+        </div>
+    }
+}

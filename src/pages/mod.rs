@@ -1,0 +1,6 @@
+//! The console's routes.
+
+pub mod backup;
+pub mod sign_in;
+pub mod task_list;
+pub mod task_view;

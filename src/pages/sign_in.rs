@@ -1,0 +1,92 @@
+//! Connect to the agent and sign in. Explains an agent the console cannot work with (identity
+//! not `CLUSTER AGENT`, a version without v2 auth) instead of failing later.
+
+use crate::api::{AgentClient, ApiError};
+use crate::components::error_panel::ErrorPanel;
+use crate::components::fields::SecretField;
+use crate::i18n::{text_with, use_i18n};
+use leptos::prelude::*;
+use obshell_proto::crypto::Secret;
+use obshell_proto::envelope::{AgentStatus, Compatibility};
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let client = expect_context::<AgentClient>();
+    let connect_error = RwSignal::new(None::<ApiError>);
+    let info = RwSignal::new(None::<AgentStatus>);
+    let connect = {
+        let client = client.clone();
+        Action::new_local(move |_: &()| {
+            let client = client.clone();
+            async move {
+                match client.connect().await {
+                    Ok(i) => {
+                        connect_error.set(None);
+                        info.set(Some(i));
+                    }
+                    Err(e) => connect_error.set(Some(e)),
+                }
+            }
+        })
+    };
+    connect.dispatch(());
+
+    let password = RwSignal::new(String::new());
+    let signin_error = RwSignal::new(None::<ApiError>);
+    let sign_in = {
+        let client = client.clone();
+        Action::new_local(move |pw: &String| {
+            let client = client.clone();
+            let pw = Secret::new(pw.clone());
+            async move {
+                match client.sign_in(pw).await {
+                    Ok(()) => {
+                        password.set(String::new());
+                        signin_error.set(None);
+                    }
+                    Err(e) => signin_error.set(Some(e)),
+                }
+            }
+        })
+    };
+    let compat = move || info.get().map(|i| i.compatibility());
+    let usable = move || matches!(compat(), Some(Compatibility::Ok { .. }));
+
+    view! {
+        <section class="card narrow" aria-labelledby="signin-title">
+            <h1 id="signin-title">{i18n.t("signin.title")}</h1>
+            {move || info.get().map(|i| {
+                let lang = i18n.lang.get();
+                view! {
+                    <p class="agent-line">
+                        {text_with(lang, "signin.agent", &[("addr", &format!("{}:{}", i.ip, i.port)), ("version", &i.version), ("identity", i.identity.as_str())])}
+                    </p>
+                }
+            })}
+            {move || match compat() {
+                Some(Compatibility::NotClusterAgent) => Some(view! { <p class="error" role="alert">{i18n.t("signin.not_cluster_agent")}</p> }.into_any()),
+                Some(Compatibility::UnsupportedVersion) => Some(view! { <p class="error" role="alert">{i18n.t("signin.unsupported_version")}</p> }.into_any()),
+                _ => None,
+            }}
+            <ErrorPanel error=connect_error/>
+            <Show when=move || connect_error.get().is_some()>
+                <button type="button" on:click=move |_| { connect.dispatch(()); }>{i18n.t("signin.retry_connect")}</button>
+            </Show>
+            <Show when=move || connect.pending().get()>
+                <p class="muted" aria-live="polite">{i18n.t("signin.connecting")}</p>
+            </Show>
+            <form on:submit=move |ev| {
+                ev.prevent_default();
+                sign_in.dispatch(password.get_untracked());
+            }>
+                <SecretField id="signin-password" label=i18n.t("signin.password") value=password autocomplete="current-password"/>
+                <p class="hint">{i18n.t("signin.password_hint")}</p>
+                <ErrorPanel error=signin_error/>
+                <button type="submit" class="primary" disabled=move || !usable() || sign_in.pending().get()>
+                    {move || if sign_in.pending().get() { i18n.now("signin.signing_in") } else { i18n.now("signin.submit") }}
+                </button>
+            </form>
+        </section>
+    }
+}
