@@ -1,0 +1,319 @@
+//! Go standard-library behaviour the agent's crypto path depends on, ported so the simulator
+//! fails where the agent fails and prints what the agent prints (Go 1.24, the agent's `go.mod`).
+//!
+//! - [`std_base64_decode`]: `base64.StdEncoding.Decode` (skips CR/LF, returns the bytes decoded
+//!   before an error, errors as `illegal base64 data at input byte N`).
+//! - [`parse_int`]: `strconv.ParseInt(s, 10, 64)` with its exact error texts.
+//! - [`quote`] / [`quote_char`]: `strconv.Quote` and `encoding/json`'s `quoteChar`, used inside
+//!   those error texts.
+//! - [`json`]: `encoding/json` decoding into the agent's `HttpHeader`.
+
+pub mod json;
+
+/// `base64.CorruptInputError.Error()`.
+pub fn corrupt_input_error(offset: usize) -> String {
+    format!("illegal base64 data at input byte {offset}")
+}
+
+const INVALID: u8 = 0xff;
+
+fn std_decode_map(c: u8) -> u8 {
+    match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => INVALID,
+    }
+}
+
+/// `base64.StdEncoding.Decode(dst, src)` followed by `dst[:n]`, as `DecodeString` returns it:
+/// the bytes decoded before the first error, and the error offset if any.
+///
+/// Go's 8- and 4-character fast paths produce the same output as its per-quantum slow path, so
+/// only `decodeQuantum` is ported (line for line, including CR/LF skipping, the padding rules and
+/// "trailing garbage" which still yields the quantum's bytes). Never panics.
+pub fn std_base64_decode(src: &[u8]) -> (Vec<u8>, Option<usize>) {
+    let mut out = Vec::with_capacity(src.len() / 4 * 3);
+    let mut si = 0;
+    while si < src.len() {
+        let (nsi, buf, n, err) = decode_quantum(src, si);
+        out.extend_from_slice(&buf[..n]);
+        if err.is_some() {
+            return (out, err);
+        }
+        si = nsi;
+    }
+    (out, None)
+}
+
+/// Port of Go's `(*Encoding).decodeQuantum` for the padded standard encoding (non-strict).
+/// Returns (new source index, decoded bytes buffer, how many of them are valid, error offset).
+fn decode_quantum(src: &[u8], mut si: usize) -> (usize, [u8; 3], usize, Option<usize>) {
+    let mut dbuf = [0u8; 4];
+    let mut dlen = 4;
+    let mut err = None;
+    let mut j = 0usize;
+    while j < 4 {
+        if si == src.len() {
+            if j == 0 {
+                return (si, [0; 3], 0, None);
+            }
+            // j == 1, or any partial quantum with a padded encoding.
+            return (si, [0; 3], 0, Some(si - j));
+        }
+        let c = src[si];
+        si += 1;
+        let out = std_decode_map(c);
+        if out != INVALID {
+            dbuf[j] = out;
+            j += 1;
+            continue;
+        }
+        if c == b'\n' || c == b'\r' {
+            continue;
+        }
+        if c != b'=' {
+            return (si, [0; 3], 0, Some(si - 1));
+        }
+        // We've reached the end and there's padding.
+        match j {
+            0 | 1 => return (si, [0; 3], 0, Some(si - 1)),
+            2 => {
+                // "==" is expected; the first "=" is already consumed. Skip newlines.
+                while si < src.len() && (src[si] == b'\n' || src[si] == b'\r') {
+                    si += 1;
+                }
+                if si == src.len() {
+                    return (si, [0; 3], 0, Some(src.len()));
+                }
+                if src[si] != b'=' {
+                    return (si, [0; 3], 0, Some(si - 1));
+                }
+                si += 1;
+            }
+            _ => {}
+        }
+        while si < src.len() && (src[si] == b'\n' || src[si] == b'\r') {
+            si += 1;
+        }
+        if si < src.len() {
+            // Trailing garbage: Go still writes this quantum's bytes before reporting it.
+            err = Some(si);
+        }
+        dlen = j;
+        break;
+    }
+    let val = (u32::from(dbuf[0]) << 18)
+        | (u32::from(dbuf[1]) << 12)
+        | (u32::from(dbuf[2]) << 6)
+        | u32::from(dbuf[3]);
+    let bytes = [(val >> 16) as u8, (val >> 8) as u8, val as u8];
+    (si, bytes, dlen - 1, err)
+}
+
+/// `strconv.ParseInt(s, 10, 64)`; the error is `(*NumError).Error()`, e.g.
+/// `strconv.ParseInt: parsing "1767225600.5": invalid syntax`.
+pub fn parse_int(s: &str) -> Result<i64, String> {
+    let syntax = || format!("strconv.ParseInt: parsing {}: invalid syntax", quote(s));
+    let range = || format!("strconv.ParseInt: parsing {}: value out of range", quote(s));
+    if s.is_empty() {
+        return Err(syntax());
+    }
+    let (neg, digits) = match s.as_bytes()[0] {
+        b'+' => (false, &s[1..]),
+        b'-' => (true, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() {
+        return Err(syntax());
+    }
+    // ParseUint: a syntax error at any byte, but overflow is reported as soon as it happens,
+    // even if invalid bytes follow (Go returns on the first problem it meets).
+    let mut n: u64 = 0;
+    for c in digits.bytes() {
+        if !c.is_ascii_digit() {
+            return Err(syntax());
+        }
+        n = match n
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(c - b'0')))
+        {
+            Some(v) => v,
+            None => return Err(range()),
+        };
+    }
+    const CUTOFF: u64 = 1 << 63;
+    if !neg && n >= CUTOFF {
+        return Err(range());
+    }
+    if neg && n > CUTOFF {
+        return Err(range());
+    }
+    Ok(if neg {
+        (n as i64).wrapping_neg()
+    } else {
+        n as i64
+    })
+}
+
+/// `strconv.Quote(s)` for valid UTF-8 input.
+///
+/// Go decides what to escape with `strconv.IsPrint` (Unicode categories L, M, N, P, S plus the
+/// ASCII space). Rust's std has no category tables, so this approximates "not printable" as:
+/// control characters, whitespace other than U+0020, the format (Cf) characters, private-use
+/// code points and noncharacters. Unassigned code points (Cn) are printed as-is here but escaped
+/// by Go; they never occur in anything a real client sends.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        push_escaped(&mut out, c, '"');
+    }
+    out.push('"');
+    out
+}
+
+/// `encoding/json`'s `quoteChar(c byte)`: the character in a scanner error, e.g. `'x'`, `'\''`,
+/// `'"'`, `'\n'`, `'\x01'`, `'\u0080'`, `'ÿ'` (a byte ≥ 0x80 is shown as the rune U+00XX).
+pub fn quote_char(c: u8) -> String {
+    if c == b'\'' {
+        return r"'\''".to_string();
+    }
+    if c == b'"' {
+        return "'\"'".to_string();
+    }
+    // Go: s := strconv.Quote(string(c)); return "'" + s[1:len(s)-1] + "'"
+    let mut out = String::from("'");
+    push_escaped(&mut out, char::from(c), '"');
+    out.push('\'');
+    out
+}
+
+fn push_escaped(out: &mut String, c: char, quote_char: char) {
+    if c == quote_char || c == '\\' {
+        out.push('\\');
+        out.push(c);
+        return;
+    }
+    if is_go_print(c) {
+        out.push(c);
+        return;
+    }
+    match c {
+        '\x07' => out.push_str(r"\a"),
+        '\x08' => out.push_str(r"\b"),
+        '\x0c' => out.push_str(r"\f"),
+        '\n' => out.push_str(r"\n"),
+        '\r' => out.push_str(r"\r"),
+        '\t' => out.push_str(r"\t"),
+        '\x0b' => out.push_str(r"\v"),
+        c if (c as u32) < 0x20 || c == '\x7f' => out.push_str(&format!(r"\x{:02x}", c as u32)),
+        c if (c as u32) < 0x10000 => out.push_str(&format!(r"\u{:04x}", c as u32)),
+        c => out.push_str(&format!(r"\U{:08x}", c as u32)),
+    }
+}
+
+/// Approximation of Go's `strconv.IsPrint` (see [`quote`]).
+fn is_go_print(c: char) -> bool {
+    if c == ' ' {
+        return true;
+    }
+    if c.is_control() || c.is_whitespace() {
+        return false;
+    }
+    let u = c as u32;
+    let format_or_private = matches!(u,
+        0x00AD | 0x0600..=0x0605 | 0x061C | 0x06DD | 0x070F | 0x0890..=0x0891 | 0x08E2 | 0x180E
+        | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF
+        | 0xFFF9..=0xFFFB | 0x110BD | 0x110CD | 0x13430..=0x1343F | 0x1BCA0..=0x1BCA3
+        | 0x1D173..=0x1D17A | 0xE0001 | 0xE0020..=0xE007F
+        | 0xE000..=0xF8FF | 0xF0000..=0xFFFFD | 0x100000..=0x10FFFD | 0xFDD0..=0xFDEF);
+    let nonchar = (u & 0xFFFE) == 0xFFFE;
+    !(format_or_private || nonchar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> (Vec<u8>, Option<usize>) {
+        std_base64_decode(s.as_bytes())
+    }
+
+    #[test]
+    fn base64_matches_go() {
+        assert_eq!(dec(""), (vec![], None));
+        assert_eq!(dec("QUJD"), (b"ABC".to_vec(), None));
+        assert_eq!(dec("QUI="), (b"AB".to_vec(), None));
+        assert_eq!(dec("QQ=="), (b"A".to_vec(), None));
+        assert_eq!(dec("QU\r\nJD\n"), (b"ABC".to_vec(), None));
+        // Unpadded: Go reports the start of the incomplete quantum.
+        assert_eq!(dec("QUJDRA"), (b"ABC".to_vec(), Some(4)));
+        assert_eq!(dec("QUJDR"), (b"ABC".to_vec(), Some(4)));
+        // URL-safe alphabet.
+        assert_eq!(dec("QUJD-_"), (b"ABC".to_vec(), Some(4)));
+        assert_eq!(dec("\"QUJD\""), (vec![], Some(0)));
+        // Trailing garbage after padding: bytes of that quantum are still produced.
+        assert_eq!(dec("QQ==x"), (b"A".to_vec(), Some(4)));
+        assert_eq!(dec("QQ=x"), (vec![], Some(2)));
+        assert_eq!(dec("QQ="), (vec![], Some(3)));
+        assert_eq!(dec("Q==="), (vec![], Some(1)));
+        assert_eq!(dec("QUJD\n"), (b"ABC".to_vec(), None));
+    }
+
+    #[test]
+    fn parse_int_matches_go() {
+        assert_eq!(parse_int("1767225600"), Ok(1_767_225_600));
+        assert_eq!(parse_int("+5"), Ok(5));
+        assert_eq!(parse_int("-9223372036854775808"), Ok(i64::MIN));
+        assert_eq!(
+            parse_int("1767225600.5").unwrap_err(),
+            r#"strconv.ParseInt: parsing "1767225600.5": invalid syntax"#
+        );
+        assert_eq!(
+            parse_int("").unwrap_err(),
+            r#"strconv.ParseInt: parsing "": invalid syntax"#
+        );
+        assert_eq!(
+            parse_int("-").unwrap_err(),
+            r#"strconv.ParseInt: parsing "-": invalid syntax"#
+        );
+        assert_eq!(
+            parse_int(" 1").unwrap_err(),
+            r#"strconv.ParseInt: parsing " 1": invalid syntax"#
+        );
+        assert_eq!(
+            parse_int("1_000").unwrap_err(),
+            r#"strconv.ParseInt: parsing "1_000": invalid syntax"#
+        );
+        assert_eq!(
+            parse_int("9223372036854775808").unwrap_err(),
+            r#"strconv.ParseInt: parsing "9223372036854775808": value out of range"#
+        );
+        assert_eq!(
+            parse_int("99999999999999999999x").unwrap_err(),
+            r#"strconv.ParseInt: parsing "99999999999999999999x": value out of range"#
+        );
+        assert_eq!(
+            parse_int("a\"\n").unwrap_err(),
+            r#"strconv.ParseInt: parsing "a\"\n": invalid syntax"#
+        );
+    }
+
+    #[test]
+    fn quote_char_matches_go() {
+        assert_eq!(quote_char(b'x'), "'x'");
+        assert_eq!(quote_char(b'\''), r"'\''");
+        assert_eq!(quote_char(b'"'), "'\"'");
+        assert_eq!(quote_char(b'\\'), r"'\\'");
+        assert_eq!(quote_char(b'\n'), r"'\n'");
+        assert_eq!(quote_char(0x01), r"'\x01'");
+        assert_eq!(quote_char(0x7f), r"'\x7f'");
+        assert_eq!(quote_char(0x80), r"'\u0080'");
+        assert_eq!(quote_char(0xa0), r"'\u00a0'");
+        assert_eq!(quote_char(0xff), "'ÿ'");
+        assert_eq!(quote("é\u{200b}"), "\"é\\u200b\"");
+    }
+}
