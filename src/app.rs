@@ -4,7 +4,7 @@ use crate::api::{AgentClient, ClientConfig};
 use crate::components::reauth_dialog::ReauthDialog;
 use crate::components::task_indicator::TaskIndicator;
 use crate::i18n::{browser_lang, use_i18n, I18n};
-use crate::pages::{backup::BackupPage, sign_in::SignInPage, task_list::TaskListPage, task_view::TaskViewPage};
+use crate::pages::{backup::{BackupPage, TenantBackupRoute}, sign_in::SignInPage, task_list::TaskListPage, task_view::TaskViewPage};
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::path;
@@ -42,7 +42,7 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
                         <Route path=path!("/") view=|| view! { <Redirect path="backup/cluster"/> }/>
                         <Route path=path!("/backup/cluster") view=|| view! { <BackupPage scope=Scope::Cluster/> }/>
                         <Route path=path!("/backup/tenant") view=|| view! { <BackupPage scope=Scope::Tenant/> }/>
-                        <Route path=path!("/backup/tenant/:tenant") view=|| view! { <BackupPage scope=Scope::Tenant/> }/>
+                        <Route path=path!("/backup/tenant/:tenant") view=TenantBackupRoute/>
                         <Route path=path!("/tasks") view=TaskListPage/>
                         <Route path=path!("/tasks/:id") view=TaskViewPage/>
                     </Routes>

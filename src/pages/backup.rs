@@ -130,12 +130,19 @@ fn messages(lang: Lang, errs: &[(Field, AgentError)], problems: &[(Field, InputP
     m
 }
 
+/// The tenant named in the route (`/backup/tenant/:tenant`), for the tenant page.
 #[component]
-pub fn BackupPage(scope: Scope) -> impl IntoView {
+pub fn TenantBackupRoute() -> impl IntoView {
+    let params = use_params_map();
+    let tenant = Signal::derive(move || params.read().get("tenant").unwrap_or_default());
+    view! { <BackupPage scope=Scope::Tenant tenant=tenant/> }
+}
+
+#[component]
+pub fn BackupPage(scope: Scope, #[prop(optional, into)] tenant: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let client = expect_context::<AgentClient>();
-    let params = use_params_map();
-    let tenant = Memo::new(move |_| params.read().get("tenant").unwrap_or_default());
+    let tenant = Memo::new(move |_| tenant.get());
     let drafts = drafts();
 
     // Tenants for the picker (and the cluster page's current-values table).

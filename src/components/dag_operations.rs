@@ -1,0 +1,218 @@
+//! Operations on a DAG (retry, cancel, pass, rollback) and on a failed node (pass). Each button
+//! is enabled only when the agent would accept the operation now (`check_operation`,
+//! `check_node_pass`); otherwise the agent's own reason is shown next to it. Every operation
+//! goes through a confirmation dialog that says what it will do; the component only reports
+//! the confirmed request, the page sends it.
+
+use crate::i18n::{text, text_with, use_i18n};
+use leptos::html;
+use leptos::prelude::*;
+use obshell_proto::dag::{DagDetail, DagOperation, OperatorRequest, TaskState};
+use obshell_proto::AgentError;
+use obshell_proto::Lang;
+use wasm_bindgen::JsCast;
+
+/// A confirmed operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpRequest {
+    /// `POST /api/v1/task/dag/{id}` `{"operator": …}`.
+    Dag { dag_id: String, op: DagOperation },
+    /// `POST /api/v1/task/node/{id}` `{"operator":"PASS"}`.
+    NodePass { node_id: String, node_name: String },
+}
+
+impl OpRequest {
+    pub fn target(&self) -> String {
+        match self {
+            OpRequest::Dag { dag_id, .. } => crate::routes::dag_operation(dag_id),
+            OpRequest::NodePass { node_id, .. } => crate::routes::node_operation(node_id),
+        }
+    }
+
+    /// Only `{"operator": …}`: an `id` key would override the path id.
+    pub fn body(&self) -> serde_json::Value {
+        let operator = match self {
+            OpRequest::Dag { op, .. } => op.operator(),
+            OpRequest::NodePass { .. } => "PASS",
+        };
+        serde_json::to_value(OperatorRequest { operator: operator.to_string() }).unwrap_or_default()
+    }
+
+    /// Stable element id of its button.
+    pub fn button_id(&self) -> String {
+        match self {
+            OpRequest::Dag { op, .. } => format!("op-{}", op.operator().to_ascii_lowercase()),
+            OpRequest::NodePass { node_id, .. } => format!("op-node-pass-{}", sanitize_id(node_id)),
+        }
+    }
+
+    /// The i18n key of what it is called and of what it does.
+    fn keys(&self) -> (&'static str, &'static str) {
+        match self {
+            OpRequest::Dag { op: DagOperation::Retry, .. } => ("op.retry", "op.retry_effect"),
+            OpRequest::Dag { op: DagOperation::Cancel, .. } => ("op.cancel", "op.cancel_effect"),
+            OpRequest::Dag { op: DagOperation::Pass, .. } => ("op.pass", "op.pass_effect"),
+            OpRequest::Dag { op: DagOperation::Rollback, .. } => ("op.rollback", "op.rollback_effect"),
+            OpRequest::NodePass { .. } => ("op.node_pass", "op.node_pass_effect"),
+        }
+    }
+
+    pub fn title(&self, lang: Lang) -> String {
+        let (k, _) = self.keys();
+        match self {
+            OpRequest::NodePass { node_name, .. } => text_with(lang, k, &[("node", node_name)]),
+            _ => text(lang, k),
+        }
+    }
+
+    /// What the operation does, for the confirmation dialog, with the node it concerns.
+    pub fn effect(&self, lang: Lang, node: &str, stage: i32) -> String {
+        let (_, k) = self.keys();
+        let node = match self {
+            OpRequest::NodePass { node_name, .. } => node_name.as_str(),
+            _ => node,
+        };
+        text_with(lang, k, &[("node", node), ("stage", &stage.to_string())])
+    }
+
+    /// Destructive operations get a red confirm button.
+    fn destructive(&self) -> bool {
+        !matches!(self, OpRequest::Dag { op: DagOperation::Retry, .. })
+    }
+}
+
+fn sanitize_id(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+/// Why the agent would refuse, in the UI language, with its errCode.
+pub fn refusal(lang: Lang, e: &AgentError) -> String {
+    format!("{} ({})", e.message(lang), e.err_code())
+}
+
+/// One operation as shown: request, and the refusal when not allowed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct OpState {
+    req: OpRequest,
+    refused: Option<AgentError>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct OpsModel {
+    ops: Vec<OpState>,
+    /// The node the DAG operations concern: the failed node, else the current one.
+    node: String,
+    stage: i32,
+}
+
+fn ops_model(d: &DagDetail) -> OpsModel {
+    let mut ops: Vec<OpState> = DagOperation::ALL
+        .into_iter()
+        .map(|op| OpState { req: OpRequest::Dag { dag_id: d.id.clone(), op }, refused: d.check_operation(op).err() })
+        .collect();
+    // Node pass: offered for failed nodes (the only ones it can apply to).
+    for n in d.nodes().iter().filter(|n| n.state == TaskState::Failed) {
+        ops.push(OpState { req: OpRequest::NodePass { node_id: n.id.clone(), node_name: n.name.clone() }, refused: d.check_node_pass(n).err() });
+    }
+    let focus = d.nodes().iter().find(|n| n.state == TaskState::Failed).or_else(|| d.current_node());
+    let stage = focus.and_then(|f| d.nodes().iter().position(|n| std::ptr::eq(n, f))).map(|i| i as i32 + 1).unwrap_or(d.stage);
+    OpsModel { ops, node: focus.map(|n| n.name.clone()).unwrap_or_default(), stage }
+}
+
+#[component]
+pub fn DagOperations(
+    #[prop(into)] dag: Signal<Option<DagDetail>>,
+    /// Called with the confirmed request.
+    on_confirm: Callback<OpRequest>,
+    /// An operation is being sent: every button waits.
+    #[prop(into, default = Signal::stored(false))]
+    busy: Signal<bool>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let model = Memo::new(move |_| dag.with(|d| d.as_ref().map(ops_model)));
+    let pending = RwSignal::new(None::<OpRequest>);
+    let dialog = NodeRef::<html::Dialog>::new();
+    let back_button = NodeRef::<html::Button>::new();
+    // Show or close the native modal dialog (focus trap, Escape, inert page) with `pending`.
+    Effect::new(move |_| {
+        let open = pending.with(Option::is_some);
+        if let Some(d) = dialog.get() {
+            if open && !d.open() {
+                let _ = d.show_modal();
+                if let Some(b) = back_button.get() {
+                    let _ = b.focus();
+                }
+            } else if !open && d.open() {
+                d.close();
+            }
+        }
+    });
+    let return_focus = move |id: &str| {
+        if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    };
+    // Closes at once (the page is inert while the modal is open), then gives the focus back to
+    // the button that opened it.
+    let shut = move || -> Option<OpRequest> {
+        let req = pending.get_untracked()?;
+        if let Some(d) = dialog.get_untracked() {
+            if d.open() {
+                d.close();
+            }
+        }
+        pending.set(None);
+        return_focus(&req.button_id());
+        Some(req)
+    };
+    let close = move || {
+        shut();
+    };
+    let confirm = move |_| {
+        if let Some(req) = shut() {
+            on_confirm.run(req);
+        }
+    };
+    let buttons = move || {
+        model.with(|m| m.as_ref().map(|m| m.ops.clone())).unwrap_or_default().into_iter().map(|o| {
+            let lang = i18n.lang.get();
+            let id = o.req.button_id();
+            let why_id = format!("{id}-why");
+            let disabled = o.refused.is_some();
+            let req = o.req.clone();
+            let why = o.refused.as_ref().map(|e| refusal(lang, e));
+            view! {
+                <li class="op" class:op-disabled=disabled>
+                    <button type="button" id=id.clone() class:danger=o.req.destructive() && !disabled
+                        disabled=move || disabled || busy.get()
+                        aria-describedby=why.is_some().then(|| why_id.clone())
+                        on:click=move |_| pending.set(Some(req.clone()))>
+                        {o.req.title(lang)}
+                    </button>
+                    {why.map(|w| view! { <span class="op-why hint" id=why_id>{w}</span> })}
+                </li>
+            }
+        }).collect_view()
+    };
+    let dialog_title = move || pending.with(|p| p.as_ref().map(|p| p.title(i18n.lang.get()))).unwrap_or_default();
+    let dialog_body = move || {
+        let lang = i18n.lang.get();
+        pending.with(|p| p.as_ref().map(|p| model.with(|m| m.as_ref().map(|m| p.effect(lang, &m.node, m.stage)).unwrap_or_default())).unwrap_or_default())
+    };
+    let confirm_class = move || if pending.with(|p| p.as_ref().map(OpRequest::destructive).unwrap_or(false)) { "danger" } else { "primary" };
+    view! {
+        <section class="dag-ops" aria-labelledby="ops-title">
+            <h2 id="ops-title">{i18n.t("op.title")}</h2>
+            <ul class="op-list">{buttons}</ul>
+            <dialog node_ref=dialog class="modal confirm-dialog" aria-labelledby="op-dialog-title" aria-describedby="op-dialog-body"
+                on:close=move |_| close() on:cancel=move |ev| { ev.prevent_default(); close(); }>
+                <h2 id="op-dialog-title">{dialog_title}</h2>
+                <p id="op-dialog-body">{dialog_body}</p>
+                <div class="actions">
+                    <button type="button" id="op-confirm" class=confirm_class on:click=confirm>{i18n.t("op.confirm")}</button>
+                    <button type="button" id="op-back" node_ref=back_button on:click=move |_| close()>{i18n.t("op.back")}</button>
+                </div>
+            </dialog>
+        </section>
+    }
+}
