@@ -1,0 +1,480 @@
+//! The simulated OceanBase cluster: tenants and everything the backup endpoints read back
+//! (`CDB_OB_ARCHIVE_DEST`, `CDB_OB_BACKUP_PARAMETER`, tenant parameters, archive rounds, backup
+//! jobs). DAG sub-tasks change it through [`Cluster`] methods that stand for the agent's
+//! `ALTER SYSTEM` statements; [`Cluster::tick`] plays OceanBase's asynchronous side (archive log
+//! BEGINNING → DOING, STOPPING → STOP, backup jobs finishing).
+
+use obshell_proto::AgentError;
+use std::collections::BTreeMap;
+
+pub const SYS_TENANT: &str = "sys";
+pub const SYS_TENANT_ID: i64 = 1;
+
+/// How many OB ticks a data backup job runs before it completes.
+const BACKUP_JOB_TICKS: u32 = 3;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tenant {
+    pub id: i64,
+    pub name: String,
+    pub created_nanos: i128,
+    pub backup: TenantBackup,
+    pub params: BTreeMap<&'static str, String>,
+}
+
+impl Tenant {
+    pub fn is_user(&self) -> bool {
+        self.id != SYS_TENANT_ID
+    }
+    /// `t1(1002)`, as the agent's task logs name tenants.
+    pub fn label(&self) -> String {
+        format!("{}({})", self.name, self.id)
+    }
+}
+
+/// `LOG_ARCHIVE_DEST` as written by the agent (the URI keeps its credentials).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArchiveDest {
+    pub location: String,
+    pub binding: String,
+    pub piece_switch_interval: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct TenantBackup {
+    pub archive_dest: Option<ArchiveDest>,
+    /// `DATA_BACKUP_DEST`; empty when unset.
+    pub data_dest: String,
+    /// `ARCHIVELOG` (true) or `NOARCHIVELOG`.
+    pub archivelog: bool,
+    /// `LOG_ARCHIVE_DEST_STATE`: true = ENABLE, false = DEFER.
+    pub dest_enabled: bool,
+    /// Archive status of the current round: "" (no round), BEGINNING, DOING, STOPPING, STOP,
+    /// SUSPENDING, SUSPEND, INTERRUPTED.
+    pub archive_status: String,
+    pub round: Option<ArchiveRound>,
+    pub delete_policy: Option<DeletePolicy>,
+    pub jobs: Vec<BackupJob>,
+    pub history: Vec<BackupJob>,
+    pub next_backup_set_id: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArchiveRound {
+    pub round_id: i64,
+    pub path: String,
+    pub start_nanos: i128,
+    pub checkpoint_nanos: i128,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeletePolicy {
+    pub name: String,
+    pub recovery_window: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BackupJob {
+    pub job_id: i64,
+    pub tenant_id: i64,
+    pub backup_set_id: i64,
+    pub incremental: bool,
+    pub plus_archivelog: bool,
+    pub encrypted: bool,
+    pub start_nanos: i128,
+    pub end_nanos: Option<i128>,
+    /// INIT, DOING, COMPLETED, CANCELING, CANCELED, FAILED.
+    pub status: String,
+    pub result: i64,
+    pub comment: String,
+    pub path: String,
+    pub ticks: u32,
+}
+
+/// One tenant parameter known to the simulator (`GV$OB_PARAMETERS` row shape).
+pub struct ParamDef {
+    pub name: &'static str,
+    pub data_type: &'static str,
+    pub default: &'static str,
+    pub info: &'static str,
+}
+
+pub const PARAMS: &[ParamDef] = &[
+    ParamDef { name: "archive_lag_target", data_type: "TIME", default: "2m", info: "The lag target of the log archive. The log archive target affects not only the backup availability, but also the lifecycle of the log loop. Range: [0ms, 7200s]" },
+    ParamDef { name: "backup_data_file_size", data_type: "CAPACITY", default: "4G", info: "backup data file size. Range: [512M, 4G] in integer" },
+    ParamDef { name: "ha_high_thread_score", data_type: "INT", default: "0", info: "the current work thread score of high availability high thread. Range: [0,100] in integer. Especially, 0 means default value" },
+    ParamDef { name: "ha_low_thread_score", data_type: "INT", default: "0", info: "the current work thread score of high availability low thread. Range: [0,100] in integer. Especially, 0 means default value" },
+    ParamDef { name: "ha_mid_thread_score", data_type: "INT", default: "0", info: "the current work thread score of high availability mid thread. Range: [0,100] in integer. Especially, 0 means default value" },
+    ParamDef { name: "log_archive_concurrency", data_type: "INT", default: "0", info: "log archive concurrency, for both archive fetcher and sender. Range: [0, 100] in integer" },
+    ParamDef { name: "log_restore_concurrency", data_type: "INT", default: "0", info: "log restore concurrency, for both the restore tenant and standby tenant. Range: [0, 100] in integer" },
+];
+
+pub fn param_def(name: &str) -> Option<&'static ParamDef> {
+    PARAMS.iter().find(|p| p.name == name)
+}
+
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    pub cluster_id: i64,
+    pub cluster_name: String,
+    pub tenants: Vec<Tenant>,
+    pub next_job_id: i64,
+    pub next_round_id: i64,
+}
+
+/// A MySQL driver error as OceanBase would return it for a rejected `ALTER SYSTEM` argument
+/// (shape inferred: `Error 1210 (HY000): Incorrect arguments to <what>`).
+pub fn incorrect_arguments(what: &str) -> AgentError {
+    AgentError::mysql(format!("Error 1210 (HY000): Incorrect arguments to {what}"))
+}
+
+impl Cluster {
+    /// `sys` (1) plus the user tenants with ids 1002, 1004, … (OceanBase pairs each user tenant
+    /// with a META tenant of the odd id before it, which the agent never shows).
+    pub fn new(cluster_id: i64, tenant_names: &[String], now: i128) -> Cluster {
+        let mut tenants = vec![Tenant::new(SYS_TENANT_ID, SYS_TENANT, now)];
+        for (i, name) in tenant_names.iter().enumerate() {
+            tenants.push(Tenant::new(1002 + 2 * i as i64, name, now));
+        }
+        Cluster { cluster_id, cluster_name: "obcluster".into(), tenants, next_job_id: 1, next_round_id: 1 }
+    }
+
+    pub fn tenant(&self, name: &str) -> Option<&Tenant> {
+        self.tenants.iter().find(|t| t.name == name)
+    }
+
+    pub fn tenant_by_id(&self, id: i64) -> Option<&Tenant> {
+        self.tenants.iter().find(|t| t.id == id)
+    }
+
+    pub fn tenant_mut(&mut self, id: i64) -> Option<&mut Tenant> {
+        self.tenants.iter_mut().find(|t| t.id == id)
+    }
+
+    /// `GetAllUserTenants` (`TENANT_TYPE = 'USER'`).
+    pub fn user_tenants(&self) -> Vec<TenantRef> {
+        self.tenants.iter().filter(|t| t.is_user()).map(TenantRef::of).collect()
+    }
+
+    // ----- statements the DAG tasks issue -------------------------------------------------
+
+    /// `IsArchiveLogClosed`: log mode is NOARCHIVELOG.
+    pub fn archive_log_closed(&self, tid: i64) -> bool {
+        self.tenant_by_id(tid).is_none_or(|t| !t.backup.archivelog)
+    }
+
+    pub fn archive_status(&self, tid: i64) -> String {
+        self.tenant_by_id(tid).map(|t| t.backup.archive_status.clone()).unwrap_or_default()
+    }
+
+    /// `ALTER SYSTEM NOARCHIVELOG TENANT = t`.
+    pub fn close_archive_log(&mut self, tid: i64) {
+        if let Some(t) = self.tenant_mut(tid) {
+            t.backup.archivelog = false;
+        }
+    }
+
+    /// `ALTER SYSTEM ARCHIVELOG TENANT = t` (OceanBase refuses without an archive dest).
+    pub fn open_archive_log(&mut self, tid: i64) -> Result<(), AgentError> {
+        let t = self.tenant_mut(tid).ok_or_else(|| incorrect_arguments("tenant"))?;
+        if t.backup.archive_dest.is_none() {
+            return Err(AgentError::mysql("Error 9079 (HY000): log archive dest is not set"));
+        }
+        t.backup.archivelog = true;
+        Ok(())
+    }
+
+    /// `ALTER SYSTEM SET LOG_ARCHIVE_DEST_STATE = 'ENABLE'|'DEFER'`.
+    pub fn set_dest_state(&mut self, tid: i64, enable: bool) {
+        if let Some(t) = self.tenant_mut(tid) {
+            t.backup.dest_enabled = enable;
+        }
+    }
+
+    pub fn set_param(&mut self, tid: i64, name: &'static str, value: String) {
+        if let Some(t) = self.tenant_mut(tid) {
+            t.params.insert(name, value);
+        }
+    }
+
+    /// `ALTER SYSTEM SET LOG_ARCHIVE_DEST = 'LOCATION=… [BINDING=…] [PIECE_SWITCH_INTERVAL=…]'`.
+    /// The whole value is replaced: binding and piece interval fall back to OceanBase's defaults
+    /// when not given. An empty `PIECE_SWITCH_INTERVAL=` or an empty location is rejected.
+    pub fn set_archive_dest(&mut self, tid: i64, location: &str, binding: Option<&str>, piece: Option<&str>) -> Result<(), AgentError> {
+        if location.is_empty() {
+            return Err(incorrect_arguments("LOG_ARCHIVE_DEST"));
+        }
+        if let Some(p) = piece {
+            if obshell_proto::duration::parse(p).is_err() {
+                return Err(incorrect_arguments("PIECE_SWITCH_INTERVAL"));
+            }
+        }
+        let t = self.tenant_mut(tid).ok_or_else(|| incorrect_arguments("tenant"))?;
+        t.backup.archive_dest = Some(ArchiveDest {
+            location: location.to_string(),
+            binding: binding.unwrap_or("OPTIONAL").to_string(),
+            piece_switch_interval: piece.unwrap_or("1d").to_string(),
+        });
+        Ok(())
+    }
+
+    /// `ALTER SYSTEM SET ARCHIVE_LAG_TARGET = '<v>'`: OceanBase accepts [0ms, 7200s].
+    pub fn set_archive_lag_target(&mut self, tid: i64, value: &str) -> Result<(), AgentError> {
+        let ok = obshell_proto::duration::parse(value).is_ok_and(|d| d <= obshell_proto::backup::ARCHIVE_LAG_TARGET_MAX);
+        if !ok {
+            return Err(incorrect_arguments("archive_lag_target"));
+        }
+        self.set_param(tid, "archive_lag_target", value.to_string());
+        Ok(())
+    }
+
+    pub fn set_data_dest(&mut self, tid: i64, uri: &str) -> Result<(), AgentError> {
+        if uri.is_empty() {
+            return Err(incorrect_arguments("DATA_BACKUP_DEST"));
+        }
+        if let Some(t) = self.tenant_mut(tid) {
+            t.backup.data_dest = uri.to_string();
+        }
+        Ok(())
+    }
+
+    pub fn delete_policy(&self, tid: i64) -> Option<DeletePolicy> {
+        self.tenant_by_id(tid).and_then(|t| t.backup.delete_policy.clone())
+    }
+
+    pub fn drop_delete_policy(&mut self, tid: i64) {
+        if let Some(t) = self.tenant_mut(tid) {
+            t.backup.delete_policy = None;
+        }
+    }
+
+    /// `ALTER SYSTEM ADD DELETE BACKUP POLICY 'default' RECOVERY_WINDOW '<w>'`: the window must
+    /// be a duration OceanBase understands.
+    pub fn add_delete_policy(&mut self, tid: i64, name: &str, window: &str) -> Result<(), AgentError> {
+        if obshell_proto::duration::parse(window).is_err() {
+            return Err(incorrect_arguments("recovery_window"));
+        }
+        if let Some(t) = self.tenant_mut(tid) {
+            t.backup.delete_policy = Some(DeletePolicy { name: name.to_string(), recovery_window: window.to_string() });
+        }
+        Ok(())
+    }
+
+    /// `IsBackupFinished`: no job in `CDB_OB_BACKUP_JOBS`.
+    pub fn backup_finished(&self, tid: i64) -> bool {
+        self.tenant_by_id(tid).is_none_or(|t| t.backup.jobs.is_empty())
+    }
+
+    /// `ALTER SYSTEM CANCEL BACKUP TENANT = t`.
+    pub fn cancel_backup(&mut self, tid: i64) {
+        if let Some(t) = self.tenant_mut(tid) {
+            for j in &mut t.backup.jobs {
+                j.status = "CANCELING".into();
+            }
+        }
+    }
+
+    /// `ALTER SYSTEM BACKUP [INCREMENTAL] TENANT = t [PLUS ARCHIVELOG]`.
+    pub fn start_backup(&mut self, tid: i64, incremental: bool, plus_archivelog: bool, encrypted: bool, now: i128) -> Result<(), AgentError> {
+        let job_id = self.next_job_id;
+        let t = self.tenant_mut(tid).ok_or_else(|| incorrect_arguments("tenant"))?;
+        if !t.backup.jobs.is_empty() {
+            return Err(AgentError::mysql("Error 9043 (HY000): backup is already in progress"));
+        }
+        if t.backup.data_dest.is_empty() {
+            return Err(AgentError::mysql("Error 9026 (HY000): backup destination is not set"));
+        }
+        if incremental && !t.backup.history.iter().any(|j| j.status == "COMPLETED") {
+            return Err(AgentError::mysql("Error 9047 (HY000): no full backup found, incremental backup is not allowed"));
+        }
+        t.backup.next_backup_set_id += 1;
+        let set_id = t.backup.next_backup_set_id;
+        let kind = if incremental { "inc" } else { "full" };
+        t.backup.jobs.push(BackupJob {
+            job_id,
+            tenant_id: tid,
+            backup_set_id: set_id,
+            incremental,
+            plus_archivelog,
+            encrypted,
+            start_nanos: now,
+            end_nanos: None,
+            status: "INIT".into(),
+            result: 0,
+            comment: String::new(),
+            path: format!("{}/backup_set_{set_id}_{kind}", strip_query(&t.backup.data_dest)),
+            ticks: 0,
+        });
+        self.next_job_id += 1;
+        Ok(())
+    }
+
+    /// OceanBase's asynchronous progress, once per scheduler tick.
+    pub fn tick(&mut self, now: i128) {
+        let mut next_round = self.next_round_id;
+        for t in &mut self.tenants {
+            let b = &mut t.backup;
+            let status = b.archive_status.as_str();
+            let next = if b.archivelog {
+                match status {
+                    "" | "STOP" | "STOPPING" => Some("BEGINNING"),
+                    "BEGINNING" if b.dest_enabled => Some("DOING"),
+                    "DOING" if !b.dest_enabled => Some("SUSPENDING"),
+                    "SUSPENDING" => Some("SUSPEND"),
+                    "SUSPEND" if b.dest_enabled => Some("DOING"),
+                    _ => None,
+                }
+            } else {
+                match status {
+                    "" | "STOP" | "INTERRUPTED" => None,
+                    "STOPPING" => Some("STOP"),
+                    _ => Some("STOPPING"),
+                }
+            };
+            if let Some(n) = next {
+                if n == "BEGINNING" {
+                    let path = b.archive_dest.as_ref().map(|d| strip_query(&d.location)).unwrap_or_default();
+                    b.round = Some(ArchiveRound { round_id: next_round, path, start_nanos: now, checkpoint_nanos: now });
+                    next_round += 1;
+                }
+                if n == "STOP" {
+                    b.round = None;
+                }
+                b.archive_status = n.to_string();
+            }
+            if b.archive_status == "DOING" {
+                if let Some(r) = b.round.as_mut() {
+                    // The checkpoint trails "now" by a second or so, like a healthy archive.
+                    r.checkpoint_nanos = now - 1_234_500_000;
+                }
+            }
+            let mut finished = Vec::new();
+            for (i, j) in b.jobs.iter_mut().enumerate() {
+                j.ticks += 1;
+                match j.status.as_str() {
+                    "INIT" => j.status = "DOING".into(),
+                    "DOING" if j.ticks >= BACKUP_JOB_TICKS => {
+                        j.status = "COMPLETED".into();
+                        j.end_nanos = Some(now);
+                        finished.push(i);
+                    }
+                    "CANCELING" => {
+                        j.status = "CANCELED".into();
+                        j.result = -4072;
+                        j.comment = "backup canceled".into();
+                        j.end_nanos = Some(now);
+                        finished.push(i);
+                    }
+                    _ => {}
+                }
+            }
+            for i in finished.into_iter().rev() {
+                let j = b.jobs.remove(i);
+                b.history.push(j);
+            }
+        }
+        self.next_round_id = next_round;
+    }
+
+    /// A demo cluster state: the first user tenant already backs up to `file:///data/backup`,
+    /// archiving DOING, one completed full backup in history.
+    pub fn seed_backup(&mut self, now: i128) {
+        let cid = self.cluster_id;
+        let Some(first) = self.tenants.iter().find(|t| t.is_user()).map(|t| t.id) else { return };
+        let base = "file:///data/backup";
+        let _ = self.set_archive_dest(first, &format!("{base}/{cid}/{first}/clog"), None, None);
+        let _ = self.set_data_dest(first, &format!("{base}/{cid}/{first}/data"));
+        let _ = self.open_archive_log(first);
+        self.tick(now - 120_000_000_000);
+        self.tick(now - 119_000_000_000);
+        let _ = self.start_backup(first, false, false, false, now - 100_000_000_000);
+        for i in 0..BACKUP_JOB_TICKS {
+            self.tick(now - 99_000_000_000 + i as i128 * 30_000_000_000);
+        }
+        self.tick(now);
+    }
+}
+
+impl Tenant {
+    fn new(id: i64, name: &str, now: i128) -> Tenant {
+        let params = PARAMS.iter().map(|p| (p.name, p.default.to_string())).collect();
+        Tenant {
+            id,
+            name: name.to_string(),
+            created_nanos: now - 86_400_000_000_000,
+            backup: TenantBackup { dest_enabled: true, ..Default::default() },
+            params,
+        }
+    }
+}
+
+/// A tenant as a DAG remembers it (`oceanbase.DbaObTenant` in the task context).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TenantRef {
+    pub id: i64,
+    pub name: String,
+}
+
+impl TenantRef {
+    pub fn of(t: &Tenant) -> TenantRef {
+        TenantRef { id: t.id, name: t.name.clone() }
+    }
+    pub fn label(&self) -> String {
+        format!("{}({})", self.name, self.id)
+    }
+}
+
+fn strip_query(uri: &str) -> String {
+    uri.split('?').next().unwrap_or("").trim_end_matches('/').to_string()
+}
+
+/// SQL `LIKE` with `%` and `_`, case-insensitive (OceanBase's default collation for the
+/// `GV$OB_PARAMETERS.NAME` column), `\` escapes.
+pub fn sql_like(pattern: &str, text: &str) -> bool {
+    fn go(p: &[char], t: &[char]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some('%') => (0..=t.len()).any(|i| go(&p[1..], &t[i..])),
+            Some('_') => !t.is_empty() && go(&p[1..], &t[1..]),
+            Some('\\') if p.len() > 1 => !t.is_empty() && t[0] == p[1] && go(&p[2..], &t[1..]),
+            Some(c) => !t.is_empty() && t[0] == *c && go(&p[1..], &t[1..]),
+        }
+    }
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let t: Vec<char> = text.to_lowercase().chars().collect();
+    // Bound the backtracking on hostile patterns: long patterns with many '%' are cut short.
+    if p.iter().filter(|c| **c == '%').count() > 8 {
+        return false;
+    }
+    go(&p, &t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_matches_sql() {
+        assert!(sql_like("%archive%", "log_archive_concurrency"));
+        assert!(sql_like("%ARCHIVE%", "archive_lag_target"));
+        assert!(!sql_like("%archive", "archive_lag_target"));
+        assert!(sql_like("ha\\_low%", "ha_low_thread_score"));
+        assert!(sql_like("%", "x"));
+    }
+
+    #[test]
+    fn archive_log_stops_through_stopping() {
+        let mut c = Cluster::new(1, &["t1".into()], 0);
+        c.set_archive_dest(1002, "file:///b/1/1002/clog", None, None).unwrap();
+        c.open_archive_log(1002).unwrap();
+        c.tick(1);
+        assert_eq!(c.archive_status(1002), "BEGINNING");
+        c.tick(2);
+        assert_eq!(c.archive_status(1002), "DOING");
+        c.close_archive_log(1002);
+        c.tick(3);
+        assert_eq!(c.archive_status(1002), "STOPPING");
+        c.tick(4);
+        assert_eq!(c.archive_status(1002), "STOP");
+    }
+}

@@ -1,0 +1,92 @@
+//! # obshell-sim
+//!
+//! A simulator of the OceanBase obshell agent's HTTP API, faithful enough that the official SDKs,
+//! the agent's dashboard and our console cannot tell it from a real agent for the endpoints it
+//! implements: the same paths, hybrid encryption (RSA header + AES body, sessions, SSO), JSON
+//! envelope bytes, errors, and task DAGs that move through the same states over time.
+//!
+//! Start one in-process (tests bind `127.0.0.1:0`):
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let (addr, handle) = obshell_sim::serve(obshell_sim::Config::default()).await.unwrap();
+//! println!("agent at http://{addr}");
+//! handle.shutdown().await;
+//! # }
+//! ```
+//!
+//! Modules: [`config`] (what can be simulated), [`pipeline`] (the agent's middleware order),
+//! [`auth`] and [`sessions`] (header/body decryption, verification, login/SSO), [`routes`]
+//! (handlers), [`engine`] (DAGs, scheduler, executor), [`cluster`] (the fake OceanBase state),
+//! [`faults`] (test control API under `/__sim/`), [`static_files`] (`--static` console).
+
+pub mod auth;
+pub mod clock;
+pub mod cluster;
+pub mod config;
+pub mod engine;
+pub mod envelope;
+pub mod extra_codes;
+pub mod faults;
+pub mod pipeline;
+pub mod routes;
+pub mod sessions;
+pub mod state;
+pub mod static_files;
+
+pub use config::Config;
+pub use state::AppState;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// A running simulator.
+pub struct SimHandle {
+    pub state: Arc<AppState>,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: JoinHandle<()>,
+    scheduler: JoinHandle<()>,
+}
+
+impl SimHandle {
+    /// Stops accepting connections and stops the scheduler.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.scheduler.abort();
+        let _ = self.server.await;
+    }
+
+    /// Waits until the server stops (Ctrl-C handling is the binary's business).
+    pub async fn wait(self) {
+        let _ = self.server.await;
+    }
+}
+
+/// Builds the state (RSA key, cluster, engine), binds `config.listen`, and starts serving and
+/// ticking. Returns the bound address (useful with port 0).
+pub async fn serve(config: Config) -> std::io::Result<(SocketAddr, SimHandle)> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    // RSA key generation is CPU-heavy (notably unoptimized); keep it off the async workers.
+    let state = tokio::task::spawn_blocking(move || AppState::new(config))
+        .await
+        .map_err(std::io::Error::other)?
+        .map_err(std::io::Error::other)?;
+    let state = Arc::new(state);
+    let app = axum::Router::new().fallback(pipeline::handle).with_state(state.clone());
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let svc = app.into_make_service_with_connect_info::<SocketAddr>();
+        let _ = axum::serve(listener, svc)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    let scheduler = tokio::spawn(state::run_scheduler(state.clone()));
+    Ok((addr, SimHandle { state, shutdown: Some(tx), server, scheduler }))
+}

@@ -1,0 +1,301 @@
+//! One request through the agent's global middleware, in the agent's order
+//! (`ob/agent/api/agent_route.go` L43-61):
+//!
+//! 1. `PostHandlers` (receive time; writes the envelope at the end, only for `/api/v1`, `/rpc/v1`),
+//! 2. `HeaderDecrypt` (every route: a bad `X-OCS-Header` fails even `/api/v1/secret`),
+//! 3. `BodyDecrypt` (every route, when a header was decrypted),
+//! 4. `PaddingBody` (`Content-Length: 0` → `{}`),
+//! 5. `PreHandlers` (trace id: echo `X-OBSHELL-Trace-ID`, else 16 random hex; not for
+//!    `/api/v1/status`),
+//! 6. `SetContentType` (`application/json`),
+//!
+//! then routing (unknown → 404 `Common.NotFound`, no auth), the route group's `Verify`, the
+//! handler. Errors raised in steps 2-3 carry an empty `traceId` and gin's
+//! `application/json; charset=utf-8`, because steps 5-6 never ran, as on the agent.
+
+use crate::auth::{self, Decrypted};
+use crate::config::BODY_LIMIT;
+use crate::envelope::{self, ContentType, Data, EnvelopeMeta, Reply};
+use crate::extra_codes;
+use crate::faults::{self, FaultAction};
+use crate::routes::{self, Req};
+use crate::state::{lock, AppState};
+use crate::static_files;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
+use obshell_proto::crypto::agent::{decrypt_body_like_agent, is_recovery_error, open_header, recovery_error};
+use obshell_proto::{AgentError, Lang};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Go's `Request.RequestURI`: the request-target as received (origin form: path + `?` + query).
+pub fn request_uri(uri: &axum::http::Uri) -> String {
+    match (uri.scheme(), uri.path_and_query()) {
+        (None, Some(pq)) => pq.as_str().to_string(),
+        (None, None) => uri.path().to_string(),
+        // absolute-form request-target: Go keeps it verbatim.
+        _ => uri.to_string(),
+    }
+}
+
+/// The first value of a header as Go's `Header.Get` returns it (raw bytes, lossily decoded).
+pub fn header_str(h: &HeaderMap, name: &str) -> String {
+    h.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).unwrap_or_default()
+}
+
+pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<Body> {
+    let started = Instant::now();
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+
+    if st.config.enable_faults && (path == "/__sim" || path.starts_with("/__sim/")) {
+        let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
+        return faults::control(&st, &parts.method, &parts.uri, &bytes).await;
+    }
+
+    let target = request_uri(&parts.uri);
+    let is_api = target.starts_with("/api/v1") || target.starts_with("/rpc/v1");
+    if !is_api {
+        return static_files::serve(&st, &parts.method, &path).await;
+    }
+
+    // Fault injection happens before the agent sees the request (a flaky proxy or network).
+    let action = lock(&st.faults).decide(&path);
+    if let Some(ms) = action.latency_ms {
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+    match action.action {
+        FaultAction::None => {}
+        other => return faults::respond(&st, other),
+    }
+
+    let content_length = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    let chunked = parts.headers.get(header::TRANSFER_ENCODING).is_some();
+    let lang = Lang::from_accept_language(parts.headers.get(header::ACCEPT_LANGUAGE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).as_deref());
+    let received_nanos = st.clock.now_nanos();
+    let received_secs = received_nanos.div_euclid(1_000_000_000) as i64;
+    let mut ctx = Ctx { st: &st, started, trace_id: String::new(), content_type: ContentType::JsonUtf8, lang };
+
+    // Bodies over the limit are refused before they are read into memory.
+    let too_big = content_length.is_some_and(|n| n > BODY_LIMIT as u64);
+    let raw = if too_big { None } else { axum::body::to_bytes(body, BODY_LIMIT).await.ok() };
+    let Some(raw) = raw else {
+        let e = extra_codes::REQUEST_BODY_READ_FAILED.occur(&[&format!("http: request body too large (limit {BODY_LIMIT} bytes)")]);
+        let mut resp = ctx.finish(Err(e));
+        resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        journal(&st, &parts.method, &target, None, "none", resp.status().as_u16(), &ctx.trace_id);
+        return resp;
+    };
+
+    // 2. HeaderDecrypt: the agent header wins when both are present.
+    let agent_hdr = header_str(&parts.headers, "X-OCS-Agent-Header");
+    let ocs_hdr = header_str(&parts.headers, "X-OCS-Header");
+    let key = st.key();
+    let decrypted = if !agent_hdr.is_empty() {
+        Some(open_header(&key, &agent_hdr).map(|header| Decrypted { header, agent_header: true }))
+    } else if !ocs_hdr.is_empty() {
+        Some(open_header(&key, &ocs_hdr).map(|header| Decrypted { header, agent_header: false }))
+    } else {
+        None
+    };
+    let decrypted = match decrypted.transpose() {
+        Ok(d) => d,
+        Err(e) => {
+            let resp = ctx.finish(Err(e));
+            journal(&st, &parts.method, &target, None, "header-error", resp.status().as_u16(), "");
+            return resp;
+        }
+    };
+
+    // 3. BodyDecrypt.
+    let mut body: Vec<u8> = raw.to_vec();
+    if let Some(d) = &decrypted {
+        if !body.is_empty() {
+            match decrypt_body_like_agent(d.header.keys_bytes(), &body) {
+                Ok(b) => body = b,
+                Err(e) => {
+                    let resp = ctx.finish(Err(e));
+                    journal(&st, &parts.method, &target, None, "body-error", resp.status().as_u16(), "");
+                    return resp;
+                }
+            }
+        }
+    }
+    // 4. PaddingBody: Go's ContentLength is 0 for an empty, non-chunked body.
+    if raw.is_empty() && !chunked && content_length.unwrap_or(0) == 0 {
+        body = b"{}".to_vec();
+    }
+    // 5. PreHandlers, 6. SetContentType.
+    if target != "/api/v1/status" {
+        let given = header_str(&parts.headers, "X-OBSHELL-Trace-ID");
+        ctx.trace_id = if given.is_empty() { random_trace_id() } else { given };
+    }
+    ctx.content_type = ContentType::Json;
+
+    let auth_mode = match &decrypted {
+        None => "none",
+        Some(d) if d.agent_header => "agent-header",
+        Some(d) if !d.header.session_id.is_empty() => "session",
+        Some(_) => "password",
+    };
+
+    let run = || route_and_run(&st, &parts.method, &path, &target, decrypted.as_ref(), &body, received_secs, received_nanos);
+    // Go's JSON decoder accepts 10000 nesting levels; a recursive decoder needs far more stack
+    // for that than an async worker has, so deeply nested bodies are decoded on a thread with a
+    // big stack (reserved, not committed) instead of overflowing and aborting the process.
+    let result = if nesting_depth(&body) > 128 {
+        std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .stack_size(512 << 20)
+                .spawn_scoped(s, run)
+                .map(|h| h.join().unwrap_or_else(|_| Routed::Done(Err(recovery_error()))))
+                .unwrap_or_else(|_| Routed::Done(Err(recovery_error())))
+        })
+    } else {
+        run()
+    };
+    let resp = match result {
+        Routed::Redirect(status, location) => redirect(status, &location, &parts.method),
+        Routed::Done(out) => ctx.finish(out),
+    };
+    journal(&st, &parts.method, &target, Some(&body), auth_mode, resp.status().as_u16(), &ctx.trace_id);
+    resp
+}
+
+/// Deepest `[`/`{` nesting outside strings.
+fn nesting_depth(b: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_str, mut esc) = (0usize, 0usize, false, false);
+    for &c in b {
+        if in_str {
+            match (esc, c) {
+                (true, _) => esc = false,
+                (false, b'\\') => esc = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+enum Routed {
+    Done(Result<Data, AgentError>),
+    Redirect(u16, String),
+}
+
+#[allow(clippy::too_many_arguments)]
+fn route_and_run(st: &AppState, method: &Method, path: &str, target: &str, dec: Option<&Decrypted>, body: &[u8], received_secs: i64, now: i128) -> Routed {
+    let rt = st.runtime();
+    let segs = routes::decode_segments(path);
+    let Some((guard, route)) = routes::match_route(method, &segs, &rt) else {
+        // gin's RedirectTrailingSlash: `/x/` → `/x` when `/x` is a route.
+        if path.len() > 1 && path.ends_with('/') {
+            let trimmed = &path[..path.len() - 1];
+            if routes::match_route(method, &routes::decode_segments(trimmed), &rt).is_some() {
+                let q = target.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+                let status = if method == Method::GET { 301 } else { 307 };
+                return Routed::Redirect(status, format!("{trimmed}{q}"));
+            }
+        }
+        return Routed::Done(Err(obshell_proto::errors::codes::COMMON_NOT_FOUND.occur(&[&"404 not found"])));
+    };
+    let verified = match auth::verify(st, guard, dec, target, received_secs) {
+        Ok(v) => v,
+        Err(e) => return Routed::Done(Err(e)),
+    };
+    let query = routes::parse_query(target.split_once('?').map(|(_, q)| q).unwrap_or(""));
+    let req = Req { st, method, uri: target, query, body, verified, now };
+    // A panic in a handler is the agent's gin recovery: the pre-built 500.
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| routes::dispatch(route, &req))).unwrap_or_else(|_| Err(recovery_error()));
+    Routed::Done(out)
+}
+
+struct Ctx<'a> {
+    st: &'a AppState,
+    started: Instant,
+    trace_id: String,
+    content_type: ContentType,
+    lang: Lang,
+}
+
+impl Ctx<'_> {
+    fn finish(&self, out: Result<Data, AgentError>) -> Response<Body> {
+        let reply = match out {
+            Err(e) if is_recovery_error(&e) => {
+                // gin.CustomRecovery writes `recoveryResponse`, built at agent start: its
+                // timestamp is the start time, no trace id, no duration.
+                let ts = self.st.clock.render(self.st.started_nanos);
+                let meta = EnvelopeMeta { timestamp: &ts, duration_ms: 0, trace_id: "", content_type: self.content_type, lang: Lang::En };
+                envelope::failure(&meta, &e)
+            }
+            out => {
+                let ts = self.st.clock.render(self.st.clock.now_nanos());
+                let meta = EnvelopeMeta {
+                    timestamp: &ts,
+                    duration_ms: self.started.elapsed().as_millis() as i64,
+                    trace_id: &self.trace_id,
+                    content_type: self.content_type,
+                    lang: self.lang,
+                };
+                match out {
+                    Ok(data) => envelope::success(&meta, data),
+                    Err(e) => envelope::failure(&meta, &e),
+                }
+            }
+        };
+        to_response(reply)
+    }
+}
+
+pub fn to_response(r: Reply) -> Response<Body> {
+    let mut resp = Response::new(Body::from(r.body));
+    *resp.status_mut() = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(r.content_type.as_str()));
+    resp
+}
+
+/// Go's `http.Redirect` as gin's trailing-slash redirect uses it.
+fn redirect(status: u16, location: &str, method: &Method) -> Response<Body> {
+    let text = if status == 301 { "Moved Permanently" } else { "Temporary Redirect" };
+    let body = if method == Method::GET { format!("<a href=\"{}\">{text}</a>.\n\n", html_escape(location)) } else { String::new() };
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = StatusCode::from_u16(status).expect("valid redirect status");
+    if let Ok(v) = HeaderValue::from_str(location) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    if method == Method::GET || method == Method::HEAD {
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    }
+    resp
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&#34;").replace('\'', "&#39;")
+}
+
+/// `trace.RandomTraceId`: 8 random bytes as lowercase hex.
+fn random_trace_id() -> String {
+    use rand::RngCore;
+    let mut b = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn journal(st: &AppState, method: &Method, target: &str, body: Option<&[u8]>, auth: &str, status: u16, trace_id: &str) {
+    if !st.config.enable_faults {
+        return;
+    }
+    let ts = st.clock.render(st.clock.now_nanos());
+    lock(&st.journal).record(method.as_str(), target, body, auth, status, trace_id, ts);
+}

@@ -1,0 +1,437 @@
+//! Backup routes (`backup_route.go`, `executor/ob/backup_{config,tenant,status}.go`).
+
+use super::{bind, check_cluster_agent, check_tenant, Out, Req};
+use crate::cluster::{BackupJob, Cluster, TenantRef};
+use crate::engine::model::Renderer;
+use crate::envelope::Data;
+use crate::state::lock;
+use obshell_proto::backup::{self, Method, Scope};
+use obshell_proto::errors::codes;
+use obshell_proto::storage::StorageDest;
+use obshell_proto::AgentError;
+use serde::Serialize;
+
+/// POST/PATCH `/obcluster/backup/config` and `/tenant/{name}/backup/config`, in the agent's
+/// check order (spec §1.1, §2.1).
+pub fn config(r: &Req<'_>, scope: Scope, method: Method, tenant: Option<&str>) -> Out {
+    let tenant = match scope {
+        Scope::Cluster => {
+            check_cluster_agent(r)?;
+            None
+        }
+        Scope::Tenant => Some(check_tenant(r, tenant.unwrap_or(""))?),
+    };
+    let cfg = backup::decode_like_agent(r.body, scope)?;
+    backup::precheck(&cfg, scope, method)?;
+    let mut w = lock(&r.st.world);
+    if scope == Scope::Cluster && w.cluster.user_tenants().is_empty() {
+        return Err(codes::OB_BACKUP_NO_USER_TENANTS.occur(&[]));
+    }
+    let cfg = backup::check(&cfg)?;
+    let now = r.st.clock.now_nanos();
+    let id = w.engine.create_backup_config(tenant, cfg, now)?;
+    let dag = w.engine.dag(id).expect("just created");
+    Ok(Data::of(&Renderer { clock: &r.st.clock }.created(dag)))
+}
+
+#[derive(Serialize)]
+struct BackupDestInfo {
+    tenant_id: i64,
+    archive_base_uri: String,
+    data_base_uri: String,
+}
+
+/// `GetTenantBackupConfig`: both URIs re-rendered without secrets; a rendered URI that still
+/// mentions `access_id`/`access_key` makes the handler return a nil pointer (`"data":null`).
+pub fn storage(r: &Req<'_>, name: &str) -> Out {
+    let t = check_tenant(r, name)?;
+    let w = lock(&r.st.world);
+    let tenant = w.cluster.tenant_by_id(t.id).expect("checked");
+    let render = |uri: &str| -> Result<String, AgentError> {
+        if uri.is_empty() {
+            return Ok(String::new());
+        }
+        Ok(StorageDest::parse(uri)?.uri_without_secret())
+    };
+    let archive = render(tenant.backup.archive_dest.as_ref().map(|d| d.location.as_str()).unwrap_or(""))?;
+    let data = render(&tenant.backup.data_dest)?;
+    let leaky = |s: &str| s.contains("access_id") || s.contains("access_key");
+    if leaky(&archive) || leaky(&data) {
+        return Ok(Data::typed_nil());
+    }
+    Ok(Data::of(&BackupDestInfo { tenant_id: t.id, archive_base_uri: archive, data_base_uri: data }))
+}
+
+/// `checkAllDest`.
+fn check_all_dest(c: &Cluster, t: &TenantRef) -> Result<(), AgentError> {
+    let tenant = c.tenant_by_id(t.id).expect("tenant exists");
+    if tenant.backup.archive_dest.is_none() {
+        return Err(codes::OB_BACKUP_ARCHIVE_DEST_EMPTY.occur(&[&t.name, &t.id]));
+    }
+    if tenant.backup.data_dest.is_empty() {
+        return Err(codes::OB_BACKUP_DATA_DEST_EMPTY.occur(&[&t.name, &t.id]));
+    }
+    Ok(())
+}
+
+/// POST `/obcluster/backup`, `/tenant/{name}/backup` (spec §2.3).
+pub fn start(r: &Req<'_>, tenant: Option<&str>) -> Out {
+    let t = match tenant {
+        None => {
+            check_cluster_agent(r)?;
+            None
+        }
+        Some(n) => Some(check_tenant(r, n)?),
+    };
+    let (mode, encryption, plus) = bind(r.body, "param.BackupParam", "BackupParam", |d| {
+        (d.string("mode", "mode"), d.string("encryption", "encryption"), d.bool("plus_archive", "plus_archive"))
+    })?;
+    let mut w = lock(&r.st.world);
+    match &t {
+        None => {
+            let all = w.cluster.user_tenants();
+            if all.is_empty() {
+                return Err(codes::OB_BACKUP_NO_USER_TENANTS.occur(&[]));
+            }
+            for x in &all {
+                check_all_dest(&w.cluster, x)?;
+            }
+        }
+        Some(x) => check_all_dest(&w.cluster, x)?,
+    }
+    let mode = mode.unwrap_or_default().to_lowercase();
+    let incremental = match mode.as_str() {
+        "" | "full" => false,
+        "incremental" => true,
+        other => return Err(codes::OB_BACKUP_MODE_INVALID.occur(&[&other, &"full", &"incremental"])),
+    };
+    let encrypted = encryption.is_some_and(|e| !e.is_empty());
+    let now = r.st.clock.now_nanos();
+    let id = w.engine.create_start_backup(t, incremental, encrypted, plus.unwrap_or(false), now)?;
+    let dag = w.engine.dag(id).expect("just created");
+    Ok(Data::of(&Renderer { clock: &r.st.clock }.created(dag)))
+}
+
+fn targets(r: &Req<'_>, tenant: Option<&str>) -> Result<Vec<TenantRef>, AgentError> {
+    match tenant {
+        None => {
+            check_cluster_agent(r)?;
+            Ok(lock(&r.st.world).cluster.user_tenants())
+        }
+        Some(n) => Ok(vec![check_tenant(r, n)?]),
+    }
+}
+
+/// PATCH `/…/backup` `{"status":"canceled"}` (an empty body cancels too).
+pub fn cancel(r: &Req<'_>, tenant: Option<&str>) -> Out {
+    let ts = targets(r, tenant)?;
+    let status = bind(r.body, "param.BackupStatusParam", "BackupStatusParam", |d| d.string("status", "status"))?;
+    let status = status.filter(|s| !s.is_empty()).unwrap_or_else(|| "canceled".into()).to_lowercase();
+    if status != "canceled" {
+        return Err(codes::OB_BACKUP_STATUS_INVALID.occur(&[&status, &"canceled"]));
+    }
+    let mut w = lock(&r.st.world);
+    for t in ts {
+        if !w.cluster.backup_finished(t.id) {
+            w.cluster.cancel_backup(t.id);
+        }
+    }
+    Ok(Data::Omit)
+}
+
+/// PATCH `/…/backup/log` `{"status":"DOING"|"STOP"|"SUSPEND"}` (empty → STOP) (spec §2.5).
+pub fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
+    let ts = targets(r, tenant)?;
+    let status = bind(r.body, "param.ArchiveLogStatusParam", "ArchiveLogStatusParam", |d| d.string("status", "status"))?;
+    let status = status.filter(|s| !s.is_empty()).unwrap_or_else(|| "STOP".into()).to_uppercase();
+    if !matches!(status.as_str(), "DOING" | "STOP" | "SUSPEND") {
+        return Err(codes::OB_BACKUP_ARCHIVE_LOG_STATUS_INVALID.occur(&[&status, &"STOP", &"DOING"]));
+    }
+    let mut w = lock(&r.st.world);
+    for t in ts {
+        let cur = w.cluster.archive_status(t.id);
+        let interrupted = || codes::COMMON_UNEXPECTED.occur(&[&format!("tenant {} archive log is interrupted", t.name)]);
+        match status.as_str() {
+            "DOING" => match cur.as_str() {
+                "DOING" | "PREPARE" | "BEGINNING" => {}
+                "SUSPEND" | "SUSPENDING" => w.cluster.set_dest_state(t.id, true),
+                "INTERRUPTED" => return Err(interrupted()),
+                _ => {
+                    w.cluster.set_dest_state(t.id, true);
+                    w.cluster.open_archive_log(t.id)?;
+                }
+            },
+            "STOP" => match cur.as_str() {
+                "STOP" | "STOPPING" | "" => {}
+                "INTERRUPTED" => return Err(interrupted()),
+                _ => w.cluster.close_archive_log(t.id),
+            },
+            _ => w.cluster.set_dest_state(t.id, false),
+        }
+    }
+    Ok(Data::Omit)
+}
+
+/// `oceanbase.CdbObBackupTask`.
+#[derive(Serialize)]
+struct BackupTask {
+    tenant_id: i64,
+    task_id: i64,
+    job_id: i64,
+    incarnation: i64,
+    backup_set_id: i64,
+    start_timestamp: String,
+    end_timestamp: String,
+    status: String,
+    start_scn: i64,
+    end_scn: i64,
+    user_ls_start_scn: i64,
+    encryption_mode: &'static str,
+    input_bytes: i64,
+    output_bytes: i64,
+    output_rate_bytes: f64,
+    extra_meta_bytes: i64,
+    tablet_count: i64,
+    finish_tablet_count: i64,
+    macro_block_count: i64,
+    finish_macro_block_count: i64,
+    file_count: i64,
+    meta_turn_id: i64,
+    data_turn_id: i64,
+    result: i64,
+    comment: String,
+    path: String,
+}
+
+fn task_of(r: &Req<'_>, j: &BackupJob) -> BackupTask {
+    let done = j.end_nanos.is_some();
+    let scn = |n: i128| n as i64;
+    BackupTask {
+        tenant_id: j.tenant_id,
+        task_id: j.job_id,
+        job_id: j.job_id,
+        incarnation: 1,
+        backup_set_id: j.backup_set_id,
+        start_timestamp: r.st.clock.render(j.start_nanos),
+        end_timestamp: r.st.clock.render(j.end_nanos.unwrap_or(crate::clock::GO_ZERO_NANOS)),
+        status: j.status.clone(),
+        start_scn: scn(j.start_nanos),
+        end_scn: j.end_nanos.map(scn).unwrap_or(0),
+        user_ls_start_scn: 0,
+        encryption_mode: if j.encrypted { "PASSWORD" } else { "NONE" },
+        input_bytes: if done { 123_456 } else { 40_000 * j.ticks as i64 },
+        output_bytes: if done { 120_000 } else { 39_000 * j.ticks as i64 },
+        output_rate_bytes: 950.5,
+        extra_meta_bytes: 0,
+        tablet_count: 120,
+        finish_tablet_count: if done { 120 } else { 40 * j.ticks as i64 },
+        macro_block_count: 300,
+        finish_macro_block_count: if done { 300 } else { 100 * j.ticks as i64 },
+        file_count: if done { 42 } else { 0 },
+        meta_turn_id: 1,
+        data_turn_id: 1,
+        result: j.result,
+        comment: j.comment.clone(),
+        path: j.path.clone(),
+    }
+}
+
+/// The running task of a tenant, else the latest finished one.
+fn latest(c: &Cluster, tid: i64) -> Option<&BackupJob> {
+    let t = c.tenant_by_id(tid)?;
+    t.backup.jobs.last().or_else(|| t.backup.history.iter().max_by_key(|j| j.job_id))
+}
+
+pub fn overview(r: &Req<'_>, tenant: Option<&str>) -> Out {
+    match tenant {
+        None => {
+            check_cluster_agent(r)?;
+            let w = lock(&r.st.world);
+            let statuses: Vec<BackupTask> = w.cluster.user_tenants().iter().filter_map(|t| latest(&w.cluster, t.id)).map(|j| task_of(r, j)).collect();
+            if statuses.is_empty() {
+                return Err(codes::COMMON_NOT_FOUND.occur(&[&"backup task"]));
+            }
+            #[derive(Serialize)]
+            struct O {
+                statuses: Vec<BackupTask>,
+            }
+            Ok(Data::of(&O { statuses }))
+        }
+        Some(n) => {
+            let t = check_tenant(r, n)?;
+            let w = lock(&r.st.world);
+            let Some(j) = latest(&w.cluster, t.id) else { return Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"no backup task"])) };
+            #[derive(Serialize)]
+            struct O {
+                status: BackupTask,
+            }
+            Ok(Data::of(&O { status: task_of(r, j) }))
+        }
+    }
+}
+
+/// `bo.TenantBackupInfo` (the product spells it `lastest`).
+pub fn info(r: &Req<'_>, name: &str) -> Out {
+    #[derive(Serialize)]
+    struct Info {
+        tenant_id: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lastest_archive_log_checkpoint: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        lastest_data_backup_time: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        archive_log_delay: Option<f64>,
+    }
+    let t = check_tenant(r, name)?;
+    let w = lock(&r.st.world);
+    let b = &w.cluster.tenant_by_id(t.id).expect("checked").backup;
+    let now = r.st.clock.now_nanos();
+    let round = b.round.as_ref().filter(|_| b.archive_status == "DOING");
+    let last_backup = b.history.iter().filter(|j| j.status == "COMPLETED").max_by_key(|j| j.job_id);
+    Ok(Data::of(&Info {
+        tenant_id: t.id,
+        lastest_archive_log_checkpoint: round.map(|x| r.st.clock.render(crate::clock::truncate_micros(x.checkpoint_nanos))),
+        lastest_data_backup_time: last_backup.map(|j| r.st.clock.render(j.start_nanos)),
+        archive_log_delay: round.map(|x| ((now - x.checkpoint_nanos) as f64 / 1e9 * 10_000.0).round() / 10_000.0),
+    }))
+}
+
+/// `GET /tenant/{name}/backup/tasks` (`QueryBackupTasksParam`).
+pub fn tasks(r: &Req<'_>, name: &str) -> Out {
+    #[derive(Serialize)]
+    struct Job {
+        tenant_id: i64,
+        job_id: i64,
+        backup_set_id: i64,
+        plus_archivelog: &'static str,
+        backup_type: &'static str,
+        start_timestamp: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        end_timestamp: Option<String>,
+        status: String,
+        result: i64,
+        comment: String,
+        description: &'static str,
+        path: String,
+    }
+    #[derive(Serialize)]
+    struct Page {
+        total_elements: usize,
+        total_pages: usize,
+        size: i64,
+        number: i64,
+    }
+    #[derive(Serialize)]
+    struct Paged {
+        contents: Vec<Job>,
+        page: Page,
+    }
+    let t = check_tenant(r, name)?;
+    let int = |k: &str, default: i64| -> Result<i64, AgentError> {
+        match r.q(k) {
+            None | Some("") => Ok(default),
+            Some(v) => v.parse::<i64>().map_err(|_| {
+                codes::COMMON_BIND_JSON_FAILED.occur(&[&format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(v))])
+            }),
+        }
+    };
+    let page = int("page", 1)?.max(1);
+    let mut size = int("size", i32::MAX as i64)?;
+    if size < 1 {
+        size = i32::MAX as i64;
+    }
+    let time = |k: &str| -> Result<Option<i128>, AgentError> {
+        match r.q(k) {
+            None | Some("") => Ok(None),
+            Some(v) => obshell_proto::time::Timestamp::parse(v).map(|t| Some(t.unix_nanos)).ok_or_else(|| {
+                codes::COMMON_BIND_JSON_FAILED.occur(&[&format!("parsing time {} as \"2006-01-02T15:04:05Z07:00\": cannot parse {} as \"2006\"", go_quote(v), go_quote(v))])
+            }),
+        }
+    };
+    let (from, to) = (time("start_time")?, time("end_time")?);
+    let statuses: Vec<String> = r.q("status").unwrap_or("").split(',').map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty()).collect();
+    let (sort_end, asc) = {
+        let s = r.q("sort").unwrap_or("");
+        let mut it = s.split(',');
+        let field = it.next().unwrap_or("").trim();
+        let dir = it.next().unwrap_or("desc").trim();
+        (field == "end_timestamp", dir.eq_ignore_ascii_case("asc"))
+    };
+    let w = lock(&r.st.world);
+    let b = &w.cluster.tenant_by_id(t.id).expect("checked").backup;
+    let mut jobs: Vec<&BackupJob> = b
+        .history
+        .iter()
+        .chain(b.jobs.iter())
+        .filter(|j| statuses.is_empty() || statuses.contains(&j.status))
+        .filter(|j| from.is_none_or(|f| j.start_nanos >= f) && to.is_none_or(|e| j.start_nanos <= e))
+        .collect();
+    jobs.sort_by_key(|j| if sort_end { j.end_nanos.unwrap_or(i128::MAX) } else { j.start_nanos });
+    if !asc {
+        jobs.reverse();
+    }
+    let total = jobs.len();
+    let skip = ((page - 1) as u128 * size as u128).min(usize::MAX as u128) as usize;
+    let contents: Vec<Job> = jobs
+        .into_iter()
+        .skip(skip)
+        .take(size as usize)
+        .map(|j| Job {
+            tenant_id: j.tenant_id,
+            job_id: j.job_id,
+            backup_set_id: j.backup_set_id,
+            plus_archivelog: if j.plus_archivelog { "ON" } else { "OFF" },
+            backup_type: if j.incremental { "INC" } else { "FULL" },
+            start_timestamp: r.st.clock.render(j.start_nanos),
+            end_timestamp: j.end_nanos.map(|e| r.st.clock.render(e)),
+            status: j.status.clone(),
+            result: j.result,
+            comment: j.comment.clone(),
+            description: "",
+            path: j.path.clone(),
+        })
+        .collect();
+    let total_pages = if total == 0 { 0 } else { total.div_ceil(size as usize) };
+    Ok(Data::of(&Paged { contents, page: Page { total_elements: total, total_pages, size, number: page } }))
+}
+
+/// `GET /tenant/{name}/backup/log/tasks`: the current archive round while it is in
+/// BEGINNING, DOING, STOPPING, PREPARE or SUSPEND.
+pub fn archive_tasks(r: &Req<'_>, name: &str) -> Out {
+    #[derive(Serialize)]
+    struct ArchiveLogTask {
+        tenant_id: i64,
+        tenant_name: &'static str,
+        round_id: i64,
+        status: String,
+        path: String,
+        delay: f64,
+        checkpoint: String,
+        start_time: String,
+    }
+    let t = check_tenant(r, name)?;
+    let w = lock(&r.st.world);
+    let b = &w.cluster.tenant_by_id(t.id).expect("checked").backup;
+    let now = r.st.clock.now_nanos();
+    let list: Vec<ArchiveLogTask> = b
+        .round
+        .iter()
+        .filter(|_| matches!(b.archive_status.as_str(), "BEGINNING" | "DOING" | "STOPPING" | "PREPARE" | "SUSPEND"))
+        .map(|x| ArchiveLogTask {
+            tenant_id: t.id,
+            tenant_name: "",
+            round_id: x.round_id,
+            status: b.archive_status.clone(),
+            path: x.path.clone(),
+            delay: ((now - x.checkpoint_nanos) as f64 / 1e9 * 10_000.0).round() / 10_000.0,
+            checkpoint: r.st.clock.render(crate::clock::truncate_micros(x.checkpoint_nanos)),
+            start_time: r.st.clock.render(crate::clock::truncate_micros(x.start_nanos)),
+        })
+        .collect();
+    Ok(Data::contents(&list))
+}
+
+/// Go's `strconv.Quote` for messages.
+fn go_quote(s: &str) -> String {
+    obshell_proto::crypto::go::quote(s)
+}

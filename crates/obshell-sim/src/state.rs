@@ -1,0 +1,141 @@
+//! Shared simulator state and the scheduler loop.
+
+use crate::clock::Clock;
+use crate::cluster::Cluster;
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::faults::{Faults, Journal};
+use crate::sessions::Sessions;
+use obshell_proto::crypto::PrivateKey;
+use obshell_proto::envelope::{AgentInfo, AgentVersion, Identity, MIN_SESSION_VERSION, MIN_SSO_VERSION};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+/// Locks a mutex even if a panicking request poisoned it: a bad request must never take the
+/// simulator down with it (every critical section leaves the data consistent).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The switchable part of the agent's identity (fault control can change it at run time).
+#[derive(Clone, Debug)]
+pub struct Runtime {
+    pub version: String,
+    pub identity: Identity,
+    pub password: String,
+}
+
+impl Runtime {
+    fn at_least(&self, v: &str) -> bool {
+        AgentVersion::parse(&self.version).is_some_and(|x| x.at_least(v))
+    }
+    /// `POST /api/v1/login` and session ids exist (4.4.0.0+).
+    pub fn has_sessions(&self) -> bool {
+        self.at_least(MIN_SESSION_VERSION)
+    }
+    /// SSO one-time tokens exist (4.4.2.0+).
+    pub fn has_sso(&self) -> bool {
+        self.at_least(MIN_SSO_VERSION)
+    }
+    /// `/api/v1/info` carries `supportedAuth` (4.2.4.0+).
+    pub fn advertises_auth(&self) -> bool {
+        self.at_least("4.2.4.0")
+    }
+}
+
+/// The simulated OceanBase side and the task tables, under one lock so every endpoint reads a
+/// consistent picture.
+#[derive(Debug)]
+pub struct World {
+    pub cluster: Cluster,
+    pub engine: Engine,
+}
+
+pub struct AppState {
+    pub config: Config,
+    pub clock: Clock,
+    key: RwLock<Arc<PrivateKey>>,
+    runtime: RwLock<Runtime>,
+    pub world: Mutex<World>,
+    pub sessions: Mutex<Sessions>,
+    pub faults: Mutex<Faults>,
+    pub journal: Mutex<Journal>,
+    /// Agent start time (Unix nanos): `startAt`, and the timestamp of the pre-built panic
+    /// response.
+    pub started_nanos: i128,
+    /// The agents of the cluster; the first one is the one answering.
+    pub agents: Vec<AgentInfo>,
+    pub pid: i64,
+}
+
+impl AppState {
+    pub fn new(config: Config) -> Result<AppState, String> {
+        let key = PrivateKey::generate(&mut rand::rngs::OsRng, config.key_bits).map_err(|e| e.to_string())?;
+        let clock = Clock::new(config.tz_offset_secs);
+        let now = clock.now_nanos();
+        let agents = config.agent_infos();
+        let mut cluster = Cluster::new(config.cluster_id, &config.tenants, now);
+        if config.seed_backup {
+            cluster.seed_backup(now);
+        }
+        let engine = Engine::new(agents.clone(), config.task_ticks);
+        Ok(AppState {
+            runtime: RwLock::new(Runtime { version: config.version.clone(), identity: config.identity.clone(), password: config.password.clone() }),
+            key: RwLock::new(Arc::new(key)),
+            world: Mutex::new(World { cluster, engine }),
+            sessions: Mutex::new(Sessions::default()),
+            faults: Mutex::new(Faults::default()),
+            journal: Mutex::new(Journal::default()),
+            started_nanos: now,
+            agents,
+            pid: std::process::id() as i64,
+            clock,
+            config,
+        })
+    }
+
+    pub fn key(&self) -> Arc<PrivateKey> {
+        self.key.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn set_key(&self, key: PrivateKey) {
+        *self.key.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(key);
+    }
+
+    pub fn runtime(&self) -> Runtime {
+        self.runtime.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    pub fn update_runtime(&self, f: impl FnOnce(&mut Runtime)) {
+        f(&mut self.runtime.write().unwrap_or_else(|e| e.into_inner()));
+    }
+
+    /// The answering agent (`meta.OCS_AGENT`).
+    pub fn me(&self) -> &AgentInfo {
+        &self.agents[0]
+    }
+
+    /// Runs `n` scheduler ticks now.
+    pub fn tick(&self, n: u32) {
+        for _ in 0..n {
+            let now = self.clock.now_nanos();
+            let mut w = lock(&self.world);
+            let World { cluster, engine } = &mut *w;
+            engine.tick(cluster, now);
+        }
+    }
+}
+
+/// The scheduler loop (`SCHEDULER_INTERVAL`): one tick per configured interval; paused ticks
+/// (fault control) are skipped.
+pub async fn run_scheduler(st: Arc<AppState>) {
+    let mut iv = tokio::time::interval(st.config.tick);
+    iv.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    iv.tick().await;
+    loop {
+        iv.tick().await;
+        if lock(&st.faults).scheduler_paused {
+            continue;
+        }
+        st.tick(1);
+    }
+}

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# End-to-end tests: the release console (dist/) served by the release simulator, driven in
+# Debian's Chromium by playwright-core (node's test runner).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+[ -f dist/index.html ] && [ -x target/release/obshell-sim ] || bash scripts/build.sh
+node --test --test-concurrency=1 tests/e2e/*.test.mjs

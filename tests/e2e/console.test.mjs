@@ -1,0 +1,137 @@
+// Issue 4 end to end: sign in, configure backups (cluster/tenant, set/update) and land on the
+// DAG; invalid input blocked; wrong password; session expiry and key rotation mid-form.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSim, launch, newPage, signIn, waitFor, PASSWORD } from './harness.mjs';
+
+let sim;
+let browser;
+before(async () => {
+  sim = await startSim();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await sim?.stop();
+});
+
+const configRequests = async (method, pathPart) =>
+  (await sim.journal()).filter((r) => r.method === method && r.uri.includes(pathPart));
+
+test('wrong password is refused with the agent message, then sign-in works', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim, 'not-the-password');
+  await page.getByText('OceanBase password is incorrect').waitFor();
+  assert.equal(await page.locator('#signin-password').inputValue(), 'not-the-password', 'input kept');
+  await page.locator('#signin-password').fill(PASSWORD);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('nav a', { hasText: 'Cluster backup' }).waitFor();
+  assert.match(page.url(), /\/backup\/cluster$/);
+  await page.close();
+});
+
+test('set a cluster config and land on its DAG', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await page.locator('#backup-base-path').fill('/data/backup');
+  await page.locator('#log-archive-concurrency').fill('10');
+  await page.locator('form.backup-form button[type=submit]').click();
+  const shown = JSON.parse(await page.locator('pre.json').textContent());
+  assert.deepEqual(shown, { backup_base_uri: 'file:///data/backup', log_archive_concurrency: 10 });
+  await page.locator('.modal button.primary').click();
+  await page.waitForURL(/\/tasks\/1\d+$/);
+  await page.getByRole('heading', { name: 'Set obcluster backup config' }).waitFor();
+  const posts = await configRequests('POST', '/api/v1/obcluster/backup/config');
+  assert.equal(posts.length, 1, 'exactly one submission');
+  assert.deepEqual(posts[0].body, { backup_base_uri: 'file:///data/backup', log_archive_concurrency: 10 });
+  assert.equal(posts[0].status, 200);
+  await page.close();
+});
+
+test('update sends only the changed field', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await page.locator('label.radio', { hasText: 'Update (PATCH)' }).click();
+  await page.locator('#ha-low-thread-score').fill('35');
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.locator('.modal button.primary').click();
+  await page.waitForURL(/\/tasks\/1\d+$/);
+  const patches = await configRequests('PATCH', '/api/v1/obcluster/backup/config');
+  assert.deepEqual(patches.at(-1).body, { ha_low_thread_score: 35 });
+  await page.close();
+});
+
+test('tenant set with separate destinations', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await page.goto(sim.url('/backup/tenant/t2'));
+  await page.locator('#data-base-path').fill('/data/t2/data');
+  await page.locator('#archive-base-path').fill('/data/t2/clog');
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.locator('.modal button.primary').click();
+  await page.waitForURL(/\/tasks\/1\d+$/);
+  await page.getByRole('heading', { name: 'Set obcluster backup config for t2' }).waitFor();
+  const posts = await configRequests('POST', '/api/v1/tenant/t2/backup/config');
+  assert.deepEqual(posts.at(-1).body, { data_base_uri: 'file:///data/t2/data', archive_base_uri: 'file:///data/t2/clog' });
+  await page.close();
+});
+
+test('invalid values are blocked with messages and no request is sent', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await sim.clearJournal();
+  await page.locator('#backup-base-path').fill('data/backup');
+  await page.locator('#log-archive-concurrency').fill('101');
+  await page.locator('#piece-switch-interval').fill('8');
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.getByText('log_archive_concurrency must be between 0 and 100').waitFor();
+  await page.getByText('piece_switch_interval must be between 24h0m0s and 168h0m0s').waitFor();
+  await page.getByText("invalid file path, must start with '/'").waitFor();
+  assert.equal(await page.locator('pre.json').count(), 0);
+  const sent = (await sim.journal()).filter((r) => r.method !== 'GET');
+  assert.deepEqual(sent, [], 'nothing but reads was sent');
+  await page.close();
+});
+
+test('session expiry mid-form: sign in again, the form and the request survive', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await page.locator('#backup-base-path').fill('/data/after-expiry');
+  await page.locator('#ha-low-thread-score').fill('7');
+  await sim.control('sessions/expire', {});
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.locator('.modal button.primary').click();
+  await page.locator('#reauth-password').waitFor();
+  assert.equal(await page.locator('#backup-base-path').inputValue(), '/data/after-expiry', 'form intact under the dialog');
+  await page.locator('#reauth-password').fill(PASSWORD);
+  await page.locator('.modal form button[type=submit]').click();
+  await page.waitForURL(/\/tasks\/1\d+$/);
+  const posts = await configRequests('POST', '/api/v1/obcluster/backup/config');
+  assert.deepEqual(posts.at(-1).body, { backup_base_uri: 'file:///data/after-expiry', ha_low_thread_score: 7 });
+  await page.close();
+});
+
+test('key rotation mid-form is recovered transparently', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await page.locator('#backup-base-path').fill('/data/after-rotation');
+  await sim.control('rotate-key', {});
+  await sim.clearJournal();
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.locator('.modal button.primary').click();
+  await page.waitForURL(/\/tasks\/1\d+$/);
+  const j = await sim.journal();
+  const posts = j.filter((r) => r.method === 'POST' && r.uri === '/api/v1/obcluster/backup/config');
+  assert.deepEqual(posts.map((r) => r.status), [401, 200], 'one refused with the old key, one accepted');
+  assert.ok(j.some((r) => r.uri === '/api/v1/secret'), 'the key was fetched again');
+  await page.close();
+});
+
+test('agent errors and hostile strings render as text', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await page.goto(sim.url('/tasks/1%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E'));
+  await page.getByText('Invalid ID').waitFor();
+  assert.equal(await page.locator('img').count(), 0, 'no element injected');
+  await page.close();
+});

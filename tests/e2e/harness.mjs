@@ -1,0 +1,107 @@
+// End-to-end harness: starts the simulator (serving the built console) on a free loopback
+// port, drives Debian's Chromium through playwright-core, and reads the simulator's request
+// journal so tests can check exactly what the console sent.
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '../..');
+const require = createRequire(path.join(process.env.TOOLS_DIR || path.join(ROOT, '.tools'), 'package.json'));
+const { chromium } = require('playwright-core');
+
+export const PASSWORD = 'e2e-Pa55!';
+const SIM = process.env.OBSHELL_SIM || path.join(ROOT, 'target/release/obshell-sim');
+const DIST = process.env.OBSHELL_DIST || path.join(ROOT, 'dist');
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a simulator; returns { base, url(path), control(path, body?, method?), journal(), stop() }. */
+export async function startSim(extraArgs = []) {
+  const port = await freePort();
+  const args = ['--listen', `127.0.0.1:${port}`, '--password', PASSWORD, '--static', DIST,
+    '--enable-faults', '--tick-ms', '150', ...extraArgs];
+  const proc = spawn(SIM, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  proc.stdout.on('data', (d) => { output += d; });
+  proc.stderr.on('data', (d) => { output += d; });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    try {
+      const r = await fetch(`${base}/api/v1/info`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`simulator did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const control = async (p, body, method) => {
+    const r = await fetch(`${base}/__sim/${p}`, {
+      method: method || (body === undefined ? 'GET' : 'POST'),
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    try { return JSON.parse(text); } catch { return text; }
+  };
+  return {
+    base,
+    url: (p = '/') => base + p,
+    control,
+    /** The simulator's journal of /api requests (decrypted bodies, secrets masked). */
+    journal: async () => {
+      const j = await control('requests');
+      return Array.isArray(j) ? j : (j.data ?? j.contents ?? j.requests ?? []);
+    },
+    clearJournal: () => control('requests', undefined, 'DELETE'),
+    output: () => output,
+    stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** A fresh page that records console errors and CSP violations. */
+export async function newPage(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.problems.push(m.text()); });
+  page.on('pageerror', (e) => page.problems.push(String(e)));
+  return page;
+}
+
+export async function signIn(page, sim, password = PASSWORD) {
+  await page.goto(sim.url('/'));
+  await page.locator('#signin-password').fill(password);
+  await page.locator('form button[type=submit]').click();
+}
+
+export async function waitFor(fn, what, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    last = await fn();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
