@@ -1,55 +1,96 @@
-//! The application shell: context providers, header, routes, and the sign-in gate.
+//! The application shell: context providers (language, agent client, navigation, drafts, host
+//! events), header, the sign-in gate, and the page for the current route.
 
-use crate::api::{AgentClient, ClientConfig};
+use crate::api::AgentClient;
 use crate::components::reauth_dialog::ReauthDialog;
 use crate::components::task_indicator::TaskIndicator;
+use crate::config::RuntimeConfig;
+use crate::embed::HostEvents;
 use crate::i18n::{browser_lang, use_i18n, I18n};
-use crate::pages::{backup::{BackupPage, TenantBackupRoute}, sign_in::SignInPage, task_list::TaskListPage, task_view::TaskViewPage};
+use crate::nav::{use_nav, Link, Nav, Route};
+use crate::pages::backup::{BackupPage, FormDrafts};
+use crate::pages::{sign_in::SignInPage, task_list::TaskListPage, task_view::TaskViewPage};
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes, A};
-use leptos_router::path;
 use obshell_proto::backup::Scope;
 use obshell_proto::Lang;
+use send_wrapper::SendWrapper;
 
-/// Options the host page (or the defaults) give the console.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// What a mount starts from.
+#[derive(Clone, Default)]
 pub struct AppOptions {
-    pub client: ClientConfig,
-    pub lang: Option<Lang>,
-    /// Router base when served under a sub-path (e.g. `/ops/obshell`).
-    pub base: String,
+    pub config: RuntimeConfig,
+    /// The page's `<base href>` path when standalone (`/`, `/ops/obshell/`).
+    pub page_base: String,
+    /// The host element when embedded: no address-bar routing, events dispatched on it.
+    pub host: Option<SendWrapper<web_sys::HtmlElement>>,
 }
 
+/// The standalone console with defaults (used by tests and simple hosts).
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <AppWith options=AppOptions::default()/> }
+    view! { <AppWith options=AppOptions { page_base: document_base_path(), ..AppOptions::default() }/> }
 }
+
+/// The path of the page's `<base href>` (`/` unless a host mounted the console deeper).
+pub fn document_base_path() -> String {
+    let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default();
+    web_sys::Url::new(&base).map(|u| u.pathname()).unwrap_or_else(|_| "/".into())
+}
+
+/// The choice of cluster when the configuration names several (`profiles`).
+#[derive(Clone, Copy)]
+pub struct ProfileChoice(pub RwSignal<Option<usize>>);
 
 #[component]
 pub fn AppWith(options: AppOptions) -> impl IntoView {
-    let i18n = I18n::new(options.lang.unwrap_or_else(browser_lang));
+    let config = options.config.clone();
+    let i18n = I18n::new(config.lang().unwrap_or_else(browser_lang));
     provide_context(i18n);
-    let client = AgentClient::new(options.client.clone(), i18n.lang);
+    let first_profile = config.profiles.first();
+    let client = AgentClient::new(config.client(first_profile, &options.page_base), i18n.lang);
     provide_context(client.clone());
-    let base = options.base.trim_end_matches('/').to_string();
+    provide_context(config.clone());
+    provide_context(ProfileChoice(RwSignal::new((!config.profiles.is_empty()).then_some(0))));
+    provide_context(FormDrafts::default());
+    provide_context(HostEvents(options.host.clone()));
+    let nav = match &options.host {
+        None => Nav::with_history(&options.page_base),
+        Some(_) => Nav::in_memory(Route::parse(config.initial_route.as_deref().unwrap_or("/"))),
+    };
+    provide_context(nav);
 
+    // A host-minted SSO token signs in without a password ever reaching the browser.
+    if let Some(token) = config.sso_token.clone() {
+        let client = client.clone();
+        leptos::task::spawn_local(async move {
+            let _ = client.sign_in_with_sso_token(obshell_proto::crypto::Secret::new(token)).await;
+        });
+    }
+
+    let gate = {
+        let client = client.clone();
+        move || client.signed_in.get() || client.reauth.get().is_some()
+    };
     view! {
-        <Router base=base>
+        <div class="obshell-console" lang=move || i18n.lang.get().tag()>
             <Header/>
-            <main id="main" class="main">
-                <Show when=move || client.signed_in.get() || client.reauth.get().is_some() fallback=SignInPage>
-                    <Routes fallback=NotFound>
-                        <Route path=path!("/") view=|| view! { <Redirect path="backup/cluster"/> }/>
-                        <Route path=path!("/backup/cluster") view=|| view! { <BackupPage scope=Scope::Cluster/> }/>
-                        <Route path=path!("/backup/tenant") view=|| view! { <BackupPage scope=Scope::Tenant/> }/>
-                        <Route path=path!("/backup/tenant/:tenant") view=TenantBackupRoute/>
-                        <Route path=path!("/tasks") view=TaskListPage/>
-                        <Route path=path!("/tasks/:id") view=TaskViewPage/>
-                    </Routes>
+            <main class="main" id="obshell-main" tabindex="-1">
+                <Show when=gate.clone() fallback=SignInPage>
+                    {move || page_for(nav.route.get())}
                 </Show>
             </main>
             <ReauthDialog/>
-        </Router>
+        </div>
+    }
+}
+
+fn page_for(route: Route) -> AnyView {
+    match route {
+        Route::ClusterBackup => view! { <BackupPage scope=Scope::Cluster/> }.into_any(),
+        Route::TenantBackup(t) => view! { <BackupPage scope=Scope::Tenant tenant=t/> }.into_any(),
+        Route::Tasks => view! { <TaskListPage/> }.into_any(),
+        Route::Task(id) => view! { <TaskViewPage id=id/> }.into_any(),
+        Route::NotFound(_) => view! { <NotFound/> }.into_any(),
     }
 }
 
@@ -73,15 +114,16 @@ fn Header() -> impl IntoView {
             }
         })
     };
+    let _ = use_nav();
     view! {
         <header class="topbar">
-            <a class="skip-link" href="#main">{i18n.t("nav.skip")}</a>
+            <a class="skip-link" href="#obshell-main">{i18n.t("nav.skip")}</a>
             <span class="brand">{i18n.t("app.title")}</span>
             <Show when=move || signed_in.get()>
                 <nav aria-label=i18n.t("nav.label")>
-                    <A href="backup/cluster">{i18n.t("nav.cluster_backup")}</A>
-                    <A href="backup/tenant">{i18n.t("nav.tenant_backup")}</A>
-                    <A href="tasks">{i18n.t("nav.tasks")}<TaskIndicator/></A>
+                    <Link route=Route::ClusterBackup>{i18n.t("nav.cluster_backup")}</Link>
+                    <Link route=Route::TenantBackup(String::new())>{i18n.t("nav.tenant_backup")}</Link>
+                    <Link route=Route::Tasks>{i18n.t("nav.tasks")}<TaskIndicator/></Link>
                 </nav>
             </Show>
             <span class="spacer"></span>
@@ -98,5 +140,5 @@ fn Header() -> impl IntoView {
 #[component]
 fn NotFound() -> impl IntoView {
     let i18n = use_i18n();
-    view! { <section class="card"><h1>{i18n.t("page.not_found")}</h1></section> }
+    view! { <section class="card"><h1>{i18n.t("page.not_found")}</h1><Link route=Route::ClusterBackup>{i18n.t("nav.cluster_backup")}</Link></section> }
 }

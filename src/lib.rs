@@ -4,19 +4,26 @@
 //! - [`api`]: the `AgentClient` (bootstrap, sign-in, sealed requests, recoveries);
 //! - [`i18n`]: English and Chinese texts;
 //! - [`components`]: reusable views (fields, storage editor, dialogs, timeline);
-//! - [`pages`]: the routes.
+//! - [`pages`]: the routes; [`nav`]: in-app navigation (address bar only when standalone);
+//! - [`config`], [`embed`]: runtime configuration, `mount(element, options)` for host pages.
 
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod config;
+pub mod embed;
 pub mod i18n;
+pub mod nav;
 pub mod pages;
 pub mod routes;
 
-/// Mounts the console on `<body>` (the Trunk entry point).
+pub use embed::{mount, MountHandle};
+
+/// Standalone start (called by `boot.js`): `config.json`, then the console on `<body>`.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = start_standalone)]
 pub fn start() {
     console_panic_hook();
-    leptos::mount::mount_to_body(app::App);
+    embed::start_standalone();
 }
 
 /// Panics go to the browser console (no secrets are ever part of a panic message).

@@ -137,23 +137,22 @@ pub fn format_timestamp(t: &Timestamp) -> String {
 // ---------------------------------------------------------------------------------------------
 // The time axis and bars
 
-/// Positions are in basis points of the axis (0..=10000) so models compare exactly.
+/// Tick positions are in basis points of the axis (0..=10000) so models compare exactly.
 pub const FULL: i32 = 10_000;
 
+/// When a row ran, in milliseconds from the axis origin. The view places it with CSS variables
+/// (`--bs`, `--be`) against the timeline's `--tl-span` and `--tl-now`, so a longer axis or a
+/// ticking clock changes two variables on the container instead of every bar.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Bar {
-    pub left: i32,
-    pub width: i32,
-    /// Still running: the bar grows with time.
-    pub open: bool,
+    pub start: i64,
+    /// `None` while running: the bar ends at "now".
+    pub end: Option<i64>,
 }
 
 impl Bar {
-    pub fn left_pct(&self) -> String {
-        format!("{:.2}%", self.left as f64 / 100.0)
-    }
-    pub fn width_pct(&self) -> String {
-        format!("{:.2}%", self.width as f64 / 100.0)
+    pub fn open(&self) -> bool {
+        self.end.is_none()
     }
 }
 
@@ -188,15 +187,16 @@ impl Axis {
         Axis { origin_ms, span_ms: span, ticks }
     }
 
-    fn pos(&self, t: i64) -> i32 {
-        let o = self.origin_ms.unwrap_or(t);
-        (((t - o) as f64 / self.span_ms as f64) * FULL as f64).round().clamp(0.0, FULL as f64) as i32
+    /// A span as a bar on this axis (clamped to it).
+    pub fn bar(&self, span: &Span) -> Bar {
+        let o = self.origin_ms.unwrap_or(span.start);
+        let start = (span.start - o).clamp(0, self.span_ms);
+        Bar { start, end: (!span.open).then(|| (span.end - o).clamp(start, self.span_ms)) }
     }
 
-    pub fn bar(&self, span: &Span) -> Bar {
-        let left = self.pos(span.start);
-        let right = self.pos(span.end).max(left);
-        Bar { left, width: right - left, open: span.open }
+    /// Where "now" is on this axis.
+    pub fn now_offset(&self, now: i64) -> i64 {
+        self.origin_ms.map(|o| (now - o).clamp(0, self.span_ms)).unwrap_or(0)
     }
 }
 
@@ -296,6 +296,8 @@ impl NodeModel {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TimelineModel {
     pub axis: Axis,
+    /// "Now" in ms from the origin (the end of running bars).
+    pub now_offset: i64,
     pub nodes: Vec<NodeModel>,
 }
 
@@ -384,7 +386,7 @@ impl TimelineModel {
                 }
             })
             .collect();
-        TimelineModel { axis, nodes }
+        TimelineModel { now_offset: axis.now_offset(now), axis, nodes }
     }
 }
 
@@ -475,9 +477,10 @@ mod tests {
         assert_eq!(m.axis.ticks.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(), ["0", "+1s", "+2s", "+3s", "+4s"]);
         let n1 = &m.nodes[0];
         assert!(n1.current && !n1.upcoming && n1.parallel());
-        assert_eq!(n1.bar, Some(Bar { left: 0, width: 8000, open: true }));
-        assert_eq!(n1.lanes[0].bar, Some(Bar { left: 1250, width: 1250, open: false }));
-        assert_eq!(n1.lanes[1].bar, Some(Bar { left: 1250, width: 6750, open: true }));
+        assert_eq!(m.now_offset, 3200);
+        assert_eq!(n1.bar, Some(Bar { start: 0, end: None }));
+        assert_eq!(n1.lanes[0].bar, Some(Bar { start: 500, end: Some(1000) }));
+        assert_eq!(n1.lanes[1].bar, Some(Bar { start: 500, end: None }));
         assert_eq!(n1.lanes[2].bar, None, "READY has not run (its start is the creation time)");
         assert_eq!(n1.counts, vec![(TaskState::Running, 1), (TaskState::Ready, 1), (TaskState::Succeed, 1)]);
         let n2 = &m.nodes[1];
@@ -498,6 +501,22 @@ mod tests {
         t.operator = TaskOperator::Pass;
         t.execute_times = 0;
         assert_eq!(task_span(&t, 0), None);
+    }
+
+    #[test]
+    fn every_dynamic_text_key_exists() {
+        use obshell_proto::Lang;
+        let states = [TaskState::Pending, TaskState::Ready, TaskState::Running, TaskState::Failed, TaskState::Succeed];
+        let ops = [TaskOperator::Run, TaskOperator::Retry, TaskOperator::Rollback, TaskOperator::Cancel, TaskOperator::Pass];
+        let mut keys: Vec<&str> = states.iter().filter_map(state_key).chain(ops.iter().filter_map(operator_key)).collect();
+        for s in &states {
+            keys.extend(ops.iter().filter_map(|o| outcome_key(s, o)));
+        }
+        for k in keys {
+            for lang in [Lang::En, Lang::Zh] {
+                assert_ne!(crate::i18n::text(lang, k), k, "{k} missing");
+            }
+        }
     }
 
     #[test]

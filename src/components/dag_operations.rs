@@ -186,7 +186,14 @@ pub fn DagOperations(
                     <button type="button" id=id.clone() class:danger=o.req.destructive() && !disabled
                         disabled=move || disabled || busy.get()
                         aria-describedby=why.is_some().then(|| why_id.clone())
-                        on:click=move |_| pending.set(Some(req.clone()))>
+                        on:click=move |ev: web_sys::MouseEvent| {
+                            // The dialog gives the focus back to what had it when it opened: make
+                            // that this button (Safari does not focus clicked buttons).
+                            if let Some(b) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                                let _ = b.focus();
+                            }
+                            pending.set(Some(req.clone()));
+                        }>
                         {o.req.title(lang)}
                     </button>
                     {why.map(|w| view! { <span class="op-why hint" id=why_id>{w}</span> })}
@@ -205,7 +212,7 @@ pub fn DagOperations(
             <h2 id="ops-title">{i18n.t("op.title")}</h2>
             <ul class="op-list">{buttons}</ul>
             <dialog node_ref=dialog class="modal confirm-dialog" aria-labelledby="op-dialog-title" aria-describedby="op-dialog-body"
-                on:close=move |_| close() on:cancel=move |ev| { ev.prevent_default(); close(); }>
+                on:close=move |_| close() on:cancel=move |ev: web_sys::Event| { ev.prevent_default(); close(); }>
                 <h2 id="op-dialog-title">{dialog_title}</h2>
                 <p id="op-dialog-body">{dialog_body}</p>
                 <div class="actions">
@@ -214,5 +221,32 @@ pub fn DagOperations(
                 </div>
             </dialog>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requests_and_texts() {
+        let ops: Vec<OpRequest> = DagOperation::ALL
+            .into_iter()
+            .map(|op| OpRequest::Dag { dag_id: "142".into(), op })
+            .chain([OpRequest::NodePass { node_id: "1101".into(), node_name: "Check backup config".into() }])
+            .collect();
+        for r in &ops {
+            for lang in [Lang::En, Lang::Zh] {
+                let (t, e) = r.keys();
+                assert_ne!(r.title(lang), t);
+                assert_ne!(r.effect(lang, "N", 1), e);
+            }
+        }
+        assert_eq!(ops[0].target(), "/api/v1/task/dag/142");
+        assert_eq!(ops[0].body(), serde_json::json!({"operator": "RETRY"}));
+        assert_eq!(ops[4].target(), "/api/v1/task/node/1101");
+        assert_eq!(ops[4].body(), serde_json::json!({"operator": "PASS"}));
+        assert_eq!(ops[4].button_id(), "op-node-pass-1101");
+        assert!(ops[4].title(Lang::En).contains("Check backup config"));
     }
 }

@@ -82,6 +82,12 @@ impl HeaderInfo {
     }
 }
 
+/// A PENDING/READY DAG has not started: its start time is its creation time (or the reset
+/// sentinel after an operation).
+fn started(s: &TaskState) -> bool {
+    !matches!(s, TaskState::Pending | TaskState::Ready)
+}
+
 fn scope_text(lang: Lang, kind: i32, key: &str) -> String {
     match kind {
         maintenance::TENANT_MAINTENANCE => text_with(lang, "scope.tenant", &[("tenant", key)]),
@@ -104,6 +110,7 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
         let now = now_ms.get();
         info.with(|i| {
             i.as_ref()
+                .filter(|i| started(&i.state))
                 .and_then(|i| obshell_proto::dag::elapsed_ms(&i.state, &i.start_time, &i.end_time, now))
                 .map(format_duration)
                 .unwrap_or_else(|| "—".into())
@@ -142,7 +149,7 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
                     <span>{stage}</span>" "
                     <progress max="1000" value=progress aria-label=i18n.t("dag.progress")>{move || format!("{}%", progress() / 10)}</progress>
                 </dd></div>
-                <div><dt>{i18n.t("dag.started")}</dt><dd class="dag-start">{move || info.with(|i| i.as_ref().map(|i| format_time(&i.start_time)).unwrap_or_default())}</dd></div>
+                <div><dt>{i18n.t("dag.started")}</dt><dd class="dag-start">{move || info.with(|i| i.as_ref().map(|i| if started(&i.state) { format_time(&i.start_time) } else { "—".into() }).unwrap_or_default())}</dd></div>
                 <div><dt>{i18n.t("dag.elapsed")}</dt><dd class="dag-elapsed">{elapsed}</dd></div>
                 <div><dt>{i18n.t("dag.scope")}</dt><dd class="dag-scope">{scope}</dd></div>
             </dl>

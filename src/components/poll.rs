@@ -355,7 +355,7 @@ async fn drive<T: 'static>(
             return;
         }
         // Take every wake-up already queued.
-        while let Ok(Some(w)) = rx.try_next() {
+        while let Ok(w) = rx.try_recv() {
             if !apply(&mut machine.borrow_mut(), w) {
                 return;
             }

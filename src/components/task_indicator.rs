@@ -1,14 +1,41 @@
 //! A small badge with the number of running and failed cluster tasks, visible from every page.
+//! It refreshes periodically while the page is visible, at once after a task operation
+//! ([`notify_tasks_changed`]), and stops when unmounted.
 
+use super::poll::{spawn_poller, Fetch, Outcome, PollHandle, PollPolicy};
 use crate::api::AgentClient;
 use crate::i18n::{text_with, use_i18n};
 use crate::routes;
 use leptos::prelude::*;
 use obshell_proto::dag::{DagDetail, TaskState};
 use obshell_proto::envelope::Contents;
+use std::cell::RefCell;
+use std::rc::Rc;
 
-/// How often the badge refreshes (the dashboard uses 50 s; tasks pages poll on their own).
-const REFRESH_MS: u32 = 15_000;
+/// How often the badge refreshes (the dashboard uses 50 s; task pages poll on their own).
+const REFRESH_MS: f64 = 15_000.0;
+
+thread_local! {
+    static LISTENERS: RefCell<Vec<PollHandle>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Something changed tasks (an operation was sent, a task was created): badges refresh now.
+pub fn notify_tasks_changed() {
+    LISTENERS.with(|l| {
+        let mut l = l.borrow_mut();
+        l.retain(|h| !h.is_stopped());
+        for h in l.iter() {
+            h.refresh();
+        }
+    });
+}
+
+/// `(running, failed)` among unfinished cluster DAGs.
+pub fn count_tasks(dags: &[DagDetail]) -> (usize, usize) {
+    let running = dags.iter().filter(|d| d.state.is_active()).count();
+    let failed = dags.iter().filter(|d| d.state == TaskState::Failed).count();
+    (running, failed)
+}
 
 #[component]
 pub fn TaskIndicator() -> impl IntoView {
@@ -16,17 +43,33 @@ pub fn TaskIndicator() -> impl IntoView {
     let client = expect_context::<AgentClient>();
     let counts = RwSignal::new((0usize, 0usize));
     let signed_in = client.signed_in;
-    leptos::task::spawn_local(async move {
-        loop {
-            if signed_in.get_untracked() && !document_hidden() {
-                if let Ok(Some(list)) = client.get::<Contents<DagDetail>>(routes::UNFINISHED_DAGS).await {
-                    let running = list.contents.iter().filter(|d| d.state.is_active()).count();
-                    let failed = list.contents.iter().filter(|d| d.state == TaskState::Failed).count();
-                    counts.set((running, failed));
-                }
+    let fetch: Fetch<Option<(usize, usize)>> = Rc::new(move || {
+        let client = client.clone();
+        Box::pin(async move {
+            if !signed_in.get_untracked() {
+                return Ok(None);
             }
-            gloo_timers::future::TimeoutFuture::new(REFRESH_MS).await;
+            let list = client.get::<Contents<DagDetail>>(routes::UNFINISHED_DAGS).await?;
+            Ok(Some(count_tasks(list.map(|l| l.contents).as_deref().unwrap_or(&[]))))
+        })
+    });
+    let handle = spawn_poller(PollPolicy::every(REFRESH_MS), fetch, move |r| match r {
+        Ok(Some(c)) => {
+            counts.set(c);
+            Outcome::Active
         }
+        Ok(None) => Outcome::Active,
+        // A badge never gives up; it just tries again later.
+        Err(_) => Outcome::Retryable,
+    });
+    LISTENERS.with(|l| l.borrow_mut().push(handle.clone()));
+    // Refresh as soon as the user signs in.
+    Effect::new(move |prev: Option<bool>| {
+        let now = signed_in.get();
+        if prev == Some(false) && now {
+            handle.refresh();
+        }
+        now
     });
     move || {
         let (running, failed) = counts.get();
@@ -43,5 +86,5 @@ pub fn TaskIndicator() -> impl IntoView {
 }
 
 pub fn document_hidden() -> bool {
-    web_sys::window().and_then(|w| w.document()).map(|d| d.hidden()).unwrap_or(false)
+    super::poll::document_hidden()
 }

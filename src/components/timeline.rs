@@ -6,11 +6,15 @@
 //! Updates are fine-grained: nodes and lanes are keyed, each reads its own memo, so a poll in
 //! which a few sub-tasks moved only touches those rows.
 
-use super::dag_model::{format_duration, interesting_order, state_class, LaneModel, TimelineModel};
+use super::dag_model::{format_duration, interesting_order, state_class, Bar, LaneModel, TimelineModel};
 use super::dag_status::{state_text, StateLabel};
 use crate::i18n::{text_with, use_i18n};
 use leptos::prelude::*;
 use obshell_proto::dag::{DagDetail, TaskOperator, TaskState};
+use std::collections::HashMap;
+
+/// Per mounted lane (node index, lane index), the signal its row reads.
+type LaneSinks = StoredValue<HashMap<(usize, usize), RwSignal<Option<LaneModel>>>>;
 
 /// Lanes shown while a node is collapsed.
 pub const COLLAPSED_LANES: usize = 8;
@@ -42,6 +46,21 @@ pub fn Timeline(
     });
     let ticks = Memo::new(move |_| model.with(|m| m.as_ref().map(|m| m.axis.ticks.clone()).unwrap_or_default()));
     let node_keys = Memo::new(move |_| model.with(|m| m.as_ref().map(|m| m.nodes.iter().enumerate().map(|(i, n)| (i, n.id.clone())).collect::<Vec<_>>()).unwrap_or_default()));
+    // Lanes do not each watch the whole model (hundreds of memos re-running per poll): one
+    // effect compares every mounted lane with its new value and notifies only those that changed.
+    let sinks: LaneSinks = StoredValue::new(HashMap::new());
+    Effect::new(move |_| {
+        model.with(|m| {
+            sinks.with_value(|map| {
+                for (&(ni, li), sig) in map {
+                    let new = m.as_ref().and_then(|m| m.nodes.get(ni)).and_then(|n| n.lanes.get(li));
+                    if sig.with_untracked(|old| old.as_ref() != new) {
+                        sig.set(new.cloned());
+                    }
+                }
+            })
+        })
+    });
     let select = move |id: String| {
         selected.set(Some(id.clone()));
         if let Some(cb) = on_select {
@@ -49,7 +68,9 @@ pub fn Timeline(
         }
     };
     view! {
-        <section class="timeline" aria-labelledby="timeline-title">
+        <section class="timeline" aria-labelledby="timeline-title"
+            style:--tl-span=move || model.with(|m| m.as_ref().map(|m| m.axis.span_ms).unwrap_or(1).max(1).to_string())
+            style:--tl-now=move || model.with(|m| m.as_ref().map(|m| m.now_offset).unwrap_or(0).to_string())>
             <h2 id="timeline-title">{i18n.t("timeline.title")}</h2>
             <Show when=move || model.with(|m| m.as_ref().map(|m| m.nodes.is_empty()).unwrap_or(false))>
                 <p class="muted">{i18n.t("timeline.no_nodes")}</p>
@@ -65,7 +86,7 @@ pub fn Timeline(
             </div>
             <ol class="tl-nodes">
                 <For each=move || node_keys.get() key=|k| k.clone() let:key>
-                    <NodeRow model=model index=key.0 id=key.1 selected=selected select=select collapsed_lanes=collapsed_lanes/>
+                    <NodeRow model=model sinks=sinks index=key.0 id=key.1 selected=selected select=select collapsed_lanes=collapsed_lanes/>
                 </For>
             </ol>
         </section>
@@ -79,7 +100,7 @@ struct NodeHead {
     stage: usize,
     state: TaskState,
     operator: TaskOperator,
-    bar: Option<super::dag_model::Bar>,
+    bar: Option<Bar>,
     duration_ms: Option<i64>,
     current: bool,
     upcoming: bool,
@@ -93,6 +114,7 @@ struct NodeHead {
 #[component]
 fn NodeRow(
     model: Memo<Option<TimelineModel>>,
+    sinks: LaneSinks,
     index: usize,
     id: String,
     selected: RwSignal<Option<String>>,
@@ -150,9 +172,9 @@ fn NodeRow(
     let bar = Memo::new(move |_| head.with(|h| h.as_ref().and_then(|h| h.bar.clone())));
     let label_text = move || head.with(|h| h.as_ref().map(|h| h.name.clone()).unwrap_or_default());
     let stage_text = move || head.with(|h| h.as_ref().map(|h| text_with(i18n.lang.get(), "timeline.stage", &[("stage", &h.stage.to_string())])).unwrap_or_default());
-    let single = move || head.with(|h| h.as_ref().and_then(|h| h.single_task.clone()));
+    let single = Memo::new(move |_| head.with(|h| h.as_ref().and_then(|h| h.single_task.clone())));
     let select_single = select.clone();
-    let name_view = move || match single() {
+    let name_view = move || match single.get() {
         Some(task) => {
             let pressed_id = task.clone();
             let select = select_single.clone();
@@ -164,37 +186,30 @@ fn NodeRow(
         }
         None => view! { <span class="tl-name">{label_text}</span> }.into_any(),
     };
+    // Per-state counts of a parallel node; the chips are keyed by state so that a changing count
+    // does not re-create (and unfocus) them.
+    let counts = Memo::new(move |_| head.with(|h| h.as_ref().filter(|h| h.parallel).map(|h| (h.name.clone(), h.lanes, h.counts.clone()))));
+    let summary_head = Memo::new(move |_| counts.with(|c| c.as_ref().map(|(name, lanes, _)| (name.clone(), *lanes))));
     let summary = move || {
-        head.with(|h| h.clone()).filter(|h| h.parallel).map(|h| {
-            let lang = i18n.lang.get();
-            let chips = h
-                .counts
-                .iter()
-                .map(|(s, c)| {
-                    let s = s.clone();
-                    let s2 = s.clone();
-                    let label = format!("{} {}", c, state_text(lang, &s, None));
-                    view! {
-                        <button type="button" class=format!("chip state-{}", state_class(&s))
-                            aria-pressed=move || (effective_filter.get().as_ref() == Some(&s2)).to_string()
-                            on:click=move |_| filter.update(|f| *f = if f.as_ref() == Some(&s) { None } else { Some(s.clone()) })>
-                            <span class="state-icon" aria-hidden="true">{super::dag_model::state_icon(&s)}</span>" "{label}
-                        </button>
-                    }
-                })
-                .collect_view();
+        summary_head.get().map(|(name, lanes)| {
+            let states = move || counts.with(|c| c.as_ref().map(|(_, _, v)| v.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>()).unwrap_or_default());
             view! {
-                <div class="tl-summary" role="group" aria-label=text_with(lang, "timeline.filter_label", &[("node", &h.name)])>
-                    <span class="tl-agents">{text_with(lang, "timeline.agents", &[("count", &h.lanes.to_string())])}</span>
-                    {chips}
+                <div class="tl-summary" role="group" aria-label=move || text_with(i18n.lang.get(), "timeline.filter_label", &[("node", &name)])>
+                    <span class="tl-agents">{move || text_with(i18n.lang.get(), "timeline.agents", &[("count", &lanes.to_string())])}</span>
+                    <For each=states key=|s| s.clone() let:s>
+                        <StateChip state=s counts=counts filter=filter effective_filter=effective_filter/>
+                    </For>
                 </div>
             }
         })
     };
+    // Shown/total change rarely (not on every poll, unlike the lanes' order): the button is
+    // re-created only then, so keyboard focus on it survives polls.
+    let more_state = Memo::new(move |_| lane_keys.with(|(k, t)| (k.len(), *t)));
     let more = {
         let lanes_id = lanes_id.clone();
         move || {
-            let (shown, total) = lane_keys.with(|(k, t)| (k.len(), *t));
+            let (shown, total) = more_state.get();
             let lang = i18n.lang.get();
             if shown < total {
                 let rest = total - shown;
@@ -227,16 +242,16 @@ fn NodeRow(
                 </div>
                 <div class="tl-track" aria-hidden="true">
                     <span class=move || format!("tl-bar tl-bar-node state-{}", state_class(&state.get()))
-                        class:tl-nobar=move || bar.with(Option::is_none) class:tl-open=move || bar.with(|b| b.as_ref().map(|b| b.open).unwrap_or(false))
-                        style:left=move || bar.with(|b| b.as_ref().map(|b| b.left_pct()).unwrap_or_default())
-                        style:width=move || bar.with(|b| b.as_ref().map(|b| b.width_pct()).unwrap_or_default())></span>
+                        class:tl-nobar=move || bar.with(Option::is_none) class:tl-open=move || bar.with(|b| b.as_ref().map(Bar::open).unwrap_or(false))
+                        style:--bs=move || bar.with(|b| b.as_ref().map(|b| b.start.to_string()).unwrap_or_default())
+                        style:--be=move || bar.with(|b| b.as_ref().and_then(|b| b.end).map(|e| e.to_string()).unwrap_or_default())></span>
                 </div>
                 <div class="tl-dur">{move || head.with(|h| h.as_ref().and_then(|h| h.duration_ms).map(format_duration).unwrap_or_default())}</div>
             </div>
             {summary}
             <ul class="tl-lanes" id=lanes_id.clone()>
                 <For each=move || lane_keys.get().0 key=|k| k.clone() let:key>
-                    <LaneRow model=model node_index=index lane_index=key.0 id=key.1 selected=selected select=select.clone()/>
+                    <LaneRow model=model sinks=sinks node_index=index lane_index=key.0 id=key.1 selected=selected select=select.clone()/>
                 </For>
             </ul>
             {more}
@@ -245,8 +260,30 @@ fn NodeRow(
 }
 
 #[component]
+fn StateChip(
+    state: TaskState,
+    counts: Memo<Option<(String, usize, Vec<(TaskState, usize)>)>>,
+    filter: RwSignal<Option<TaskState>>,
+    effective_filter: Memo<Option<TaskState>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let s = state.clone();
+    let count = Memo::new(move |_| counts.with(|c| c.as_ref().and_then(|(_, _, v)| v.iter().find(|(x, _)| x == &s).map(|(_, n)| *n)).unwrap_or(0)));
+    let (s1, s2, s3) = (state.clone(), state.clone(), state.clone());
+    view! {
+        <button type="button" class=format!("chip state-{}", state_class(&state))
+            aria-pressed=move || (effective_filter.get().as_ref() == Some(&s1)).to_string()
+            on:click=move |_| filter.update(|f| *f = if f.as_ref() == Some(&s2) { None } else { Some(s2.clone()) })>
+            <span class="state-icon" aria-hidden="true">{super::dag_model::state_icon(&state)}</span>" "
+            {move || format!("{} {}", count.get(), state_text(i18n.lang.get(), &s3, None))}
+        </button>
+    }
+}
+
+#[component]
 fn LaneRow(
     model: Memo<Option<TimelineModel>>,
+    sinks: LaneSinks,
     node_index: usize,
     lane_index: usize,
     id: String,
@@ -254,9 +291,17 @@ fn LaneRow(
     select: impl Fn(String) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let lane_id = id.clone();
-    let lane = Memo::new(move |_| -> Option<LaneModel> {
-        model.with(|m| m.as_ref()?.nodes.get(node_index)?.lanes.get(lane_index).filter(|l| l.id == lane_id).cloned())
+    let key = (node_index, lane_index);
+    let lane = RwSignal::new(model.with_untracked(|m| m.as_ref().and_then(|m| m.nodes.get(node_index)?.lanes.get(lane_index).cloned())));
+    sinks.update_value(|m| {
+        m.insert(key, lane);
+    });
+    on_cleanup(move || {
+        sinks.try_update_value(|m| {
+            if m.get(&key) == Some(&lane) {
+                m.remove(&key);
+            }
+        });
     });
     let state = Memo::new(move |_| lane.with(|l| l.as_ref().map(|l| l.state.clone()).unwrap_or(TaskState::Pending)));
     let operator = Memo::new(move |_| lane.with(|l| l.as_ref().map(|l| l.operator.clone()).unwrap_or(TaskOperator::Run)));
@@ -279,9 +324,9 @@ fn LaneRow(
             </div>
             <div class="tl-track" aria-hidden="true">
                 <span class=move || format!("tl-bar state-{}", state_class(&state.get()))
-                    class:tl-nobar=move || bar.with(Option::is_none) class:tl-open=move || bar.with(|b| b.as_ref().map(|b| b.open).unwrap_or(false))
-                    style:left=move || bar.with(|b| b.as_ref().map(|b| b.left_pct()).unwrap_or_default())
-                    style:width=move || bar.with(|b| b.as_ref().map(|b| b.width_pct()).unwrap_or_default())></span>
+                    class:tl-nobar=move || bar.with(Option::is_none) class:tl-open=move || bar.with(|b| b.as_ref().map(Bar::open).unwrap_or(false))
+                    style:--bs=move || bar.with(|b| b.as_ref().map(|b| b.start.to_string()).unwrap_or_default())
+                    style:--be=move || bar.with(|b| b.as_ref().and_then(|b| b.end).map(|e| e.to_string()).unwrap_or_default())></span>
             </div>
             <div class="tl-dur">{move || lane.with(|l| l.as_ref().and_then(|l| l.duration_ms).map(format_duration).unwrap_or_default())}</div>
             {move || lane.with(|l| l.as_ref().and_then(|l| l.error.clone())).map(|e| view! { <p class="tl-error">{e}</p> })}

@@ -7,10 +7,11 @@ use crate::components::duration_field::DurationField;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::fields::{SelectField, TextField};
 use crate::components::storage_editor::StorageEditor;
+use crate::embed::HostEvents;
 use crate::i18n::{text, use_i18n};
+use crate::nav::{use_nav, Route};
 use crate::routes;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
 use obshell_proto::backup::{self, Field, Method, Scope};
 use obshell_proto::dag::DagDetail;
 use obshell_proto::envelope::{BackupDestInfo, Contents, TenantOverview, TenantParameter};
@@ -102,12 +103,9 @@ impl FormDrafts {
     }
 }
 
+/// The app-level drafts (provided by the app shell; a page on its own gets a private store).
 fn drafts() -> FormDrafts {
-    use_context::<FormDrafts>().unwrap_or_else(|| {
-        let d = FormDrafts::default();
-        provide_context(d.clone());
-        d
-    })
+    use_context::<FormDrafts>().unwrap_or_default()
 }
 
 /// Per-field messages: agent-rule errors (in the UI language) and input problems.
@@ -128,14 +126,6 @@ fn messages(lang: Lang, errs: &[(Field, AgentError)], problems: &[(Field, InputP
         m.entry(*f).or_insert_with(|| e.message(lang));
     }
     m
-}
-
-/// The tenant named in the route (`/backup/tenant/:tenant`), for the tenant page.
-#[component]
-pub fn TenantBackupRoute() -> impl IntoView {
-    let params = use_params_map();
-    let tenant = Signal::derive(move || params.read().get("tenant").unwrap_or_default());
-    view! { <BackupPage scope=Scope::Tenant tenant=tenant/> }
 }
 
 #[component]
@@ -228,11 +218,10 @@ async fn load_current(client: &AgentClient, tenant: &str) -> Result<FormValues, 
 #[component]
 fn TenantPicker(tenants: LocalResource<Result<Vec<TenantOverview>, ApiError>>, selected: Memo<String>) -> impl IntoView {
     let i18n = use_i18n();
-    let navigate = use_navigate();
+    let nav = use_nav();
     view! {
         <Suspense fallback=move || view! { <p class="muted">{i18n.t("common.loading")}</p> }>
             {move || {
-                let navigate = navigate.clone();
                 tenants.get().map(|r| match r {
                     Err(e) => view! { <ErrorPanel error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="warning">{i18n.t("backup.no_tenants")}</p> }.into_any(),
@@ -240,9 +229,7 @@ fn TenantPicker(tenants: LocalResource<Result<Vec<TenantOverview>, ApiError>>, s
                         <div class="field">
                             <label for="tenant-picker">{i18n.t("backup.tenant")}</label>
                             <select id="tenant-picker" on:change=move |ev| {
-                                let name = event_target_value(&ev);
-                                let path = if name.is_empty() { "/backup/tenant".to_string() } else { format!("/backup/tenant/{}", obshell_proto::request_uri::encode_component(&name)) };
-                                navigate(&path, Default::default());
+                                nav.go(Route::TenantBackup(event_target_value(&ev)));
                             }>
                                 <option value="" selected=move || selected.get().is_empty()>{i18n.t("backup.choose_tenant")}</option>
                                 {list.into_iter().map(|t| {
@@ -281,7 +268,8 @@ fn CurrentValues(values: FormValues) -> impl IntoView {
 fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView {
     let i18n = use_i18n();
     let client = expect_context::<AgentClient>();
-    let navigate = use_navigate();
+    let nav = use_nav();
+    let events = use_context::<HostEvents>().unwrap_or(HostEvents(None));
     let server_error = RwSignal::new(None::<ApiError>);
     let server_field_error = RwSignal::new(None::<(Field, String)>);
     let review = RwSignal::new(false);
@@ -321,10 +309,9 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
     };
     let submit = {
         let client = client.clone();
-        let navigate = navigate.clone();
         Action::new_local(move |(method, body): &(Method, serde_json::Value)| {
             let client = client.clone();
-            let navigate = navigate.clone();
+            let events = events.clone();
             let target = target.clone();
             let (method, body) = (*method, body.clone());
             async move {
@@ -336,7 +323,8 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
                     Ok(Some(dag)) => {
                         review.set(false);
                         form.submitted.set(false);
-                        navigate(&format!("/tasks/{}", obshell_proto::request_uri::encode_component(&dag.id)), Default::default());
+                        events.task_submitted(&dag);
+                        nav.go(Route::Task(dag.id.clone()));
                     }
                     Ok(None) => server_error.set(Some(ApiError::BadResponse { url: target, status: 200, detail: "no task in the answer".into() })),
                     Err(e) => {

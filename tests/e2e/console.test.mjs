@@ -63,8 +63,7 @@ test('update sends only the changed field', async () => {
 
 test('tenant set with separate destinations', async () => {
   const page = await newPage(browser);
-  await signIn(page, sim);
-  await page.goto(sim.url('/backup/tenant/t2'));
+  await signIn(page, sim, PASSWORD, '/backup/tenant/t2');
   await page.locator('#data-base-path').fill('/data/t2/data');
   await page.locator('#archive-base-path').fill('/data/t2/clog');
   await page.locator('form.backup-form button[type=submit]').click();
@@ -129,8 +128,7 @@ test('key rotation mid-form is recovered transparently', async () => {
 
 test('agent errors and hostile strings render as text', async () => {
   const page = await newPage(browser);
-  await signIn(page, sim);
-  await page.goto(sim.url('/tasks/1%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E'));
+  await signIn(page, sim, PASSWORD, '/tasks/1%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E');
   await page.getByText('Invalid ID').waitFor();
   assert.equal(await page.locator('img').count(), 0, 'no element injected');
   await page.close();

@@ -89,8 +89,9 @@ export async function newPage(browser) {
   return page;
 }
 
-export async function signIn(page, sim, password = PASSWORD) {
-  await page.goto(sim.url('/'));
+/** Opens `path` (a deep link works: the sign-in gate shows in place, then the route) and signs in. */
+export async function signIn(page, sim, password = PASSWORD, path = '/') {
+  await page.goto(sim.url(path));
   await page.locator('#signin-password').fill(password);
   await page.locator('form button[type=submit]').click();
 }

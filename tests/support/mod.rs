@@ -28,7 +28,8 @@ pub async fn mount_page(scope: Scope) -> HtmlElement {
         let i18n = I18n::new(Lang::En);
         provide_context(i18n);
         provide_context(AgentClient::new(ClientConfig { api_base: "http://127.0.0.1:9".into(), agent_prefix: String::new() }, i18n.lang));
-        view! { <leptos_router::components::Router><BackupPage scope=scope/></leptos_router::components::Router> }
+        provide_context(obshell_console::nav::Nav::in_memory(obshell_console::nav::Route::ClusterBackup));
+        view! { <BackupPage scope=scope/> }
     });
     handle.forget();
     settle().await;

@@ -1,3 +1,0 @@
-fn main() {
-    obshell_console::start();
-}
