@@ -12,7 +12,8 @@ use web_sys::HtmlElement;
 /// Standalone start: reads `config.json` beside `index.html` (absent: defaults) and mounts on
 /// `<body>`, with the route in the address bar.
 pub fn start_standalone() {
-    leptos::task::spawn_local(async {
+    // Leptos' executor is set up by mounting; this runs before, so use the browser's directly.
+    wasm_bindgen_futures::spawn_local(async {
         let base = crate::app::document_base_path();
         let config = load_config_file().await;
         let body = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body());
@@ -28,10 +29,10 @@ pub fn start_standalone() {
 async fn load_config_file() -> Result<RuntimeConfig, ConfigError> {
     let url = "config.json";
     let err = |detail: String| ConfigError { source: url.to_string(), detail };
-    let resp = gloo_net::http::Request::get(url).send().await.map_err(|e| err(e.to_string()))?;
-    match resp.status() {
+    let resp = crate::api::transport::send(crate::api::HttpMethod::Get, url, &[], None).await.map_err(|e| err(e.to_string()))?;
+    match resp.status {
         200 => {
-            let text = resp.text().await.map_err(|e| err(e.to_string()))?;
+            let text = resp.text;
             // A static host's SPA fallback may answer index.html for a missing file.
             if text.trim_start().starts_with('<') {
                 return Ok(RuntimeConfig::default());

@@ -7,7 +7,7 @@
 
 mod client;
 mod error;
-mod transport;
+pub(crate) mod transport;
 
 pub use client::{AgentClient, ClientConfig, ReauthRequest};
 pub use error::ApiError;

@@ -1,7 +1,10 @@
-//! The HTTP exchange itself (gloo-net `fetch`), kept apart from protocol logic.
+//! The HTTP exchange itself (the browser's `fetch`), kept apart from protocol logic. The URL is
+//! passed through untouched: what is signed in `Uri` must be exactly what goes on the wire.
 
 use super::ApiError;
-use gloo_net::http::{Method, RequestBuilder};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HttpMethod {
@@ -11,11 +14,11 @@ pub enum HttpMethod {
 }
 
 impl HttpMethod {
-    fn gloo(self) -> Method {
+    fn as_str(self) -> &'static str {
         match self {
-            HttpMethod::Get => Method::GET,
-            HttpMethod::Post => Method::POST,
-            HttpMethod::Patch => Method::PATCH,
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Patch => "PATCH",
         }
     }
 }
@@ -25,19 +28,27 @@ pub struct RawResponse {
     pub text: String,
 }
 
+fn js_detail(e: wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| "request failed".into())
+}
+
 /// Sends one request. `headers` are added as given; `body` is sent verbatim (already encrypted).
 pub async fn send(method: HttpMethod, url: &str, headers: &[(&str, String)], body: Option<String>) -> Result<RawResponse, ApiError> {
-    let mut rb = RequestBuilder::new(url).method(method.gloo());
+    let net = |detail: String| ApiError::Network { url: url.to_string(), detail };
+    let h = Headers::new().map_err(|e| net(js_detail(e)))?;
     for (k, v) in headers {
-        rb = rb.header(k, v);
+        h.set(k, v).map_err(|e| net(js_detail(e)))?;
     }
-    let req = match body {
-        Some(b) => rb.body(b),
-        None => rb.build(),
+    let init = RequestInit::new();
+    init.set_method(method.as_str());
+    init.set_headers(&h);
+    if let Some(b) = body {
+        init.set_body(&wasm_bindgen::JsValue::from_str(&b));
     }
-    .map_err(|e| ApiError::Network { url: url.to_string(), detail: e.to_string() })?;
-    let resp = req.send().await.map_err(|e| ApiError::Network { url: url.to_string(), detail: e.to_string() })?;
+    let req = Request::new_with_str_and_init(url, &init).map_err(|e| net(js_detail(e)))?;
+    let window = web_sys::window().ok_or_else(|| net("no window".into()))?;
+    let resp: Response = JsFuture::from(window.fetch_with_request(&req)).await.map_err(|e| net(js_detail(e)))?.unchecked_into();
     let status = resp.status();
-    let text = resp.text().await.map_err(|e| ApiError::Network { url: url.to_string(), detail: e.to_string() })?;
+    let text = JsFuture::from(resp.text().map_err(|e| net(js_detail(e)))?).await.map_err(|e| net(js_detail(e)))?.as_string().unwrap_or_default();
     Ok(RawResponse { status, text })
 }

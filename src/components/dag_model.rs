@@ -251,6 +251,28 @@ pub fn node_span(n: &NodeDetail, now: i64) -> Option<Span> {
     }
 }
 
+/// What the whole DAG took: from the first start of anything in it to its end (now while it is
+/// not finished). Across operations: the agent resets the DAG's own start on RETRY, CANCEL and
+/// ROLLBACK, so its `start_time` alone would only cover the last run.
+pub fn dag_span(dag: &DagDetail, node_spans: &[Option<Span>], now: i64) -> Option<Span> {
+    let dag_start = known(&dag.start_time).map(|t| t.unix_millis()).filter(|_| ran(&dag.state));
+    let origin = node_spans.iter().flatten().map(|s| s.start).chain(dag_start).min()?;
+    let mut end = node_spans.iter().flatten().map(|s| s.end).max().unwrap_or(origin);
+    let open = !dag.state.is_finished();
+    if open {
+        end = end.max(now);
+    } else if let Some(de) = known(&dag.end_time).map(|t| t.unix_millis()) {
+        end = end.max(de);
+    }
+    Some(Span { start: origin, end: end.max(origin), open })
+}
+
+/// [`dag_span`] computing the node spans itself.
+pub fn dag_span_of(dag: &DagDetail, now: i64) -> Option<Span> {
+    let spans: Vec<Option<Span>> = dag.nodes().iter().map(|n| node_span(n, now)).collect();
+    dag_span(dag, &spans, now)
+}
+
 // ---------------------------------------------------------------------------------------------
 // The timeline model
 
@@ -317,20 +339,9 @@ impl TimelineModel {
     pub fn build(dag: &DagDetail, now: i64) -> TimelineModel {
         let nodes = dag.nodes();
         let node_spans: Vec<Option<Span>> = nodes.iter().map(|n| node_span(n, now)).collect();
-        let dag_start = known(&dag.start_time).map(|t| t.unix_millis()).filter(|_| ran(&dag.state));
-        let origin = node_spans.iter().flatten().map(|s| s.start).chain(dag_start).min();
-        let end = match origin {
-            None => None,
-            Some(o) => {
-                let mut e = node_spans.iter().flatten().map(|s| s.end).max().unwrap_or(o);
-                if dag.state.is_active() {
-                    e = e.max(now);
-                } else if let Some(de) = known(&dag.end_time).map(|t| t.unix_millis()) {
-                    e = e.max(de);
-                }
-                Some(e)
-            }
-        };
+        let whole = dag_span(dag, &node_spans, now);
+        let origin = whole.map(|s| s.start);
+        let end = whole.map(|s| s.end);
         let axis = Axis::covering(origin, match (origin, end) {
             (Some(o), Some(e)) => e - o,
             _ => 10_000,

@@ -183,7 +183,7 @@ pub fn DagOperations(
             let why = o.refused.as_ref().map(|e| refusal(lang, e));
             view! {
                 <li class="op" class:op-disabled=disabled>
-                    <button type="button" id=id.clone() class:danger=o.req.destructive() && !disabled
+                    <button type="button" id=id.clone() class:danger=o.req.destructive() && !disabled class:primary=!o.req.destructive() && !disabled
                         disabled=move || disabled || busy.get()
                         aria-describedby=why.is_some().then(|| why_id.clone())
                         on:click=move |ev: web_sys::MouseEvent| {

@@ -25,6 +25,20 @@ pub fn default_selection(d: &DagDetail) -> Option<String> {
         .map(|t| t.id.clone())
 }
 
+/// Whether an automatic selection should move from `current` to the default: not while it still
+/// belongs to the current node and no failure needs showing (so the log does not jump between
+/// agents on every poll of a busy parallel node).
+pub fn should_move_selection(d: &DagDetail, current: Option<&str>) -> bool {
+    let Some(current) = current else { return true };
+    if let Some(f) = d.failure_line() {
+        return f.task.id != current;
+    }
+    match d.current_node() {
+        Some(n) => !n.sub_tasks.as_deref().unwrap_or(&[]).iter().any(|t| t.id == current),
+        None => false,
+    }
+}
+
 #[component]
 pub fn DagPanel(
     #[prop(into)] dag: Signal<Option<DagDetail>>,
@@ -43,13 +57,20 @@ pub fn DagPanel(
     let selected = selected.unwrap_or_else(|| RwSignal::new(None));
     // Until the user picks a sub-task, follow the one that matters now.
     let pinned = RwSignal::new(false);
-    let auto = Memo::new(move |_| dag.with(|d| d.as_ref().and_then(default_selection)));
     Effect::new(move |_| {
-        let a = auto.get();
-        let exists = selected.with_untracked(|s| s.as_ref().map(|id| dag.with_untracked(|d| d.as_ref().map(|d| super::task_logs::SelectedTask::find(d, id).is_some()).unwrap_or(false))).unwrap_or(false));
-        if (!pinned.get() || !exists) && a.is_some() && selected.get_untracked() != a {
-            selected.set(a);
-        }
+        let pinned = pinned.get();
+        dag.with(|d| {
+            let Some(d) = d.as_ref() else { return };
+            let current = selected.get_untracked();
+            let exists = current.as_deref().map(|id| super::task_logs::SelectedTask::find(d, id).is_some()).unwrap_or(false);
+            let moving = if pinned { !exists } else { !exists || should_move_selection(d, current.as_deref()) };
+            if moving {
+                let next = default_selection(d);
+                if next.is_some() && next != current {
+                    selected.set(next);
+                }
+            }
+        })
     });
     let pin = Callback::new(move |_: String| pinned.set(true));
     let show_log = Callback::new(move |id: String| {
@@ -69,5 +90,34 @@ pub fn DagPanel(
                 <LogPanel dag=dag selected=selected fetched=fetched_logs error=logs_error/>
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dag(json: serde_json::Value) -> DagDetail {
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn sub(id: &str, state: &str, logs: serde_json::Value) -> serde_json::Value {
+        serde_json::json!({"id": id, "state": state, "task_logs": logs})
+    }
+
+    #[test]
+    fn the_automatic_selection_is_sticky_within_the_current_node() {
+        let running = dag(serde_json::json!({"id": "1", "state": "RUNNING", "stage": 1, "nodes": [
+            {"id": "n1", "state": "RUNNING", "sub_tasks": [sub("a", "SUCCEED", serde_json::json!([])), sub("b", "RUNNING", serde_json::json!([])), sub("c", "RUNNING", serde_json::json!([]))]},
+            {"id": "n2", "state": "PENDING", "sub_tasks": [sub("d", "PENDING", serde_json::Value::Null)]}]}));
+        assert_eq!(default_selection(&running).as_deref(), Some("b"));
+        assert!(!should_move_selection(&running, Some("a")), "still in the current node");
+        assert!(should_move_selection(&running, Some("d")));
+        assert!(should_move_selection(&running, None));
+        let failed = dag(serde_json::json!({"id": "1", "state": "FAILED", "stage": 1, "nodes": [
+            {"id": "n1", "state": "FAILED", "sub_tasks": [sub("a", "SUCCEED", serde_json::json!([])), sub("b", "FAILED", serde_json::json!(["x", "ERROR: [C]: m"]))]}]}));
+        assert_eq!(default_selection(&failed).as_deref(), Some("b"));
+        assert!(should_move_selection(&failed, Some("a")), "a failure is shown at once");
+        assert!(!should_move_selection(&failed, Some("b")));
     }
 }

@@ -1,7 +1,7 @@
 //! How a DAG's state reads: a state label (colour + icon + text), the task header, and the
 //! failure banner that puts the failing `ERROR: [code]: message` line on top.
 
-use super::dag_model::{format_duration, format_time, operator_key, outcome_key, state_class, state_icon, state_key};
+use super::dag_model::{dag_span_of, format_duration, format_timestamp, operator_key, outcome_key, state_class, state_icon, state_key};
 use crate::i18n::{text, text_with, use_i18n};
 use leptos::prelude::*;
 use obshell_proto::dag::{maintenance, parse_error_line, DagDetail, TaskOperator, TaskState};
@@ -57,8 +57,11 @@ struct HeaderInfo {
     operator: TaskOperator,
     stage: i32,
     max_stage: i32,
-    start_time: String,
-    end_time: String,
+    /// First start of anything in the DAG (Unix ms), and its end once finished.
+    first_start: Option<i64>,
+    finished_end: Option<i64>,
+    /// The agent's zone offset (seconds), for showing times as it writes them.
+    zone_offset: i32,
     maintenance_type: i32,
     maintenance_key: String,
     progress_permille: i64,
@@ -66,6 +69,8 @@ struct HeaderInfo {
 
 impl HeaderInfo {
     fn of(d: &DagDetail) -> HeaderInfo {
+        // "now" only matters for an open end, which is not kept here.
+        let span = dag_span_of(d, 0);
         HeaderInfo {
             id: d.id.clone(),
             name: d.name.clone(),
@@ -73,8 +78,13 @@ impl HeaderInfo {
             operator: d.operator.clone(),
             stage: d.stage,
             max_stage: d.max_stage,
-            start_time: d.start_time.clone(),
-            end_time: d.end_time.clone(),
+            first_start: span.map(|s| s.start),
+            finished_end: span.filter(|s| !s.open).map(|s| s.end),
+            zone_offset: std::iter::once(&d.start_time)
+                .chain(d.nodes().iter().map(|n| &n.start_time))
+                .find_map(|t| obshell_proto::time::Timestamp::parse(t))
+                .map(|t| t.offset_secs)
+                .unwrap_or(0),
             maintenance_type: d.maintenance_type,
             maintenance_key: d.maintenance_key.clone(),
             progress_permille: (d.progress() * 1000.0).round() as i64,
@@ -82,10 +92,9 @@ impl HeaderInfo {
     }
 }
 
-/// A PENDING/READY DAG has not started: its start time is its creation time (or the reset
-/// sentinel after an operation).
-fn started(s: &TaskState) -> bool {
-    !matches!(s, TaskState::Pending | TaskState::Ready)
+/// A Unix ms instant in the agent's zone.
+fn format_unix_ms(ms: i64, offset_secs: i32) -> String {
+    format_timestamp(&obshell_proto::time::Timestamp::from_unix_nanos(ms as i128 * 1_000_000, offset_secs))
 }
 
 fn scope_text(lang: Lang, kind: i32, key: &str) -> String {
@@ -110,8 +119,7 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
         let now = now_ms.get();
         info.with(|i| {
             i.as_ref()
-                .filter(|i| started(&i.state))
-                .and_then(|i| obshell_proto::dag::elapsed_ms(&i.state, &i.start_time, &i.end_time, now))
+                .and_then(|i| Some(i.finished_end.unwrap_or(now) - i.first_start?))
                 .map(format_duration)
                 .unwrap_or_else(|| "—".into())
         })
@@ -149,7 +157,7 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
                     <span>{stage}</span>" "
                     <progress max="1000" value=progress aria-label=i18n.t("dag.progress")>{move || format!("{}%", progress() / 10)}</progress>
                 </dd></div>
-                <div><dt>{i18n.t("dag.started")}</dt><dd class="dag-start">{move || info.with(|i| i.as_ref().map(|i| if started(&i.state) { format_time(&i.start_time) } else { "—".into() }).unwrap_or_default())}</dd></div>
+                <div><dt>{i18n.t("dag.started")}</dt><dd class="dag-start">{move || info.with(|i| i.as_ref().map(|i| i.first_start.map(|ms| format_unix_ms(ms, i.zone_offset)).unwrap_or_else(|| "—".into())).unwrap_or_default())}</dd></div>
                 <div><dt>{i18n.t("dag.elapsed")}</dt><dd class="dag-elapsed">{elapsed}</dd></div>
                 <div><dt>{i18n.t("dag.scope")}</dt><dd class="dag-scope">{scope}</dd></div>
             </dl>

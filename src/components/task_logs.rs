@@ -131,7 +131,9 @@ pub fn LogView(
                         <li class="log-line" class:log-error=move || lines.with(|l| l.get(i).map(LogLine::is_error).unwrap_or(false))>
                             <span class="log-no" aria-hidden="true">{i + 1}</span>
                             <span class="log-time">{move || lines.with(|l| l.get(i).and_then(|x| x.time.clone()).unwrap_or_default())}</span>
-                            <span class="log-text">{move || lines.with(|l| l.get(i).map(|x| x.text.clone()).unwrap_or_default())}</span>
+                            <span class="log-text" title=move || lines.with(|l| l.get(i).map(|x| x.text.clone()).unwrap_or_default())>
+                                {move || lines.with(|l| l.get(i).map(|x| x.text.clone()).unwrap_or_default())}
+                            </span>
                         </li>
                     </For>
                 </ol>

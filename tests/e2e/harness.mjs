@@ -106,3 +106,26 @@ export async function waitFor(fn, what, timeoutMs = 15000) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// What an embedding host's backend does (it knows the password; the browser never does): mint
+// a one-time SSO token with POST /api/v1/sso/token, hybrid-encrypted like any agent request.
+import crypto from 'node:crypto';
+
+export async function mintSsoToken(base, password = PASSWORD) {
+  const secret = await (await fetch(`${base}/api/v1/secret`)).json();
+  const pub = crypto.createPublicKey({ key: Buffer.from(secret.data.public_key, 'base64'), format: 'der', type: 'pkcs1' });
+  const k = pub.asymmetricKeyDetails.modulusLength / 8;
+  const keys = crypto.randomBytes(32);
+  const uri = '/api/v1/sso/token';
+  const header = Buffer.from(JSON.stringify({ Auth: password, Ts: String(Math.floor(Date.now() / 1000) + 60), Uri: uri, Keys: keys.toString('base64') }));
+  const blocks = [];
+  for (let i = 0; i < header.length; i += k - 11) {
+    blocks.push(crypto.publicEncrypt({ key: pub, padding: crypto.constants.RSA_PKCS1_PADDING }, header.subarray(i, i + k - 11)));
+  }
+  const r = await fetch(`${base}${uri}`, { method: 'POST', headers: { 'X-OCS-Header': Buffer.concat(blocks).toString('base64'), 'Content-Type': 'application/json' } });
+  const env = await r.json();
+  if (!env.successful) throw new Error(`sso/token: ${JSON.stringify(env.error)}`);
+  const d = crypto.createDecipheriv('aes-128-cbc', keys.subarray(0, 16), keys.subarray(16));
+  return Buffer.concat([d.update(Buffer.from(env.data, 'base64')), d.final()]).toString('utf8');
+}
