@@ -51,7 +51,7 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     provide_context(client.clone());
     provide_context(config.clone());
     provide_context(ProfileChoice(RwSignal::new((!config.profiles.is_empty()).then_some(0))));
-    provide_context(FormDrafts::default());
+    provide_context(FormDrafts::new());
     provide_context(HostEvents(options.host.clone()));
     let nav = match &options.host {
         None => Nav::with_history(&options.page_base),

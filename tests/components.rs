@@ -7,6 +7,7 @@ mod support;
 
 use obshell_proto::backup::Scope;
 use support::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -109,5 +110,34 @@ async fn review_redacts_credentials_and_lists_side_effects() {
     let all = root.text_content().unwrap();
     assert!(all.contains("Log archiving is switched off"), "{all}");
     assert!(all.contains("Applies to every user tenant"));
+    cleanup(root);
+}
+
+#[wasm_bindgen_test]
+async fn a_draft_survives_leaving_the_page_and_coming_back() {
+    use leptos::prelude::*;
+    use obshell_console::pages::backup::{BackupPage, FormDrafts};
+    let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let shown = RwSignal::new(true);
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        let i18n = obshell_console::i18n::I18n::new(obshell_proto::Lang::En);
+        provide_context(i18n);
+        provide_context(obshell_console::api::AgentClient::new(Default::default(), i18n.lang));
+        provide_context(obshell_console::nav::Nav::in_memory(obshell_console::nav::Route::ClusterBackup));
+        provide_context(FormDrafts::new());
+        view! { <Show when=move || shown.get()><BackupPage scope=Scope::Cluster/></Show> }
+    });
+    handle.forget();
+    settle().await;
+    type_into(&root, "#backup-base-path", "/data/kept").await;
+    type_into(&root, "#ha-low-thread-score", "12").await;
+    shown.set(false);
+    settle().await;
+    assert!(root.query_selector("#backup-base-path").unwrap().is_none());
+    shown.set(true);
+    settle().await;
+    assert_eq!(input(&root, "#backup-base-path").value(), "/data/kept");
+    assert_eq!(input(&root, "#ha-low-thread-score").value(), "12");
     cleanup(root);
 }

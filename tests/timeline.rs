@@ -14,6 +14,8 @@ use obshell_console::components::dag_operations::OpRequest;
 use obshell_console::components::poll::{spawn_poller, Fetch, Outcome, PollPhase, PollPolicy};
 use obshell_console::components::task_logs::{LogLine, LogView, Lines};
 use obshell_console::i18n::I18n;
+use obshell_console::nav::{Nav, Route};
+use obshell_console::pages::task_list::TaskTable;
 use obshell_proto::dag::{DagOperation, TaskState};
 use obshell_proto::Lang;
 use std::cell::Cell;
@@ -161,6 +163,9 @@ async fn cancelled_passed_and_rolled_back_read_as_such() {
     assert_eq!(m.text("#dag-state .state-text"), "Cancelled");
     assert!(m.text("#failure .failure-title").starts_with("✕ Cancelled at stage 1"), "{}", m.text("#failure .failure-title"));
     assert_eq!(m.text("#failure .failure-message"), "sub task cancelled");
+    // Start and elapsed time cover the whole DAG, not only its last run.
+    assert_eq!(m.text(".dag-start"), "2026-05-11 10:00:01 +08:00");
+    assert_eq!(m.text(".dag-elapsed"), "2.0 s");
     assert_eq!(enabled(&m), vec!["retry", "pass", "rollback"]);
     m.cleanup();
 
@@ -480,4 +485,29 @@ async fn poller_pauses_while_the_page_is_hidden() {
     owner.cleanup();
     // Leave the page as it was for the other tests.
     js_sys::Reflect::delete_property(&document(), &"hidden".into()).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn task_table_links_each_task_and_renders_names_as_text() {
+    load_css();
+    let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&root).unwrap();
+    let dags = vec![fixture("hostile"), fixture("unknown_state"), fixture("cancelled"), fixture("rolled_back")];
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        provide_context(I18n::new(Lang::En));
+        provide_context(Nav::in_memory(Route::Tasks));
+        view! { <TaskTable dags=dags.clone() labelled_by="x"/> }
+    });
+    settle().await;
+    let rows = root.query_selector_all("tbody tr").unwrap();
+    assert_eq!(rows.length(), 4);
+    let text = root.text_content().unwrap();
+    assert!(text.contains("<img src=x onerror=\"window.__pwned=1\">Set <b>backup</b> & config"));
+    assert!(text.contains("Unknown state “PAUSED”") && text.contains("Cancelled") && text.contains("Rolled back"));
+    assert!(text.contains("Tenant <script>window.__pwned=2</script>") && text.contains("Cluster"));
+    assert_eq!(root.query_selector_all("tbody img, tbody b, tbody script").unwrap().length(), 0);
+    let link = root.query_selector("tbody tr a").unwrap().unwrap();
+    assert_eq!(link.get_attribute("href").as_deref(), Some("#/tasks/142"));
+    drop(handle);
+    root.remove();
 }

@@ -13,6 +13,9 @@ use leptos::prelude::*;
 use obshell_proto::dag::{DagDetail, TaskOperator, TaskState};
 use std::collections::HashMap;
 
+/// A parallel node's name, number of lanes and lanes per state.
+type NodeCounts = (String, usize, Vec<(TaskState, usize)>);
+
 /// Per mounted lane (node index, lane index), the signal its row reads.
 type LaneSinks = StoredValue<HashMap<(usize, usize), RwSignal<Option<LaneModel>>>>;
 
@@ -262,7 +265,7 @@ fn NodeRow(
 #[component]
 fn StateChip(
     state: TaskState,
-    counts: Memo<Option<(String, usize, Vec<(TaskState, usize)>)>>,
+    counts: Memo<Option<NodeCounts>>,
     filter: RwSignal<Option<TaskState>>,
     effective_filter: Memo<Option<TaskState>>,
 ) -> impl IntoView {

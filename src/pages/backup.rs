@@ -93,13 +93,30 @@ impl FormSignals {
 
 /// Form drafts per scope/tenant, kept in memory for the whole session: navigating away, a
 /// failed request or a new sign-in never loses what was typed. Never persisted (secrets).
-#[derive(Clone, Default)]
-pub struct FormDrafts(Arc<Mutex<HashMap<String, FormSignals>>>);
+///
+/// The signals belong to the app's reactive owner, not to the page that first shows them, so
+/// they outlive the page (a page's own signals are disposed when it unmounts).
+#[derive(Clone)]
+pub struct FormDrafts {
+    map: Arc<Mutex<HashMap<String, FormSignals>>>,
+    owner: Owner,
+}
 
 impl FormDrafts {
+    /// Drafts owned by the current reactive owner (call it in the app shell).
+    pub fn new() -> Self {
+        FormDrafts { map: Arc::default(), owner: Owner::current().unwrap_or_default() }
+    }
+
     fn get(&self, key: &str) -> FormSignals {
-        let mut m = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *m.entry(key.to_string()).or_insert_with(FormSignals::new)
+        let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
+        *m.entry(key.to_string()).or_insert_with(|| self.owner.with(FormSignals::new))
+    }
+}
+
+impl Default for FormDrafts {
+    fn default() -> Self {
+        Self::new()
     }
 }
 

@@ -52,8 +52,8 @@ pub fn TaskListPage() -> impl IntoView {
         Box::pin(async move {
             let mut unfinished = client.get::<Contents<DagDetail>>(routes::UNFINISHED_DAGS).await?.map(|c| c.contents).unwrap_or_default();
             let mut history = client.get::<Contents<DagDetail>>(routes::DAG_HISTORY).await?.map(|c| c.contents).unwrap_or_default();
-            unfinished.sort_by(|a, b| b.dag_id.cmp(&a.dag_id));
-            history.sort_by(|a, b| b.dag_id.cmp(&a.dag_id));
+            unfinished.sort_by_key(|d| std::cmp::Reverse(d.dag_id));
+            history.sort_by_key(|d| std::cmp::Reverse(d.dag_id));
             Ok(Lists { unfinished, history })
         })
     });
@@ -168,7 +168,7 @@ fn TaskRow(d: DagDetail) -> impl IntoView {
     } else {
         "…".into()
     };
-    let scope = (d.maintenance_type == maintenance::TENANT_MAINTENANCE).then(|| d.maintenance_key.clone()).unwrap_or_default();
+    let scope = if d.maintenance_type == maintenance::TENANT_MAINTENANCE { d.maintenance_key.clone() } else { String::new() };
     view! {
         <tr>
             <td><Link route=Route::Task(d.id.clone())>{d.id.clone()}</Link></td>

@@ -63,12 +63,16 @@ impl FormValues {
         }
     }
 
-    /// The request for `method`. For an update, `baseline` is what the form started from (the
-    /// values the agent reported); unchanged and empty fields are left out.
+    /// The request for `method`. `baseline` is what the form started from (the values the agent
+    /// reported; empty when it reports none). Empty fields are left out, and so are fields still
+    /// equal to the agent's value — sending them again would only re-run their side effects
+    /// (e.g. a concurrency change switches archive log off) — except that a *Set* always sends
+    /// its destinations, which POST requires.
     pub fn to_request(&self, baseline: &FormValues, scope: Scope, method: Method) -> (BackupConfig, Vec<(Field, InputProblem)>) {
         let mut problems = Vec::new();
-        let changed = |now: &str, before: &str| method == Method::Set || now != before;
+        let changed = |now: &str, before: &str| now != before;
         let pick = |now: &str, before: &str| if changed(now, before) { text(now) } else { None };
+        let pick_uri = |now: &str, before: &str| if method == Method::Set || changed(now, before) { text(now) } else { None };
         let mut pick_int = |field: Field, now: &str, before: &str| match int(now) {
             Ok(v) if changed(now.trim(), before.trim()) => v,
             Ok(_) => None,
@@ -86,14 +90,14 @@ impl FormValues {
             ..Default::default()
         };
         match scope {
-            Scope::Cluster => c.backup_base_uri = pick(&self.backup_base_uri, &baseline.backup_base_uri),
+            Scope::Cluster => c.backup_base_uri = pick_uri(&self.backup_base_uri, &baseline.backup_base_uri),
             Scope::Tenant => {
-                c.data_base_uri = pick(&self.data_base_uri, &baseline.data_base_uri);
-                c.archive_base_uri = pick(&self.archive_base_uri, &baseline.archive_base_uri);
+                c.data_base_uri = pick_uri(&self.data_base_uri, &baseline.data_base_uri);
+                c.archive_base_uri = pick_uri(&self.archive_base_uri, &baseline.archive_base_uri);
             }
         }
         let policy_changed = self.delete_policy != baseline.delete_policy || self.recovery_window != baseline.recovery_window;
-        if self.delete_policy && (method == Method::Set || policy_changed) {
+        if self.delete_policy && policy_changed {
             c.delete_policy = Some(DeletePolicy { policy: String::new(), recovery_window: self.recovery_window.clone() });
         }
         // Binding and piece switch interval are part of the archive destination: send it along.
@@ -167,6 +171,22 @@ mod tests {
             c.to_json(Scope::Cluster).to_string(),
             r#"{"archive_lag_target":"2m","backup_base_uri":"file:///data/backup","binding":"MANDATORY","delete_policy":{"policy":"","recovery_window":"7d"},"ha_low_thread_score":20,"log_archive_concurrency":10,"piece_switch_interval":"1d"}"#
         );
+    }
+
+    #[test]
+    fn set_leaves_out_values_equal_to_the_agents_but_keeps_destinations() {
+        let agent = FormValues {
+            data_base_uri: "file:///d".into(),
+            archive_base_uri: "file:///a".into(),
+            log_archive_concurrency: "0".into(),
+            ha_low_thread_score: "0".into(),
+            archive_lag_target: "2m".into(),
+            ..Default::default()
+        };
+        let mut now = agent.clone();
+        now.ha_low_thread_score = "8".into();
+        let (c, _) = now.to_request(&agent, Scope::Tenant, Method::Set);
+        assert_eq!(c.to_json(Scope::Tenant).to_string(), r#"{"archive_base_uri":"file:///a","data_base_uri":"file:///d","ha_low_thread_score":8}"#);
     }
 
     #[test]
