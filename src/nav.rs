@@ -22,25 +22,9 @@ pub enum Route {
     NotFound(String),
 }
 
-/// Percent-decodes one path segment (invalid escapes are kept as typed).
+/// Percent-decodes one path segment (a malformed escape keeps the segment as typed).
 fn decode(seg: &str) -> String {
-    let b = seg.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    obshell_proto::request_uri::unescape(seg, false).unwrap_or_else(|_| seg.to_string())
 }
 
 impl Route {

@@ -9,6 +9,25 @@ use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use obshell_proto::crypto::Secret;
 
+/// Signing in with a typed password: on success the field is cleared (the password is not kept
+/// in the form), on failure the agent's error is shown and what was typed stays.
+pub fn password_sign_in(client: &AgentClient, password: RwSignal<String>, error: RwSignal<Option<ApiError>>) -> Action<String, ()> {
+    let client = client.clone();
+    Action::new_local(move |pw: &String| {
+        let client = client.clone();
+        let pw = Secret::new(pw.clone());
+        async move {
+            match client.sign_in(pw).await {
+                Ok(()) => {
+                    password.set(String::new());
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        }
+    })
+}
+
 #[component]
 pub fn ReauthDialog() -> impl IntoView {
     let i18n = use_i18n();
@@ -19,22 +38,7 @@ pub fn ReauthDialog() -> impl IntoView {
     };
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
-    let submit = {
-        let client = client.clone();
-        Action::new_local(move |pw: &String| {
-            let client = client.clone();
-            let pw = Secret::new(pw.clone());
-            async move {
-                match client.sign_in(pw).await {
-                    Ok(()) => {
-                        password.set(String::new());
-                        error.set(None);
-                    }
-                    Err(e) => error.set(Some(e)),
-                }
-            }
-        })
-    };
+    let submit = password_sign_in(&client, password, error);
     let cancel = {
         let client = client.clone();
         move |_| {

@@ -4,9 +4,9 @@
 use crate::api::{AgentClient, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::fields::SecretField;
+use crate::components::reauth_dialog::password_sign_in;
 use crate::i18n::{text_with, use_i18n};
 use leptos::prelude::*;
-use obshell_proto::crypto::Secret;
 use obshell_proto::envelope::{AgentStatus, Compatibility};
 
 #[component]
@@ -34,22 +34,7 @@ pub fn SignInPage() -> impl IntoView {
 
     let password = RwSignal::new(String::new());
     let signin_error = RwSignal::new(None::<ApiError>);
-    let sign_in = {
-        let client = client.clone();
-        Action::new_local(move |pw: &String| {
-            let client = client.clone();
-            let pw = Secret::new(pw.clone());
-            async move {
-                match client.sign_in(pw).await {
-                    Ok(()) => {
-                        password.set(String::new());
-                        signin_error.set(None);
-                    }
-                    Err(e) => signin_error.set(Some(e)),
-                }
-            }
-        })
-    };
+    let sign_in = password_sign_in(&client, password, signin_error);
     let compat = move || info.get().map(|i| i.compatibility());
     let usable = move || matches!(compat(), Some(Compatibility::Ok { .. }));
 

@@ -7,6 +7,7 @@
 //! The console uses the second to warn before a DAG would fail; the simulator uses both.
 
 use crate::errors::codes::OB_STORAGE_URI_INVALID;
+use crate::request_uri::unescape;
 use crate::AgentError;
 use std::fmt;
 
@@ -271,7 +272,7 @@ fn parse_query(q: &str) -> Result<Vec<(String, String)>, String> {
             continue;
         }
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        match (query_unescape(k), query_unescape(v)) {
+        match (unescape(k, true), unescape(v, true)) {
             (Ok(k), Ok(v)) => out.push((k, v)),
             (Err(e), _) | (_, Err(e)) => {
                 first_err.get_or_insert(e);
@@ -282,36 +283,6 @@ fn parse_query(q: &str) -> Result<Vec<(String, String)>, String> {
         Some(e) => Err(e),
         None => Ok(out),
     }
-}
-
-fn query_unescape(s: &str) -> Result<String, String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' => {
-                let hex = |c: u8| (c as char).to_digit(16);
-                match (b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
-                    (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
-                    _ => {
-                        let bad: String = s[i..].chars().take(3).collect();
-                        return Err(format!("invalid URL escape \"{bad}\""));
-                    }
-                }
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 /// Removes `access_id` / `access_key` (and any `…key…`/`…secret…` style parameter) from a URI

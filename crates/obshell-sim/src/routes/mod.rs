@@ -257,28 +257,7 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
 }
 
 fn unescape_query(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' => {
-                let h = (*b.get(i + 1)? as char).to_digit(16)?;
-                let l = (*b.get(i + 2)? as char).to_digit(16)?;
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    Some(String::from_utf8_lossy(&out).into_owned())
+    obshell_proto::request_uri::unescape(s, true).ok()
 }
 
 /// gin's `show_details` binding (`form:"show_details,default=true"`, `strconv.ParseBool`):
