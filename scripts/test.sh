@@ -15,7 +15,7 @@ step "protocol crypto in headless Chromium (wasm32)"
 cargo test -p obshell-proto --target wasm32-unknown-unknown --test wasm_crypto --quiet
 
 step "console components in headless Chromium (wasm32)"
-cargo test -p obshell-console --target wasm32-unknown-unknown --test components --quiet
+cargo test -p obshell-console --target wasm32-unknown-unknown --test components --test timeline --quiet
 
 step "release build of the console"
 bash scripts/build.sh

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Benchmarks (they print numbers; none is a pass/fail test):
+#   bundle size, encryption cost, simulator DAG-read throughput, timeline update cost (Chromium),
+#   polling latency and request rate against the simulator (Chromium).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+bash scripts/install-tools.sh >/dev/null
+[ -f dist/index.html ] && [ -x target/release/obshell-sim ] || bash scripts/build.sh
+
+echo "== first-load transfer size (release build)"
+python3 scripts/postbuild.py dist | tail -n 6
+
+echo "== encryption cost (native, release)"
+cargo run -q -p obshell-proto --release --example bench_crypto
+
+echo "== simulator: authenticated GET /api/v1/task/dag/{id} throughput"
+cargo run -q -p obshell-sim --release --example bench_dag_get
+
+echo "== timeline update per poll, 3-stage DAG with 200 agents (headless Chromium)"
+cargo test -q -p obshell-console --target wasm32-unknown-unknown --release --test bench_timeline -- --nocapture 2>&1 | grep -E "timeline|poll|median|p95" || true
+
+if [ -f scripts/bench-polling.mjs ]; then
+  echo "== polling: display delay and request rate (headless Chromium against the simulator)"
+  node scripts/bench-polling.mjs
+fi
