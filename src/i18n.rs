@@ -54,9 +54,10 @@ impl I18n {
         move || text(lang.get(), key)
     }
 
-    /// Non-reactive text in the current language (for use inside closures that already track).
+    /// The text in the current language; inside a reactive closure it re-renders on a language
+    /// switch (the language is read tracked).
     pub fn now(&self, key: &str) -> String {
-        text(self.lang.get_untracked(), key)
+        text(self.lang.get(), key)
     }
 }
 

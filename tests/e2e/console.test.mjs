@@ -132,3 +132,64 @@ test('agent errors and hostile strings render as text', async () => {
   assert.equal(await page.locator('img').count(), 0, 'no element injected');
   await page.close();
 });
+
+test('an agent without sessions (4.3.x): per-request password auth works end to end', async () => {
+  const old = await startSim(['--agent-version', '4.3.5.0']);
+  try {
+    const page = await newPage(browser);
+    await signIn(page, old);
+    await page.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
+    await page.locator('#backup-base-path').fill('/data/old-agent');
+    await page.locator('form.backup-form button[type=submit]').click();
+    await page.locator('.modal button.primary').click();
+    await page.waitForURL(/\/tasks\/1\d+$/);
+    const j = await old.journal();
+    assert.equal(j.filter((r) => r.uri === '/api/v1/login').length, 0, 'no login endpoint used');
+    const post = j.find((r) => r.method === 'POST' && r.uri === '/api/v1/obcluster/backup/config');
+    assert.equal(post.status, 200);
+    await page.close();
+  } finally {
+    await old.stop();
+  }
+});
+
+test('agent clock moved ahead: the expired header is re-signed after a clock resync', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await page.locator('#backup-base-path').fill('/data/after-skew');
+  await sim.control('clock', { skew_secs: 900 });
+  try {
+    await sim.clearJournal();
+    await page.locator('form.backup-form button[type=submit]').click();
+    await page.locator('.modal button.primary').click();
+    await page.waitForURL(/\/tasks\/1\d+$/);
+    const j = await sim.journal();
+    const posts = j.filter((r) => r.method === 'POST' && r.uri === '/api/v1/obcluster/backup/config');
+    assert.deepEqual(posts.map((r) => r.status), [401, 200], 'expired once, then accepted');
+    assert.ok(j.some((r) => r.uri === '/api/v1/time'), 'the clock was re-synced');
+  } finally {
+    await sim.control('clock', { skew_secs: 0 });
+  }
+  await page.close();
+});
+
+test('switching language keeps the form and localizes messages', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await page.locator('#backup-base-path').fill('/data/lang');
+  await page.locator('#log-archive-concurrency').fill('101');
+  await page.getByText('log_archive_concurrency must be between 0 and 100').waitFor();
+  await page.locator('header button', { hasText: '中文' }).click();
+  await page.getByRole('heading', { name: '集群备份配置' }).waitFor();
+  await page.getByText('log_archive_concurrency 必须在 0 和 100 之间').waitFor();
+  assert.equal(await page.locator('#backup-base-path').inputValue(), '/data/lang');
+  assert.equal(await page.locator('#log-archive-concurrency').inputValue(), '101');
+  await page.locator('#log-archive-concurrency').fill('5');
+  await sim.clearJournal();
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.locator('.modal button.primary').click();
+  await page.waitForURL(/\/tasks\/1\d+$/);
+  const post = (await sim.journal()).find((r) => r.method === 'POST');
+  assert.equal(post.status, 200);
+  await page.close();
+});

@@ -28,11 +28,15 @@ export async function freePort() {
   });
 }
 
-/** Starts a simulator; returns { base, url(path), control(path, body?, method?), journal(), stop() }. */
-export async function startSim(extraArgs = []) {
+/** Starts a simulator (extraArgs: more flags; `--tick-ms` there replaces the default 150); returns { base, url(path), control(path, body?, method?), journal(), stop() }.
+ * `staticDir`: the console served on the same origin (default the built dist; `null`: none, the
+ * simulator is only the agent behind a proxy, as in the nginx tests). */
+export async function startSim(extraArgs = [], { staticDir = DIST } = {}) {
   const port = await freePort();
-  const args = ['--listen', `127.0.0.1:${port}`, '--password', PASSWORD, '--static', DIST,
-    '--enable-faults', '--tick-ms', '150', ...extraArgs];
+  // The simulator (clap) refuses a repeated option: defaults given in extraArgs are left out.
+  const defaults = [['--tick-ms', '150'], ...(staticDir ? [['--static', staticDir]] : [])].filter(([flag]) => !extraArgs.includes(flag)).flat();
+  const args = ['--listen', `127.0.0.1:${port}`, '--password', PASSWORD,
+    '--enable-faults', ...defaults, ...extraArgs];
   const proc = spawn(SIM, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   proc.stdout.on('data', (d) => { output += d; });
