@@ -12,10 +12,10 @@ step "native tests (protocol crate, simulator, console logic)"
 cargo test --workspace --quiet
 
 step "protocol crypto in headless Chromium (wasm32)"
-cargo test -p obshell-proto --target wasm32-unknown-unknown --test wasm_crypto --quiet
+cargo test -p obshell-proto --target wasm32-unknown-unknown --test wasm_crypto
 
 step "console components in headless Chromium (wasm32)"
-cargo test -p obshell-console --target wasm32-unknown-unknown --test components --test timeline --quiet
+cargo test -p obshell-console --target wasm32-unknown-unknown --test components --test timeline
 
 step "release build of the console"
 bash scripts/build.sh
