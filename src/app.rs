@@ -37,6 +37,10 @@ pub fn document_base_path() -> String {
     web_sys::Url::new(&base).map(|u| u.pathname()).unwrap_or_else(|_| "/".into())
 }
 
+/// Why the host's SSO token did not sign in (shown on the sign-in page).
+#[derive(Clone, Copy)]
+pub struct SsoError(pub RwSignal<Option<crate::api::ApiError>>);
+
 /// The choice of cluster when the configuration names several (`profiles`).
 #[derive(Clone, Copy)]
 pub struct ProfileChoice(pub RwSignal<Option<usize>>);
@@ -52,7 +56,7 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     provide_context(config.clone());
     provide_context(ProfileChoice(RwSignal::new((!config.profiles.is_empty()).then_some(0))));
     provide_context(FormDrafts::new());
-    provide_context(HostEvents(options.host.clone()));
+    provide_context(HostEvents::new(options.host.clone()));
     let nav = match &options.host {
         None => Nav::with_history(&options.page_base),
         Some(_) => Nav::in_memory(Route::parse(config.initial_route.as_deref().unwrap_or("/"))),
@@ -60,10 +64,15 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     provide_context(nav);
 
     // A host-minted SSO token signs in without a password ever reaching the browser.
+    // If it fails (expired, already used), the sign-in page says why and offers the password.
+    let sso_error = SsoError(RwSignal::new(None));
+    provide_context(sso_error);
     if let Some(token) = config.sso_token.clone() {
         let client = client.clone();
         leptos::task::spawn_local(async move {
-            let _ = client.sign_in_with_sso_token(obshell_proto::crypto::Secret::new(token)).await;
+            if let Err(e) = client.sign_in_with_sso_token(obshell_proto::crypto::Secret::new(token)).await {
+                sso_error.0.set(Some(e));
+            }
         });
     }
 

@@ -83,13 +83,27 @@ pub fn mount(element: HtmlElement, options: JsValue) -> Result<MountHandle, JsVa
     Ok(MountHandle { handle: Some(handle) })
 }
 
-/// Where the console tells its host about tasks (the mount element; `<body>` standalone).
+/// Where the console tells its host about tasks (the mount element; `<body>` standalone), and
+/// which tasks it still owes an `obshell:task-finished` for.
 #[derive(Clone)]
-pub struct HostEvents(pub Option<send_wrapper::SendWrapper<HtmlElement>>);
+pub struct HostEvents {
+    target: Option<send_wrapper::SendWrapper<HtmlElement>>,
+    /// DAGs submitted from this mount, or seen unfinished by one of its task views, whose end
+    /// has not been reported yet.
+    watched: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+}
 
 impl HostEvents {
+    pub fn new(target: Option<send_wrapper::SendWrapper<HtmlElement>>) -> Self {
+        HostEvents { target, watched: Default::default() }
+    }
+
+    fn watched(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
+        self.watched.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     fn emit(&self, kind: &str, dag: &DagDetail) {
-        let target: Option<web_sys::EventTarget> = match &self.0 {
+        let target: Option<web_sys::EventTarget> = match &self.target {
             Some(el) => Some((**el).clone().unchecked_into()),
             None => web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()).map(|b| b.unchecked_into()),
         };
@@ -108,11 +122,18 @@ impl HostEvents {
 
     /// A configuration was accepted and started this DAG.
     pub fn task_submitted(&self, dag: &DagDetail) {
+        self.watched().insert(dag.id.clone());
         self.emit("obshell:task-submitted", dag);
     }
 
-    /// A watched DAG reached a terminal state (SUCCEED or FAILED).
-    pub fn task_finished(&self, dag: &DagDetail) {
-        self.emit("obshell:task-finished", dag);
+    /// A task view got `dag` from the agent: an unfinished one is watched; a watched one that
+    /// reached a terminal state (SUCCEED or FAILED) is reported, once. (A task may finish before
+    /// the view's first poll: it was watched since its submission.)
+    pub fn task_observed(&self, dag: &DagDetail) {
+        if !dag.state.is_finished() {
+            self.watched().insert(dag.id.clone());
+        } else if self.watched().remove(&dag.id) {
+            self.emit("obshell:task-finished", dag);
+        }
     }
 }

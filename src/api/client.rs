@@ -349,8 +349,14 @@ fn parse_envelope(url: &str, status: u16, text: &str) -> Result<Envelope<Value>,
         return Ok(Envelope { successful: true, timestamp: String::new(), duration: 0, status, trace_id: String::new(), data: None, error: None });
     }
     serde_json::from_str::<Envelope<Value>>(text).map_err(|e| {
-        let snippet: String = text.chars().take(120).collect();
-        ApiError::BadResponse { url: url.to_string(), status, detail: format!("{e}: {snippet}") }
+        // A proxy's or static host's page instead of the agent: say so rather than show markup.
+        let detail = if text.trim_start().starts_with('<') {
+            "an HTML page, not the agent's JSON".to_string()
+        } else {
+            let snippet: String = text.chars().take(120).collect();
+            format!("{e}: {snippet}")
+        };
+        ApiError::BadResponse { url: url.to_string(), status, detail }
     })
 }
 

@@ -286,7 +286,7 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
     let i18n = use_i18n();
     let client = expect_context::<AgentClient>();
     let nav = use_nav();
-    let events = use_context::<HostEvents>().unwrap_or(HostEvents(None));
+    let events = use_context::<HostEvents>().unwrap_or_else(|| HostEvents::new(None));
     let server_error = RwSignal::new(None::<ApiError>);
     let server_field_error = RwSignal::new(None::<(Field, String)>);
     let review = RwSignal::new(false);

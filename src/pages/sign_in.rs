@@ -55,6 +55,7 @@ pub fn SignInPage() -> impl IntoView {
                 _ => None,
             }}
             <ErrorPanel error=connect_error/>
+            {use_context::<crate::app::SsoError>().map(|e| view! { <ErrorPanel error=e.0/> })}
             <Show when=move || connect_error.get().is_some()>
                 <button type="button" on:click=move |_| { connect.dispatch(()); }>{i18n.t("signin.retry_connect")}</button>
             </Show>

@@ -8,6 +8,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::poll::{spawn_poller, Fetch, Outcome, PollPhase, PollPolicy};
 use crate::components::task_indicator::notify_tasks_changed;
 use crate::components::task_logs::{lines_from_sub_task_logs, FetchedLogs, SelectedTask};
+use crate::embed::HostEvents;
 use crate::i18n::{text_with, use_i18n};
 use crate::nav::{Link, Route};
 use crate::routes;
@@ -52,8 +53,10 @@ pub fn TaskView(id: String) -> impl IntoView {
         })
     };
     let now_client = client.clone();
+    let events = use_context::<HostEvents>().unwrap_or_else(|| HostEvents::new(None));
     let poll = spawn_poller(PollPolicy::DAG, fetch, move |r| match r {
         Ok(d) => {
+            events.task_observed(&d);
             // An unknown state of a newer agent is not known to be finished: keep watching.
             let outcome = if d.state.is_finished() { Outcome::Terminal } else { Outcome::Active };
             now_ms.set(now_client.server_now_ms() as i64);

@@ -24,7 +24,8 @@ export function render(text, vars) {
 
 /**
  * Starts nginx with `template` (a file name in deploy/nginx/) for `agent` ("127.0.0.1:port").
- * `extra`: more nginx text put inside the rendered server block (e.g. a host page's location).
+ * `extra`: more nginx text put inside the rendered server block (e.g. a host page's location),
+ * or a function of the placeholder values ({ CONF_DIR, … }) returning it.
  * Returns { base, url(path), dir, log(), accessLog(), stop() }.
  */
 export async function startNginx({ template, dist = path.join(ROOT, 'dist'), agent, prefix = '', extra = '' }) {
@@ -36,6 +37,7 @@ export async function startNginx({ template, dist = path.join(ROOT, 'dist'), age
     fs.writeFileSync(path.join(dir, f), render(fs.readFileSync(path.join(TEMPLATES, f), 'utf8'), vars));
   }
   let site = fs.readFileSync(path.join(dir, template), 'utf8');
+  if (typeof extra === 'function') extra = extra(vars);
   if (extra) {
     const end = site.lastIndexOf('}');
     site = `${site.slice(0, end)}\n    # --- added by the test ---\n${extra}\n${site.slice(end)}`;
@@ -66,13 +68,19 @@ http {
   const read = (f) => { try { return fs.readFileSync(path.join(dir, f), 'utf8'); } catch { return ''; } };
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 10000;
+  const fail = async (why) => {
+    const msg = `${why}:\n${output}\n${read('error.log')}\n--- site.conf ---\n${site}`;
+    if (proc.exitCode === null) { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); }
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(msg);
+  };
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`nginx did not start:\n${output}\n${read('error.log')}\n--- site.conf ---\n${site}`);
+    if (proc.exitCode !== null) await fail('nginx did not start');
     try {
       await fetch(base + '/');
       break;
     } catch { /* not up yet */ }
-    if (Date.now() > deadline) throw new Error(`nginx did not answer:\n${output}\n${read('error.log')}`);
+    if (Date.now() > deadline) await fail('nginx did not answer');
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
