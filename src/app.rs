@@ -41,9 +41,13 @@ pub fn document_base_path() -> String {
 #[derive(Clone, Copy)]
 pub struct SsoError(pub RwSignal<Option<crate::api::ApiError>>);
 
-/// The choice of cluster when the configuration names several (`profiles`).
+/// The choice of cluster when the configuration names several (`profiles`), and the page base
+/// the API defaults to.
 #[derive(Clone, Copy)]
-pub struct ProfileChoice(pub RwSignal<Option<usize>>);
+pub struct ProfileChoice {
+    pub selected: RwSignal<usize>,
+    pub page_base: StoredValue<String>,
+}
 
 #[component]
 pub fn AppWith(options: AppOptions) -> impl IntoView {
@@ -54,7 +58,7 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     let client = AgentClient::new(config.client(first_profile, &options.page_base), i18n.lang);
     provide_context(client.clone());
     provide_context(config.clone());
-    provide_context(ProfileChoice(RwSignal::new((!config.profiles.is_empty()).then_some(0))));
+    provide_context(ProfileChoice { selected: RwSignal::new(0), page_base: StoredValue::new(options.page_base.clone()) });
     provide_context(FormDrafts::new());
     provide_context(HostEvents::new(options.host.clone()));
     let nav = match &options.host {

@@ -48,7 +48,7 @@ struct State {
 /// The console's connection to one agent. Cheap to clone; provided as context.
 #[derive(Clone)]
 pub struct AgentClient {
-    config: Arc<ClientConfig>,
+    config: Arc<Mutex<ClientConfig>>,
     state: Arc<Mutex<State>>,
     /// UI language; sent as `Accept-Language` so agent errors come back in it.
     pub lang: RwSignal<Lang>,
@@ -65,7 +65,7 @@ fn now_ms() -> f64 {
 impl AgentClient {
     pub fn new(config: ClientConfig, lang: RwSignal<Lang>) -> Self {
         AgentClient {
-            config: Arc::new(config),
+            config: Arc::new(Mutex::new(config)),
             state: Arc::new(Mutex::new(State::default())),
             lang,
             signed_in: RwSignal::new(false),
@@ -73,8 +73,23 @@ impl AgentClient {
         }
     }
 
-    pub fn config(&self) -> &ClientConfig {
-        &self.config
+    pub fn config(&self) -> ClientConfig {
+        self.config.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Points the client at another agent (a profile): everything learned about the previous
+    /// one (key, clock, session, password) is forgotten.
+    pub fn set_config(&self, config: ClientConfig) {
+        *self.config.lock().unwrap_or_else(|p| p.into_inner()) = config;
+        let mut st = self.st();
+        let waiting = std::mem::take(&mut st.waiting_for_signin);
+        *st = State::default();
+        drop(st);
+        for w in waiting {
+            let _ = w.send(false);
+        }
+        self.signed_in.set(false);
+        self.reauth.set(None);
     }
 
     fn st(&self) -> std::sync::MutexGuard<'_, State> {
@@ -96,11 +111,11 @@ impl AgentClient {
     }
 
     fn browser_url(&self, target: &str) -> String {
-        format!("{}{}", self.config.api_base.trim_end_matches('/'), target)
+        format!("{}{}", self.config().api_base.trim_end_matches('/'), target)
     }
 
     fn signed_uri(&self, target: &str) -> String {
-        format!("{}{}", self.config.agent_prefix.trim_end_matches('/'), target)
+        format!("{}{}", self.config().agent_prefix.trim_end_matches('/'), target)
     }
 
     /// An unauthenticated GET (never with `X-OCS-*` headers: a stale one would break even these).

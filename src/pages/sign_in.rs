@@ -7,6 +7,8 @@ use crate::components::fields::SecretField;
 use crate::components::reauth_dialog::password_sign_in;
 use crate::i18n::{text_with, use_i18n};
 use leptos::prelude::*;
+use crate::app::ProfileChoice;
+use crate::config::RuntimeConfig;
 use obshell_proto::envelope::{AgentStatus, Compatibility};
 
 #[component]
@@ -36,11 +38,40 @@ pub fn SignInPage() -> impl IntoView {
     let signin_error = RwSignal::new(None::<ApiError>);
     let sign_in = password_sign_in(&client, password, signin_error);
     let compat = move || info.get().map(|i| i.compatibility());
+
+    // Several named clusters: pick one, then connect to it.
+    let config = use_context::<RuntimeConfig>().unwrap_or_default();
+    let choice = use_context::<ProfileChoice>();
+    let profiles = config.profiles.clone();
+    let pick_profile = {
+        let client = client.clone();
+        let config = config.clone();
+        move |index: usize| {
+            let (Some(choice), Some(p)) = (choice, config.profiles.get(index)) else { return };
+            choice.selected.set(index);
+            client.set_config(config.client(Some(p), &choice.page_base.get_value()));
+            info.set(None);
+            connect.dispatch(());
+        }
+    };
     let usable = move || matches!(compat(), Some(Compatibility::Ok { .. }));
 
     view! {
         <section class="card narrow" aria-labelledby="signin-title">
             <h1 id="signin-title">{i18n.t("signin.title")}</h1>
+            {(profiles.len() > 1).then(|| {
+                let selected = choice.map(|c| c.selected.get_untracked()).unwrap_or(0);
+                view! {
+                    <div class="field">
+                        <label for="signin-profile">{i18n.t("signin.cluster")}</label>
+                        <select id="signin-profile" on:change=move |ev| {
+                            if let Ok(i) = event_target_value(&ev).parse::<usize>() { pick_profile(i) }
+                        }>
+                            {profiles.iter().enumerate().map(|(i, p)| view! { <option value=i.to_string() selected=i == selected>{p.name.clone()}</option> }).collect_view()}
+                        </select>
+                    </div>
+                }
+            })}
             {move || info.get().map(|i| {
                 let lang = i18n.lang.get();
                 view! {
