@@ -88,7 +88,7 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
         <div class="obshell-console" lang=move || i18n.lang.get().tag()>
             <Header/>
             <main class="main" id="obshell-main" tabindex="-1">
-                <Show when=gate.clone() fallback=SignInPage>
+                <Show when=gate fallback=SignInPage>
                     {move || page_for(nav.route.get())}
                 </Show>
             </main>

@@ -9,6 +9,7 @@ pub mod error_panel;
 pub mod fields;
 pub mod poll;
 pub mod reauth_dialog;
+pub mod review_dialog;
 pub mod storage_editor;
 pub mod task_indicator;
 pub mod task_logs;

@@ -6,6 +6,7 @@ use crate::api::{AgentClient, ApiError, HttpMethod};
 use crate::components::duration_field::DurationField;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::fields::{SelectField, TextField};
+use crate::components::review_dialog::ReviewDialog;
 use crate::components::storage_editor::StorageEditor;
 use crate::embed::HostEvents;
 use crate::i18n::{text, use_i18n};
@@ -15,7 +16,7 @@ use leptos::prelude::*;
 use obshell_proto::backup::{self, Field, Method, Scope};
 use obshell_proto::dag::DagDetail;
 use obshell_proto::envelope::{BackupDestInfo, Contents, TenantOverview, TenantParameter};
-use obshell_proto::form::{self, FormValues, InputProblem, SideEffect};
+use obshell_proto::form::{FormValues, InputProblem};
 use obshell_proto::{AgentError, Lang};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -347,7 +348,8 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
                     Err(e) => {
                         review.set(false);
                         if let ApiError::Agent { err_code, message, .. } = &e {
-                            if let Some(f) = Field::for_error(scope, err_code, message) {
+                            let sent = request.get_untracked().0;
+                            if let Some(f) = Field::for_error(scope, err_code, message, &sent) {
                                 server_field_error.set(Some((f, message.clone())));
                             }
                         }
@@ -442,56 +444,5 @@ fn focus_first_invalid() {
         if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
             let _ = el.focus();
         }
-    }
-}
-
-#[component]
-fn ReviewDialog(
-    scope: Scope,
-    request: Memo<(obshell_proto::backup::BackupConfig, Vec<(Field, InputProblem)>)>,
-    method: RwSignal<Method>,
-    submit: Action<(Method, serde_json::Value), ()>,
-    close: impl Fn() + Clone + Send + Sync + 'static,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let (req, _) = request.get_untracked();
-    let m = method.get_untracked();
-    let body = req.to_json(scope);
-    let shown = form::redacted_json(&req, scope);
-    let effects = form::side_effects(&req, scope);
-    let line = move |e: SideEffect| match e {
-        SideEffect::ArchiveLogStopped => "review.effect_archive_stopped",
-        SideEffect::RunningBackupCancelled => "review.effect_backup_cancelled",
-        SideEffect::ArchiveDestDefaultsReset => "review.effect_dest_defaults",
-        SideEffect::AllTenants => "review.effect_all_tenants",
-    };
-    let endpoint = format!(
-        "{} {}",
-        m.http(),
-        match scope {
-            Scope::Cluster => "/api/v1/obcluster/backup/config",
-            Scope::Tenant => "/api/v1/tenant/{name}/backup/config",
-        }
-    );
-    let close2 = close.clone();
-    view! {
-        <div class="modal-backdrop">
-            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="review-title">
-                <h2 id="review-title">{i18n.t("review.title")}</h2>
-                <p><code>{endpoint}</code></p>
-                <pre class="json" tabindex="0" aria-label=i18n.t("review.body")>{shown}</pre>
-                {(!effects.is_empty()).then(|| view! {
-                    <h3>{i18n.t("review.effects")}</h3>
-                    <ul class="effects">{effects.into_iter().map(|e| view! { <li>{i18n.t(line(e))}</li> }).collect_view()}</ul>
-                })}
-                <div class="actions">
-                    <button type="button" class="primary" autofocus disabled=move || submit.pending().get()
-                        on:click=move |_| { if !submit.pending().get_untracked() { submit.dispatch((m, body.clone())); } }>
-                        {move || if submit.pending().get() { i18n.now("review.submitting") } else { i18n.now("review.submit") }}
-                    </button>
-                    <button type="button" disabled=move || submit.pending().get() on:click=move |_| close2()>{i18n.t("common.back")}</button>
-                </div>
-            </div>
-        </div>
     }
 }

@@ -110,9 +110,9 @@ impl Field {
         }
     }
 
-    /// The field an agent error concerns, from its errCode (and message where one code covers
-    /// several fields). `None`: show it in the general error panel.
-    pub fn for_error(scope: Scope, err_code: &str, message: &str) -> Option<Field> {
+    /// The field an agent error concerns, from its errCode and, where one code covers several
+    /// fields, the request that was `sent`. `None`: show it in the general error panel.
+    pub fn for_error(scope: Scope, err_code: &str, message: &str, sent: &BackupConfig) -> Option<Field> {
         Some(match err_code {
             "OB.Backup.BaseUriEmpty" => Field::BackupBaseUri,
             "OB.Backup.DataBaseUriEmpty" => Field::DataBaseUri,
@@ -123,11 +123,14 @@ impl Field {
             "OB.Backup.PieceSwitchInterval.Invalid" => Field::PieceSwitchInterval,
             "OB.Backup.ArchiveLagTarget.Invalid" | "OB.Backup.ArchiveLagTargetForS3.Invalid" => Field::ArchiveLagTarget,
             "OB.Backup.DeletePolicy.Invalid" => Field::DeletePolicy,
+            // `Time duration '<value>' is invalid: …` quotes the raw piece interval or the
+            // lower-cased lag target; the agent checks the piece interval first.
             "Common.InvalidTimeDuration" => {
-                // Both duration fields share the code; the agent checks piece_switch_interval
-                // first, and the message quotes the value. The caller passes the body it sent.
-                if message.contains("piece_switch_interval") {
+                let quoted = message.split('\'').nth(1)?;
+                if sent.piece_switch_interval.as_deref() == Some(quoted) {
                     Field::PieceSwitchInterval
+                } else if sent.archive_lag_target.as_deref().map(str::to_lowercase).as_deref() == Some(quoted) {
+                    Field::ArchiveLagTarget
                 } else {
                     return None;
                 }

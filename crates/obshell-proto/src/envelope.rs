@@ -79,7 +79,7 @@ pub struct AgentSecret {
 }
 
 /// Agent identity (`meta.AgentIdentity`); unknown strings are kept.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Identity {
     Master,
     Follower,
@@ -89,6 +89,7 @@ pub enum Identity {
     TakeOverFollower,
     ScalingOut,
     ScalingIn,
+    #[default]
     Unidentified,
     Other(String),
 }
@@ -137,11 +138,6 @@ impl<'de> Deserialize<'de> for Identity {
     }
 }
 
-impl Default for Identity {
-    fn default() -> Self {
-        Identity::Unidentified
-    }
-}
 
 /// `GET /api/v1/info` data (`meta.AgentStatus`), in the agent's key order. Everything is
 /// defaulted: older agents lack some keys (notably `supportedAuth` before 4.2.4).

@@ -148,7 +148,7 @@ impl StorageDest {
         self.object_key = after[..q].trim_end_matches('/').to_string();
         let params = parse_query(&after[q + 1..].replace('+', "%2B"))
             // A Go `url.ParseQuery` error is a plain error: the task reports Common.Unexpected.
-            .map_err(|e| AgentError::unexpected_raw(e))?;
+            .map_err(AgentError::unexpected_raw)?;
         let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
         self.host = get("host");
         self.access_id = get("access_id");

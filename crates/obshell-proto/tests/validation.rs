@@ -312,8 +312,14 @@ fn field_errors_collects_everything_next_to_its_field() {
     assert!(backup::field_errors(&base(Scope::Tenant), Scope::Tenant, Method::Set).is_empty());
     let p = backup::field_errors(&BackupConfig { binding: s("x"), ..Default::default() }, Scope::Cluster, Method::Update);
     assert_eq!(p[0].0, Field::Binding);
-    assert_eq!(Field::for_error(Scope::Cluster, "OB.Backup.Binding.Invalid", ""), Some(Field::Binding));
-    assert_eq!(Field::for_error(Scope::Tenant, "Task.NotFound", ""), None);
+    let none = BackupConfig::default();
+    assert_eq!(Field::for_error(Scope::Cluster, "OB.Backup.Binding.Invalid", "", &none), Some(Field::Binding));
+    assert_eq!(Field::for_error(Scope::Tenant, "Task.NotFound", "", &none), None);
+    let sent = BackupConfig { piece_switch_interval: s("8X"), archive_lag_target: s("2Q"), ..Default::default() };
+    let msg = |v: &str| format!("Time duration '{v}' is invalid: invalid time unit");
+    assert_eq!(Field::for_error(Scope::Cluster, "Common.InvalidTimeDuration", &msg("8X"), &sent), Some(Field::PieceSwitchInterval));
+    assert_eq!(Field::for_error(Scope::Cluster, "Common.InvalidTimeDuration", &msg("2q"), &sent), Some(Field::ArchiveLagTarget));
+    assert_eq!(Field::for_error(Scope::Cluster, "Common.InvalidTimeDuration", &msg("zz"), &sent), None);
 }
 
 #[test]
