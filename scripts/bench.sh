@@ -14,11 +14,14 @@ python3 scripts/postbuild.py dist | tail -n 6
 echo "== encryption cost (native, release)"
 cargo run -q -p obshell-proto --release --example bench_crypto
 
+echo "== encryption cost in the browser (headless Chromium, release wasm)"
+cargo test -p obshell-proto --target wasm32-unknown-unknown --release --test wasm_bench_crypto -- --nocapture 2>&1 | grep -E "crypto \(browser\)" || true
+
 echo "== simulator: authenticated GET /api/v1/task/dag/{id} throughput"
 cargo run -q -p obshell-sim --release --example bench_dag_get
 
 echo "== timeline update per poll, 3-stage DAG with 200 agents (headless Chromium)"
-cargo test -q -p obshell-console --target wasm32-unknown-unknown --release --test bench_timeline -- --nocapture 2>&1 | grep -E "timeline|poll|median|p95" || true
+cargo test -p obshell-console --target wasm32-unknown-unknown --release --test bench_timeline -- --nocapture 2>&1 | grep -E "timeline|poll|median|p95" || true
 
 if [ -f scripts/bench-polling.mjs ]; then
   echo "== polling: display delay and request rate (headless Chromium against the simulator)"
