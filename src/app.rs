@@ -66,6 +66,10 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
         Some(_) => Nav::in_memory(Route::parse(config.initial_route.as_deref().unwrap_or("/"))),
     };
     provide_context(nav);
+    provide_context(match options.host {
+        None => crate::ids::IdScope::default(),
+        Some(_) => crate::ids::IdScope::next_embedded(),
+    });
 
     // A host-minted SSO token signs in without a password ever reaching the browser.
     // If it fails (expired, already used), the sign-in page says why and offers the password.
@@ -87,7 +91,7 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     view! {
         <div class="obshell-console" lang=move || i18n.lang.get().tag()>
             <Header/>
-            <main class="main" id="obshell-main" tabindex="-1">
+            <main class="main" id=crate::ids::uid("obshell-main") tabindex="-1">
                 <Show when=gate fallback=SignInPage>
                     {move || page_for(nav.route.get())}
                 </Show>
@@ -130,7 +134,7 @@ fn Header() -> impl IntoView {
     let _ = use_nav();
     view! {
         <header class="topbar">
-            <a class="skip-link" href="#obshell-main">{i18n.t("nav.skip")}</a>
+            <a class="skip-link" href=format!("#{}", crate::ids::uid("obshell-main"))>{i18n.t("nav.skip")}</a>
             <span class="brand">{i18n.t("app.title")}</span>
             <Show when=move || signed_in.get()>
                 <nav aria-label=i18n.t("nav.label")>

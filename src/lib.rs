@@ -13,6 +13,7 @@ pub mod components;
 pub mod config;
 pub mod embed;
 pub mod i18n;
+pub mod ids;
 pub mod nav;
 pub mod pages;
 pub mod routes;

@@ -147,8 +147,11 @@ pub fn DagOperations(
             }
         }
     });
+    // Ids are per mount (several consoles on one page): computed here, where the mount's
+    // context is at hand, not in the event handlers.
+    let id_prefix = StoredValue::new(crate::ids::uid(""));
     let return_focus = move |id: &str| {
-        if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if let Some(el) = document().get_element_by_id(&format!("{}{id}", id_prefix.get_value())).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = el.focus();
         }
     };
@@ -176,7 +179,7 @@ pub fn DagOperations(
     let buttons = move || {
         model.with(|m| m.as_ref().map(|m| m.ops.clone())).unwrap_or_default().into_iter().map(|o| {
             let lang = i18n.lang.get();
-            let id = o.req.button_id();
+            let id = format!("{}{}", id_prefix.get_value(), o.req.button_id());
             let why_id = format!("{id}-why");
             let disabled = o.refused.is_some();
             let req = o.req.clone();
@@ -208,16 +211,16 @@ pub fn DagOperations(
     };
     let confirm_class = move || if pending.with(|p| p.as_ref().map(OpRequest::destructive).unwrap_or(false)) { "danger" } else { "primary" };
     view! {
-        <section class="dag-ops" aria-labelledby="ops-title">
-            <h2 id="ops-title">{i18n.t("op.title")}</h2>
+        <section class="dag-ops" aria-labelledby=crate::ids::uid("ops-title")>
+            <h2 id=crate::ids::uid("ops-title")>{i18n.t("op.title")}</h2>
             <ul class="op-list">{buttons}</ul>
-            <dialog node_ref=dialog class="modal confirm-dialog" aria-labelledby="op-dialog-title" aria-describedby="op-dialog-body"
+            <dialog node_ref=dialog class="modal confirm-dialog" aria-labelledby=crate::ids::uid("op-dialog-title") aria-describedby=crate::ids::uid("op-dialog-body")
                 on:close=move |_| close() on:cancel=move |ev: web_sys::Event| { ev.prevent_default(); close(); }>
-                <h2 id="op-dialog-title">{dialog_title}</h2>
-                <p id="op-dialog-body">{dialog_body}</p>
+                <h2 id=crate::ids::uid("op-dialog-title")>{dialog_title}</h2>
+                <p id=crate::ids::uid("op-dialog-body")>{dialog_body}</p>
                 <div class="actions">
-                    <button type="button" id="op-confirm" class=confirm_class on:click=confirm>{i18n.t("op.confirm")}</button>
-                    <button type="button" id="op-back" node_ref=back_button on:click=move |_| close()>{i18n.t("op.back")}</button>
+                    <button type="button" id=crate::ids::uid("op-confirm") class=confirm_class on:click=confirm>{i18n.t("op.confirm")}</button>
+                    <button type="button" id=crate::ids::uid("op-back") node_ref=back_button on:click=move |_| close()>{i18n.t("op.back")}</button>
                 </div>
             </dialog>
         </section>

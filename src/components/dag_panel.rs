@@ -73,10 +73,11 @@ pub fn DagPanel(
         })
     });
     let pin = Callback::new(move |_: String| pinned.set(true));
+    let logs_title = StoredValue::new(crate::ids::uid("logs-title"));
     let show_log = Callback::new(move |id: String| {
         pinned.set(true);
         selected.set(Some(id));
-        if let Some(el) = document().get_element_by_id("logs-title") {
+        if let Some(el) = document().get_element_by_id(&logs_title.get_value()) {
             el.scroll_into_view();
         }
     });

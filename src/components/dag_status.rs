@@ -151,7 +151,7 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
             <h1 class="dag-name">{get(|i| i.name.clone())}</h1>
             <dl class="dag-facts">
                 <div><dt>{i18n.t("dag.id")}</dt><dd><code class="dag-id">{get(|i| i.id.clone())}</code></dd></div>
-                <div><dt>{i18n.t("dag.state")}</dt><dd><StateLabel id="dag-state".to_string() state=state operator=operator/></dd></div>
+                <div><dt>{i18n.t("dag.state")}</dt><dd><StateLabel id=crate::ids::uid("dag-state").to_string() state=state operator=operator/></dd></div>
                 <div><dt>{i18n.t("dag.operator")}</dt><dd class="dag-operator" data-operator=move || operator.get().as_str().to_string()>{move || operator_text(i18n.lang.get(), &operator.get())}</dd></div>
                 <div><dt>{i18n.t("dag.stage")}</dt><dd class="dag-stage">
                     <span>{stage}</span>" "
@@ -225,7 +225,7 @@ pub fn FailureBanner(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(option
             let others = (f.others > 0).then(|| view! { <p class="hint">{text_with(lang, "failure.others", &[("count", &f.others.to_string())])}</p> });
             let task_id = f.task_id.clone();
             view! {
-                <div class="failure-banner" id="failure" role="alert">
+                <div class="failure-banner" id=crate::ids::uid("failure") role="alert">
                     <h2 class="failure-title"><span class="state-icon" aria-hidden="true">"✕"</span>" "{title}</h2>
                     {body}
                     {others}

@@ -49,14 +49,14 @@ pub fn ReauthDialog() -> impl IntoView {
     view! {
         <Show when=open>
             <div class="modal-backdrop">
-                <div class="modal" role="dialog" aria-modal="true" aria-labelledby="reauth-title">
+                <div class="modal" role="dialog" aria-modal="true" aria-labelledby=crate::ids::uid("reauth-title")>
                     <form on:submit=move |ev| {
                         ev.prevent_default();
                         submit.dispatch(password.get_untracked());
                     }>
-                        <h2 id="reauth-title">{i18n.t("reauth.title")}</h2>
+                        <h2 id=crate::ids::uid("reauth-title")>{i18n.t("reauth.title")}</h2>
                         <p>{i18n.t("reauth.explain")}</p>
-                        <SecretField id="reauth-password" label=i18n.t("signin.password") value=password autocomplete="current-password"/>
+                        <SecretField id=crate::ids::uid("reauth-password") label=i18n.t("signin.password") value=password autocomplete="current-password"/>
                         <ErrorPanel error=error/>
                         <div class="actions">
                             <button type="submit" class="primary" disabled=move || submit.pending().get()>{i18n.t("signin.submit")}</button>

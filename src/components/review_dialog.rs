@@ -38,8 +38,8 @@ pub fn ReviewDialog(
     let close2 = close.clone();
     view! {
         <div class="modal-backdrop">
-            <div class="modal" role="dialog" aria-modal="true" aria-labelledby="review-title">
-                <h2 id="review-title">{i18n.t("review.title")}</h2>
+            <div class="modal" role="dialog" aria-modal="true" aria-labelledby=crate::ids::uid("review-title")>
+                <h2 id=crate::ids::uid("review-title")>{i18n.t("review.title")}</h2>
                 <p><code>{endpoint}</code></p>
                 <pre class="json" tabindex="0" aria-label=i18n.t("review.body")>{shown}</pre>
                 {(!effects.is_empty()).then(|| view! {

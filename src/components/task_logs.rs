@@ -242,8 +242,8 @@ pub fn LogPanel(
     });
     let count = move || text_with(i18n.lang.get(), "logs.count", &[("count", &lines.with(|l| l.len()).to_string())]);
     view! {
-        <section class="log-panel" aria-labelledby="logs-title">
-            <h2 id="logs-title">{title}</h2>
+        <section class="log-panel" aria-labelledby=crate::ids::uid("logs-title")>
+            <h2 id=crate::ids::uid("logs-title")>{title}</h2>
             <Show when=move || info.with(Option::is_some) fallback=move || view! { <p class="muted">{i18n.t("logs.pick")}</p> }>
                 <div class="log-toolbar">
                     <StateLabel state=state operator=operator/>

@@ -71,10 +71,10 @@ pub fn Timeline(
         }
     };
     view! {
-        <section class="timeline" aria-labelledby="timeline-title"
+        <section class="timeline" aria-labelledby=crate::ids::uid("timeline-title")
             style:--tl-span=move || model.with(|m| m.as_ref().map(|m| m.axis.span_ms).unwrap_or(1).max(1).to_string())
             style:--tl-now=move || model.with(|m| m.as_ref().map(|m| m.now_offset).unwrap_or(0).to_string())>
-            <h2 id="timeline-title">{i18n.t("timeline.title")}</h2>
+            <h2 id=crate::ids::uid("timeline-title")>{i18n.t("timeline.title")}</h2>
             <Show when=move || model.with(|m| m.as_ref().map(|m| m.nodes.is_empty()).unwrap_or(false))>
                 <p class="muted">{i18n.t("timeline.no_nodes")}</p>
             </Show>

@@ -199,8 +199,8 @@ pub fn BackupPage(scope: Scope, #[prop(optional, into)] tenant: Signal<String>) 
     };
 
     view! {
-        <section class="card wide" aria-labelledby="backup-title">
-            <h1 id="backup-title">{title}</h1>
+        <section class="card wide" aria-labelledby=crate::ids::uid("backup-title")>
+            <h1 id=crate::ids::uid("backup-title")>{title}</h1>
             <p class="muted">{move || match scope { Scope::Cluster => i18n.now("backup.cluster_explain"), Scope::Tenant => i18n.now("backup.tenant_explain") }}</p>
             {(scope == Scope::Tenant).then(|| view! { <TenantPicker tenants=tenants selected=tenant/> })}
             <Suspense fallback=move || view! { <p class="muted">{i18n.t("common.loading")}</p> }>
@@ -245,8 +245,8 @@ fn TenantPicker(tenants: LocalResource<Result<Vec<TenantOverview>, ApiError>>, s
                     Ok(list) if list.is_empty() => view! { <p class="warning">{i18n.t("backup.no_tenants")}</p> }.into_any(),
                     Ok(list) => view! {
                         <div class="field">
-                            <label for="tenant-picker">{i18n.t("backup.tenant")}</label>
-                            <select id="tenant-picker" on:change=move |ev| {
+                            <label for=crate::ids::uid("tenant-picker")>{i18n.t("backup.tenant")}</label>
+                            <select id=crate::ids::uid("tenant-picker") on:change=move |ev| {
                                 nav.go(Route::TenantBackup(event_target_value(&ev)));
                             }>
                                 <option value="" selected=move || selected.get().is_empty()>{i18n.t("backup.choose_tenant")}</option>
@@ -269,8 +269,8 @@ fn CurrentValues(values: FormValues) -> impl IntoView {
     let i18n = use_i18n();
     let dash = |s: &str| if s.is_empty() { "—".to_string() } else { s.to_string() };
     view! {
-        <aside class="current" aria-labelledby="current-title">
-            <h2 id="current-title">{i18n.t("backup.current")}</h2>
+        <aside class="current" aria-labelledby=crate::ids::uid("current-title")>
+            <h2 id=crate::ids::uid("current-title")>{i18n.t("backup.current")}</h2>
             <dl>
                 <dt>{i18n.t("field.archive_base_uri")}</dt><dd><code>{dash(&obshell_proto::storage::redact(&values.archive_base_uri))}</code></dd>
                 <dt>{i18n.t("field.data_base_uri")}</dt><dd><code>{dash(&obshell_proto::storage::redact(&values.data_base_uri))}</code></dd>
@@ -365,7 +365,7 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
         form.submitted.set(true);
         server_error.set(None);
         if blocking() {
-            focus_first_invalid();
+            focus_first_invalid(&ev);
             return;
         }
         review.set(true);
@@ -397,20 +397,20 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
             </fieldset>
             {match scope {
                 Scope::Cluster => view! {
-                    <StorageEditor id="backup-base" legend=i18n.t("field.backup_base_uri") uri=form.backup_base_uri error=err(Field::BackupBaseUri)/>
+                    <StorageEditor id=crate::ids::uid("backup-base") legend=i18n.t("field.backup_base_uri") uri=form.backup_base_uri error=err(Field::BackupBaseUri)/>
                 }.into_any(),
                 Scope::Tenant => view! {
-                    <StorageEditor id="data-base" legend=i18n.t("field.data_base_uri") uri=form.data_base_uri error=err(Field::DataBaseUri)/>
-                    <StorageEditor id="archive-base" legend=i18n.t("field.archive_base_uri") uri=form.archive_base_uri error=err(Field::ArchiveBaseUri)/>
+                    <StorageEditor id=crate::ids::uid("data-base") legend=i18n.t("field.data_base_uri") uri=form.data_base_uri error=err(Field::DataBaseUri)/>
+                    <StorageEditor id=crate::ids::uid("archive-base") legend=i18n.t("field.archive_base_uri") uri=form.archive_base_uri error=err(Field::ArchiveBaseUri)/>
                 }.into_any(),
             }}
             <fieldset class="grid">
                 <legend>{i18n.t("backup.archive_settings")}</legend>
-                <TextField id="log-archive-concurrency" label=i18n.t("field.log_archive_concurrency") value=form.log_archive_concurrency inputmode="numeric" error=err(Field::LogArchiveConcurrency) hint=i18n.t("field.range_0_100")/>
-                <SelectField id="binding" label=i18n.t("field.binding") value=form.binding options=binding_options error=err(Field::Binding) hint=i18n.t("field.binding_hint")/>
-                <DurationField id="piece-switch-interval" label=i18n.t("field.piece_switch_interval") value=form.piece_switch_interval error=err(Field::PieceSwitchInterval) hint=i18n.t("field.piece_hint")/>
-                <DurationField id="archive-lag-target" label=i18n.t("field.archive_lag_target") value=form.archive_lag_target error=err(Field::ArchiveLagTarget) hint=i18n.t("field.lag_hint")/>
-                <TextField id="ha-low-thread-score" label=i18n.t("field.ha_low_thread_score") value=form.ha_low_thread_score inputmode="numeric" error=err(Field::HaLowThreadScore) hint=i18n.t("field.range_0_100")/>
+                <TextField id=crate::ids::uid("log-archive-concurrency") label=i18n.t("field.log_archive_concurrency") value=form.log_archive_concurrency inputmode="numeric" error=err(Field::LogArchiveConcurrency) hint=i18n.t("field.range_0_100")/>
+                <SelectField id=crate::ids::uid("binding") label=i18n.t("field.binding") value=form.binding options=binding_options error=err(Field::Binding) hint=i18n.t("field.binding_hint")/>
+                <DurationField id=crate::ids::uid("piece-switch-interval") label=i18n.t("field.piece_switch_interval") value=form.piece_switch_interval error=err(Field::PieceSwitchInterval) hint=i18n.t("field.piece_hint")/>
+                <DurationField id=crate::ids::uid("archive-lag-target") label=i18n.t("field.archive_lag_target") value=form.archive_lag_target error=err(Field::ArchiveLagTarget) hint=i18n.t("field.lag_hint")/>
+                <TextField id=crate::ids::uid("ha-low-thread-score") label=i18n.t("field.ha_low_thread_score") value=form.ha_low_thread_score inputmode="numeric" error=err(Field::HaLowThreadScore) hint=i18n.t("field.range_0_100")/>
             </fieldset>
             <fieldset>
                 <legend>{i18n.t("field.delete_policy")}</legend>
@@ -419,7 +419,7 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
                     {i18n.t("field.delete_policy_enable")}
                 </label>
                 <Show when=move || form.delete_policy.get()>
-                    <DurationField id="recovery-window" label=i18n.t("field.recovery_window") value=form.recovery_window error=err(Field::RecoveryWindow) hint=i18n.t("field.recovery_window_hint")/>
+                    <DurationField id=crate::ids::uid("recovery-window") label=i18n.t("field.recovery_window") value=form.recovery_window error=err(Field::RecoveryWindow) hint=i18n.t("field.recovery_window_hint")/>
                     <p class="warning" aria-live="polite">{move || recovery_warning.get()}</p>
                 </Show>
                 {move || err(Field::DeletePolicy).get().map(|e| view! { <p class="error">{e}</p> })}
@@ -438,9 +438,12 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
     }
 }
 
-fn focus_first_invalid() {
-    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.query_selector("[aria-invalid=true]").ok().flatten()) {
-        use wasm_bindgen::JsCast;
+/// Moves the focus to the first invalid field of the submitted form (not of another console
+/// mounted on the same page).
+fn focus_first_invalid(ev: &leptos::ev::SubmitEvent) {
+    use wasm_bindgen::JsCast;
+    let form = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+    if let Some(el) = form.and_then(|f| f.query_selector("[aria-invalid=true]").ok().flatten()) {
         if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
             let _ = el.focus();
         }

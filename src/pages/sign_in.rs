@@ -57,14 +57,14 @@ pub fn SignInPage() -> impl IntoView {
     let usable = move || matches!(compat(), Some(Compatibility::Ok { .. }));
 
     view! {
-        <section class="card narrow" aria-labelledby="signin-title">
-            <h1 id="signin-title">{i18n.t("signin.title")}</h1>
+        <section class="card narrow" aria-labelledby=crate::ids::uid("signin-title")>
+            <h1 id=crate::ids::uid("signin-title")>{i18n.t("signin.title")}</h1>
             {(profiles.len() > 1).then(|| {
                 let selected = choice.map(|c| c.selected.get_untracked()).unwrap_or(0);
                 view! {
                     <div class="field">
-                        <label for="signin-profile">{i18n.t("signin.cluster")}</label>
-                        <select id="signin-profile" on:change=move |ev| {
+                        <label for=crate::ids::uid("signin-profile")>{i18n.t("signin.cluster")}</label>
+                        <select id=crate::ids::uid("signin-profile") on:change=move |ev| {
                             if let Ok(i) = event_target_value(&ev).parse::<usize>() { pick_profile(i) }
                         }>
                             {profiles.iter().enumerate().map(|(i, p)| view! { <option value=i.to_string() selected=i == selected>{p.name.clone()}</option> }).collect_view()}
@@ -97,7 +97,7 @@ pub fn SignInPage() -> impl IntoView {
                 ev.prevent_default();
                 sign_in.dispatch(password.get_untracked());
             }>
-                <SecretField id="signin-password" label=i18n.t("signin.password") value=password autocomplete="current-password"/>
+                <SecretField id=crate::ids::uid("signin-password") label=i18n.t("signin.password") value=password autocomplete="current-password"/>
                 <p class="hint">{i18n.t("signin.password_hint")}</p>
                 <ErrorPanel error=signin_error/>
                 <button type="submit" class="primary" disabled=move || !usable() || sign_in.pending().get()>

@@ -83,12 +83,12 @@ pub fn TaskListPage() -> impl IntoView {
     let history = visible(|l| &l.history);
     let refresh = move |_| poll.refresh();
     view! {
-        <section class="card wide" aria-labelledby="tasks-title">
-            <h1 id="tasks-title">{i18n.t("tasks.title")}</h1>
+        <section class="card wide" aria-labelledby=crate::ids::uid("tasks-title")>
+            <h1 id=crate::ids::uid("tasks-title")>{i18n.t("tasks.title")}</h1>
             <div class="filters">
                 <div class="field">
-                    <label for="task-state-filter">{i18n.t("tasks.filter_state")}</label>
-                    <select id="task-state-filter" on:change=move |ev| filter.set(event_target_value(&ev))>
+                    <label for=crate::ids::uid("task-state-filter")>{i18n.t("tasks.filter_state")}</label>
+                    <select id=crate::ids::uid("task-state-filter") on:change=move |ev| filter.set(event_target_value(&ev))>
                         <option value="">{i18n.t("tasks.all_states")}</option>
                         {[TaskState::Pending, TaskState::Ready, TaskState::Running, TaskState::Failed, TaskState::Succeed].into_iter().map(|s| {
                             let value = s.as_str().to_string();
@@ -98,8 +98,8 @@ pub fn TaskListPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="task-search">{i18n.t("tasks.search")}</label>
-                    <input id="task-search" type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
+                    <label for=crate::ids::uid("task-search")>{i18n.t("tasks.search")}</label>
+                    <input id=crate::ids::uid("task-search") type="search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
                 </div>
                 <button type="button" on:click=refresh>{i18n.t("common.refresh")}</button>
                 <span class="poll-status" role="status" data-phase=move || if matches!(phase.get(), PollPhase::Reconnecting { .. }) { "reconnecting" } else { "live" }>
@@ -114,10 +114,10 @@ pub fn TaskListPage() -> impl IntoView {
                 <p class="muted">{i18n.t("common.loading")}</p>
             </Show>
             <Show when=move || lists.with(Option::is_some)>
-                <h2 id="tasks-unfinished">{i18n.t("tasks.unfinished")}</h2>
-                <TaskTable dags=unfinished labelled_by="tasks-unfinished"/>
-                <h2 id="tasks-history">{i18n.t("tasks.history")}</h2>
-                <TaskTable dags=history labelled_by="tasks-history"/>
+                <h2 id=crate::ids::uid("tasks-unfinished")>{i18n.t("tasks.unfinished")}</h2>
+                <TaskTable dags=unfinished labelled_by=crate::ids::uid("tasks-unfinished")/>
+                <h2 id=crate::ids::uid("tasks-history")>{i18n.t("tasks.history")}</h2>
+                <TaskTable dags=history labelled_by=crate::ids::uid("tasks-history")/>
             </Show>
         </section>
     }

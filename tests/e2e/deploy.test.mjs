@@ -46,10 +46,10 @@ async function assertNoViolations(page, where) {
 
 /** Fills the cluster form with a base path, reviews and confirms; returns the new DAG id. */
 async function submitClusterConfig(scope, basePath = '/data/backup') {
-  await scope.locator('#backup-base-path').fill(basePath);
+  await scope.locator('[id$="backup-base-path"]').fill(basePath);
   await scope.locator('form.backup-form button[type=submit]').click();
   await scope.locator('.modal button.primary').click();
-  await scope.locator('#dag-state').waitFor();
+  await scope.locator('[id$="dag-state"]').waitFor();
   return (await scope.locator('.dag-id').textContent()).trim();
 }
 
@@ -292,14 +292,20 @@ describe('example host page (examples/host.html) embedding two consoles', () => 
 
   test('two mounts sign in and navigate independently; task-submitted reaches the right host element', async () => {
     for (const slot of [A, B]) {
-      await slot.locator('#signin-password').fill(PASSWORD);
+      await slot.locator('[id$="signin-password"]').fill(PASSWORD);
       await slot.locator('form button[type=submit]').click();
       await slot.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
     }
+    // Labels, aria references and the skip link of one console never point into the other.
+    const dupIds = await page.evaluate(() => {
+      const ids = [...document.querySelectorAll('[id]')].map((e) => e.id);
+      return ids.filter((x, i) => ids.indexOf(x) !== i);
+    });
+    assert.deepEqual(dupIds, [], 'element ids are unique across the two mounts');
     await B.locator('nav a', { hasText: 'Tasks' }).click();
-    await B.locator('#tasks-title').waitFor();
-    assert.equal(await A.locator('#backup-base-path').count(), 1, 'A stays on its form');
-    assert.equal(await A.locator('#tasks-title').count(), 0);
+    await B.locator('[id$="tasks-title"]').waitFor();
+    assert.equal(await A.locator('[id$="backup-base-path"]').count(), 1, 'A stays on its form');
+    assert.equal(await A.locator('[id$="tasks-title"]').count(), 0);
     assert.equal(page.url(), startUrl, 'the address bar is the host page\'s');
 
     taskA = await submitClusterConfig(A);
@@ -308,14 +314,14 @@ describe('example host page (examples/host.html) embedding two consoles', () => 
     assert.equal(await li.getAttribute('data-id'), taskA);
     assert.match(await li.textContent(), new RegExp(`task-submitted · #${taskA} .+ · [A-Z]+`));
     assert.equal(await B.locator('.events li').count(), 0, 'B got no event of A');
-    assert.equal(await B.locator('#tasks-title').count(), 1, 'B is still on its task list');
+    assert.equal(await B.locator('[id$="tasks-title"]').count(), 1, 'B is still on its task list');
     assert.equal(page.url(), startUrl);
     assert.equal((await simB.journal()).filter((r) => r.uri.includes('/backup/')).length, 0, 'nothing of A was sent to B');
     assert.equal((await simA.journal()).filter((r) => r.method === 'POST' && r.uri === '/api/v1/obcluster/backup/config').length, 1);
   });
 
   test('task-finished reaches the host element when the task ends', async () => {
-    await A.locator('#dag-state[data-state="SUCCEED"]').waitFor();
+    await A.locator('[id$="dag-state"][data-state="SUCCEED"]').waitFor();
     const li = events(A, 'task-finished');
     await li.waitFor({ timeout: 5000 });
     assert.equal(await li.getAttribute('data-id'), taskA);
@@ -340,7 +346,7 @@ describe('example host page (examples/host.html) embedding two consoles', () => 
     // A keeps working: it navigates and loads from its agent.
     const before = (await simA.journal()).length;
     await A.locator('nav a', { hasText: 'Tasks' }).click();
-    await A.locator('#tasks-title').waitFor();
+    await A.locator('[id$="tasks-title"]').waitFor();
     await A.getByText(taskA).first().waitFor();
     assert.ok((await simA.journal()).length > before, 'A still talks to its agent');
     assert.equal(page.url(), startUrl);
