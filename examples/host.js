@@ -2,8 +2,7 @@
 //
 // What a host does:
 //   1. import { mount } from '<console>/embed.js'       (the console's stable ES module entry)
-//   2. add the console's stylesheet                       (its name is content-hashed: read it
-//                                                          from the console's index.html)
+//   2. (mount adds the console's stylesheet to the page once, with its integrity hash)
 //   3. const handle = await mount(element, options)      (throws on unknown/malformed options)
 //   4. listen to 'obshell:task-submitted' / 'obshell:task-finished' on the element
 //      (event.detail = {id, name, state, operator})
@@ -13,22 +12,6 @@
 
 const consoleBase = new URL(document.body.dataset.console || '/', document.baseURI);
 const embed = import(new URL('embed.js', consoleBase).href);
-
-/** Adds the console's stylesheet (with its integrity hash) once. */
-async function loadConsoleStyles() {
-  if (document.querySelector('link[data-obshell-console]')) return;
-  const html = await (await fetch(new URL('index.html', consoleBase))).text();
-  const doc = new DOMParser().parseFromString(html, 'text/html');
-  const src = doc.querySelector('link[rel="stylesheet"]');
-  if (!src) return;
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = new URL(src.getAttribute('href'), consoleBase).href;
-  if (src.integrity) link.integrity = src.integrity;
-  link.dataset.obshellConsole = '';
-  document.head.append(link);
-}
-const styles = loadConsoleStyles().catch((e) => console.warn('console stylesheet:', e));
 
 const EVENTS = ['obshell:task-submitted', 'obshell:task-finished'];
 
@@ -70,7 +53,6 @@ function setUpSlot(slot) {
       const options = JSON.parse(optionsField.value || '{}');
       if (useSso.checked) options.ssoToken = await ssoToken();
       const { mount } = await embed;
-      await styles;
       handle = await mount(host, options);
       unmountButton.disabled = false;
       slot.dataset.mounted = '';

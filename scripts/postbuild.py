@@ -18,31 +18,48 @@ def sri(path):
     return "sha384-" + base64.b64encode(hashlib.sha384(open(path, "rb").read()).digest()).decode()
 
 m = re.search(r'<script type="module">(.*?)</script>', html, re.S)
+boot_path = os.path.join(dist, "boot.js")
 if m:
-    inline = m.group(1)
-    js_name = re.search(r"from '\./([^']+\.js)'", inline).group(1)
-    wasm_name = re.search(r"module_or_path: '\./([^']+\.wasm)'", inline).group(1)
+    loader = m.group(1)
+elif os.path.exists(boot_path):
+    loader = open(boot_path).read()  # already processed: regenerate embed.js from boot.js
+else:
+    sys.exit("postbuild: no loader script found in index.html")
+js_name = re.search(r"from '\./([^']+\.js)'", loader).group(1)
+wasm_name = re.search(r"'\./([^']+\.wasm)'", loader).group(1)
+if m:
     boot = (
         "// Loads the console (moved out of index.html so no inline script is needed).\n"
         f"import init, * as bindings from './{js_name}';\n"
         f"await init({{ module_or_path: new URL('./{wasm_name}', import.meta.url) }});\n"
         "bindings.start_standalone();\n"
     )
-    open(os.path.join(dist, "boot.js"), "w").write(boot)
-    tag = f'<script type="module" src="./boot.js" integrity="{sri(os.path.join(dist, "boot.js"))}" crossorigin="anonymous"></script>'
+    open(boot_path, "w").write(boot)
+    tag = f'<script type="module" src="./boot.js" integrity="{sri(boot_path)}" crossorigin="anonymous"></script>'
     html = html[: m.start()] + tag + html[m.end():]
-    embed = (
-        "// Stable entry for host pages: import { mount } from '<console>/embed.js'.\n"
-        "// mount(element, options) resolves to a handle with unmount().\n"
-        f"import init, * as bindings from './{js_name}';\n"
-        "let ready;\n"
-        f"export function load() {{ return (ready ??= init({{ module_or_path: new URL('./{wasm_name}', import.meta.url) }})); }}\n"
-        "export async function mount(element, options = {}) { await load(); return bindings.mount(element, options); }\n"
-    )
-    open(os.path.join(dist, "embed.js"), "w").write(embed)
     open(index_path, "w", encoding="utf-8").write(html)
-elif "boot.js" not in html:
-    sys.exit("postbuild: no loader script found in index.html")
+css = re.search(r'<link rel="stylesheet" href="\./([^"]+\.css)"[^>]*?\sintegrity="([^"]+)"', html)
+css_name, css_sri = (css.group(1), css.group(2)) if css else (None, None)
+embed = (
+    "// Stable entry for host pages: import { mount } from '<console>/embed.js'.\n"
+    "// mount(element, options) adds the console's stylesheet once and resolves to a handle\n"
+    "// with unmount().\n"
+    f"import init, * as bindings from './{js_name}';\n"
+    "let ready;\n"
+    f"export function load() {{ return (ready ??= init({{ module_or_path: new URL('./{wasm_name}', import.meta.url) }})); }}\n"
+    f"export const stylesheet = {json.dumps({'href': css_name, 'integrity': css_sri})};\n"
+    "function ensureStylesheet() {\n"
+    "  if (!stylesheet.href || document.querySelector('link[data-obshell-console]')) return;\n"
+    "  const link = document.createElement('link');\n"
+    "  link.rel = 'stylesheet';\n"
+    "  link.href = new URL(stylesheet.href, import.meta.url).href;\n"
+    "  if (stylesheet.integrity) link.integrity = stylesheet.integrity;\n"
+    "  link.dataset.obshellConsole = '';\n"
+    "  document.head.append(link);\n"
+    "}\n"
+    "export async function mount(element, options = {}) { ensureStylesheet(); await load(); return bindings.mount(element, options); }\n"
+)
+open(os.path.join(dist, "embed.js"), "w").write(embed)
 
 if not os.path.exists(os.path.join(dist, "config.json")):
     open(os.path.join(dist, "config.json"), "w").write("{}\n")
