@@ -62,4 +62,14 @@ npm_tool() { # package version
 npm_tool binaryen "$BINARYEN_VERSION"
 npm_tool playwright-core "$PLAYWRIGHT_CORE_VERSION"
 
+# 5. The official obshell Python SDK, to check the simulator against a real client.
+OBSHELL_SDK_VERSION=0.0.9
+SDK_VENV="$TOOLS_DIR/sdk-venv"
+[ -x "$SDK_VENV/bin/python" ] || python3 -m venv "$SDK_VENV"
+have_sdk=$("$SDK_VENV/bin/python" -c "import importlib.metadata as m; print(m.version('obshell'))" 2>/dev/null || true)
+if [ "$have_sdk" != "$OBSHELL_SDK_VERSION" ]; then
+  log "pip install obshell==$OBSHELL_SDK_VERSION (found: ${have_sdk:-none})"
+  "$SDK_VENV/bin/pip" install --quiet --disable-pip-version-check "obshell==$OBSHELL_SDK_VERSION"
+fi
+
 log "ok: $(trunk --version), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), wasm-opt $("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version | awk '{print $3}'), $(chromium --version 2>/dev/null | head -1)"

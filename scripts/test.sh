@@ -20,5 +20,8 @@ cargo test -p obshell-console --target wasm32-unknown-unknown --test components 
 step "release build of the console"
 bash scripts/build.sh
 
+step "the official obshell Python SDK against the simulator"
+"$TOOLS_DIR/sdk-venv/bin/python" tests/sdk/python_sdk.py target/release/obshell-sim
+
 step "end-to-end: the built console in Chromium against the simulator"
 bash scripts/e2e.sh
