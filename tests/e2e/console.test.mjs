@@ -2,7 +2,7 @@
 // DAG; invalid input blocked; wrong password; session expiry and key rotation mid-form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, launch, newPage, signIn, waitFor, PASSWORD } from './harness.mjs';
+import { startSim, launch, newPage, signIn, submitAndLand, waitFor, PASSWORD } from './harness.mjs';
 
 let sim;
 let browser;
@@ -52,9 +52,7 @@ test('update sends only the changed field', async () => {
   await signIn(page, sim);
   await page.locator('label.radio', { hasText: 'Update (PATCH)' }).click();
   await page.locator('#ha-low-thread-score').fill('35');
-  await page.locator('form.backup-form button[type=submit]').click();
-  await page.locator('.modal button.primary').click();
-  await page.waitForURL(/\/tasks\/1\d+$/);
+  await submitAndLand(page);
   const patches = await configRequests('PATCH', '/api/v1/obcluster/backup/config');
   assert.deepEqual(patches.at(-1).body, { ha_low_thread_score: 35 });
   await page.close();
@@ -65,9 +63,7 @@ test('tenant set with separate destinations', async () => {
   await signIn(page, sim, PASSWORD, '/backup/tenant/t2');
   await page.locator('#data-base-path').fill('/data/t2/data');
   await page.locator('#archive-base-path').fill('/data/t2/clog');
-  await page.locator('form.backup-form button[type=submit]').click();
-  await page.locator('.modal button.primary').click();
-  await page.waitForURL(/\/tasks\/1\d+$/);
+  await submitAndLand(page);
   await page.getByRole('heading', { name: 'Set obcluster backup config for t2' }).waitFor();
   const posts = await configRequests('POST', '/api/v1/tenant/t2/backup/config');
   assert.deepEqual(posts.at(-1).body, { data_base_uri: 'file:///data/t2/data', archive_base_uri: 'file:///data/t2/clog' });
@@ -115,9 +111,7 @@ test('key rotation mid-form is recovered transparently', async () => {
   await page.locator('#backup-base-path').fill('/data/after-rotation');
   await sim.control('rotate-key', {});
   await sim.clearJournal();
-  await page.locator('form.backup-form button[type=submit]').click();
-  await page.locator('.modal button.primary').click();
-  await page.waitForURL(/\/tasks\/1\d+$/);
+  await submitAndLand(page);
   const j = await sim.journal();
   const posts = j.filter((r) => r.method === 'POST' && r.uri === '/api/v1/obcluster/backup/config');
   assert.deepEqual(posts.map((r) => r.status), [401, 200], 'one refused with the old key, one accepted');
@@ -140,9 +134,7 @@ test('an agent without sessions (4.3.x): per-request password auth works end to 
     await signIn(page, old);
     await page.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
     await page.locator('#backup-base-path').fill('/data/old-agent');
-    await page.locator('form.backup-form button[type=submit]').click();
-    await page.locator('.modal button.primary').click();
-    await page.waitForURL(/\/tasks\/1\d+$/);
+    await submitAndLand(page);
     const j = await old.journal();
     assert.equal(j.filter((r) => r.uri === '/api/v1/login').length, 0, 'no login endpoint used');
     const post = j.find((r) => r.method === 'POST' && r.uri === '/api/v1/obcluster/backup/config');
@@ -160,9 +152,7 @@ test('agent clock moved ahead: the expired header is re-signed after a clock res
   await sim.control('clock', { skew_secs: 900 });
   try {
     await sim.clearJournal();
-    await page.locator('form.backup-form button[type=submit]').click();
-    await page.locator('.modal button.primary').click();
-    await page.waitForURL(/\/tasks\/1\d+$/);
+    await submitAndLand(page);
     const j = await sim.journal();
     const posts = j.filter((r) => r.method === 'POST' && r.uri === '/api/v1/obcluster/backup/config');
     assert.deepEqual(posts.map((r) => r.status), [401, 200], 'expired once, then accepted');
@@ -186,9 +176,7 @@ test('switching language keeps the form and localizes messages', async () => {
   assert.equal(await page.locator('#log-archive-concurrency').inputValue(), '101');
   await page.locator('#log-archive-concurrency').fill('5');
   await sim.clearJournal();
-  await page.locator('form.backup-form button[type=submit]').click();
-  await page.locator('.modal button.primary').click();
-  await page.waitForURL(/\/tasks\/1\d+$/);
+  await submitAndLand(page);
   const post = (await sim.journal()).find((r) => r.method === 'POST');
   assert.equal(post.status, 200);
   await page.close();

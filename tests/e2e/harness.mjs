@@ -160,3 +160,10 @@ export async function agentRequest(base, method, uri, body, password = PASSWORD)
   const r = await fetch(`${base}${uri}`, { method, body: payload, headers: { 'X-OCS-Header': Buffer.concat(blocks).toString('base64'), 'Content-Type': 'application/json' } });
   return r.json();
 }
+
+/** Reviews the filled backup form, submits it once and waits for the task view of its DAG. */
+export async function submitAndLand(page) {
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.locator('.modal button.primary').click();
+  await page.waitForURL(/\/tasks\/1\d+$/);
+}
