@@ -165,6 +165,17 @@ fn timed_out(s: &SubTask, t: i128) -> bool {
     t - s.start > SUB_TASK_TIMEOUT_NANOS
 }
 
+/// A RUNNING sub-task keeps its node unfinished, unless it ran past the agent's sub-task
+/// timeout: then it fails with `sub task timeout` (the same in every handler).
+fn running(s: &mut SubTask, t: i128, i: usize, out: &mut Vec<(usize, &'static str)>, finished: &mut bool, ok: &mut bool) {
+    if timed_out(s, t) {
+        fail(s, t, i, "sub task timeout", out);
+        *ok = false;
+    } else {
+        *finished = false;
+    }
+}
+
 fn run_handler(node: &mut Node, t: i128, tick: u64, out: &mut Vec<(usize, &'static str)>) -> (bool, bool) {
     let (mut finished, mut ok) = (true, true);
     for (i, s) in node.subs.iter_mut().enumerate() {
@@ -174,14 +185,7 @@ fn run_handler(node: &mut Node, t: i128, tick: u64, out: &mut Vec<(usize, &'stat
                 set_ready(s, Op::Run, tick);
             }
             State::Ready => finished = false,
-            State::Running => {
-                if timed_out(s, t) {
-                    fail(s, t, i, "sub task timeout", out);
-                    ok = false;
-                } else {
-                    finished = false;
-                }
-            }
+            State::Running => running(s, t, i, out, &mut finished, &mut ok),
             State::Succeed => {}
             State::Failed => ok = false,
         }
@@ -203,14 +207,7 @@ fn rollback_handler(node: &mut Node, t: i128, tick: u64, out: &mut Vec<(usize, &
         }
         match s.state {
             State::Pending | State::Ready => finished = false,
-            State::Running => {
-                if timed_out(s, t) {
-                    fail(s, t, i, "sub task timeout", out);
-                    ok = false;
-                } else {
-                    finished = false;
-                }
-            }
+            State::Running => running(s, t, i, out, &mut finished, &mut ok),
             State::Succeed => {}
             State::Failed => ok = false,
         }
@@ -228,14 +225,7 @@ fn retry_handler(node: &mut Node, t: i128, tick: u64, out: &mut Vec<(usize, &'st
                 set_ready(s, Op::Run, tick);
             }
             State::Ready => finished = false,
-            State::Running => {
-                if timed_out(s, t) {
-                    fail(s, t, i, "sub task timeout", out);
-                    ok = false;
-                } else {
-                    finished = false;
-                }
-            }
+            State::Running => running(s, t, i, out, &mut finished, &mut ok),
             State::Succeed => {
                 if s.start > node_start && s.op == Op::Rollback {
                     finished = false;
