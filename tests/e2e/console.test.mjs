@@ -181,3 +181,18 @@ test('switching language keeps the form and localizes messages', async () => {
   assert.equal(post.status, 200);
   await page.close();
 });
+
+test('a legacy agent with a 512-bit RSA key (before 4.4.1.1)', async () => {
+  const legacy = await startSim(['--key-bits', '512', '--agent-version', '4.4.1.0']);
+  try {
+    const page = await newPage(browser);
+    await signIn(page, legacy);
+    await page.locator('#backup-base-path').fill('/data/k512');
+    await submitAndLand(page);
+    const sent = (await legacy.journal()).filter((r) => r.method !== 'GET').map((r) => [r.method, r.uri, r.status]);
+    assert.deepEqual(sent, [['POST', '/api/v1/login', 200], ['POST', '/api/v1/obcluster/backup/config', 200]]);
+    await page.close();
+  } finally {
+    await legacy.stop();
+  }
+});
