@@ -125,3 +125,12 @@ pub fn SelectField(
         </div>
     }
 }
+
+/// The account a password belongs to (always `root@sys` for the agent's OceanBase password),
+/// hidden: it lets password managers and assistive tech pair the password with its user.
+#[component]
+pub fn AccountHint() -> impl IntoView {
+    view! {
+        <input type="text" class="visually-hidden" name="username" autocomplete="username" value="root@sys" readonly tabindex="-1" aria-hidden="true"/>
+    }
+}

@@ -3,7 +3,7 @@
 //! request that needed the session continues after a successful sign-in.
 
 use super::error_panel::ErrorPanel;
-use super::fields::SecretField;
+use super::fields::{AccountHint, SecretField};
 use crate::api::{AgentClient, ApiError};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
@@ -56,6 +56,7 @@ pub fn ReauthDialog() -> impl IntoView {
                     }>
                         <h2 id=crate::ids::uid("reauth-title")>{i18n.t("reauth.title")}</h2>
                         <p>{i18n.t("reauth.explain")}</p>
+                        <AccountHint/>
                         <SecretField id=crate::ids::uid("reauth-password") label=i18n.t("signin.password") value=password autocomplete="current-password"/>
                         <ErrorPanel error=error/>
                         <div class="actions">

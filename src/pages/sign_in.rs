@@ -3,7 +3,7 @@
 
 use crate::api::{AgentClient, ApiError};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::fields::SecretField;
+use crate::components::fields::{AccountHint, SecretField};
 use crate::components::reauth_dialog::password_sign_in;
 use crate::i18n::{text_with, use_i18n};
 use leptos::prelude::*;
@@ -97,6 +97,7 @@ pub fn SignInPage() -> impl IntoView {
                 ev.prevent_default();
                 sign_in.dispatch(password.get_untracked());
             }>
+                <AccountHint/>
                 <SecretField id=crate::ids::uid("signin-password") label=i18n.t("signin.password") value=password autocomplete="current-password"/>
                 <p class="hint">{i18n.t("signin.password_hint")}</p>
                 <ErrorPanel error=signin_error/>
