@@ -38,7 +38,10 @@ impl JVal {
 }
 
 /// Parses the first JSON value of `input` like `json.Decoder.Decode` (trailing data ignored).
+/// Syntax is checked by Go's scanner (`crypto::go::json`, verified against Go), so syntax errors
+/// have exactly Go's text; the tree is then built from the validated value.
 pub fn parse(input: &[u8]) -> Result<JVal, String> {
+    let input = crate::crypto::go::json::read_first_value(input)?;
     let mut p = Parser { s: input, i: 0, depth: 0 };
     p.ws();
     if p.i >= p.s.len() {

@@ -423,8 +423,9 @@ impl Scanner {
     }
 }
 
-/// `(*Decoder).readValue` over a complete in-memory input: the bytes of the first JSON value.
-fn read_first_value(data: &[u8]) -> Result<&[u8], String> {
+/// `(*Decoder).readValue` over a complete in-memory input: the bytes of the first JSON value,
+/// or Go's syntax error for it. Every body the simulator decodes goes through this scanner.
+pub fn read_first_value(data: &[u8]) -> Result<&[u8], String> {
     let mut s = Scanner::new();
     for (i, &c) in data.iter().enumerate() {
         match s.step(c) {
