@@ -171,7 +171,7 @@ impl AgentClient {
         } else {
             self.st().password = Some(password.clone());
             // Verify with a cheap authenticated read; forget the password if it is wrong.
-            if let Err(e) = self.request_once::<Value>(HttpMethod::Get, "/api/v1/tenants/overview", None, false).await {
+            if let Err(e) = self.request_once::<Value>(HttpMethod::Get, "/api/v1/tenants/overview", None).await {
                 self.st().password = None;
                 return Err(e);
             }
@@ -209,7 +209,7 @@ impl AgentClient {
         let session = self.st().session.clone();
         if let Some(sid) = session {
             let body = serde_json::json!({ "session_id": sid.expose() });
-            let _ = self.request_once::<Value>(HttpMethod::Post, "/api/v1/logout", Some(body), false).await;
+            let _ = self.request_once::<Value>(HttpMethod::Post, "/api/v1/logout", Some(body)).await;
         }
         let mut st = self.st();
         st.session = None;
@@ -291,7 +291,7 @@ impl AgentClient {
     }
 
     /// One sealed request, no recovery.
-    async fn request_once<T: DeserializeOwned>(&self, method: HttpMethod, target: &str, body: Option<Value>, _retry: bool) -> Result<Option<T>, ApiError> {
+    async fn request_once<T: DeserializeOwned>(&self, method: HttpMethod, target: &str, body: Option<Value>) -> Result<Option<T>, ApiError> {
         let bytes = body.map(|b| serde_json::to_vec(&b).expect("JSON value serializes"));
         let sealed = self.seal(target, bytes.as_deref(), SealAuth::Current, false)?;
         let env = self.exchange(method, target, sealed.header, sealed.body).await?;
@@ -310,7 +310,7 @@ impl AgentClient {
         let mut resynced = false;
         let mut signed_in_again = false;
         loop {
-            match self.request_once::<T>(method, target, body.clone(), false).await {
+            match self.request_once::<T>(method, target, body.clone()).await {
                 Err(ApiError::Agent { err_code, .. }) if err_code == "Security.Authentication.Header.DecryptFailed" && !refreshed_key => {
                     refreshed_key = true;
                     self.refresh_key().await?;

@@ -2,7 +2,7 @@
 // DAG; invalid input blocked; wrong password; session expiry and key rotation mid-form.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, launch, newPage, signIn, submitAndLand, waitFor, PASSWORD } from './harness.mjs';
+import { startSim, launch, newPage, signIn, submitAndLand, PASSWORD } from './harness.mjs';
 
 let sim;
 let browser;
