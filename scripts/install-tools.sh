@@ -46,6 +46,13 @@ cargo_tool() { # name version binary
 }
 cargo_tool trunk "$TRUNK_VERSION" trunk
 cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
+# The wasm splitter (pages as lazily loaded chunks, scripts/postbuild.py): the CLI of the crate
+# Leptos' split runtime is made for. It has no --version, so ask cargo what is installed.
+WASM_SPLIT_VERSION=0.2.4
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  log "cargo install wasm_split_cli_support@$WASM_SPLIT_VERSION"
+  cargo install --locked --quiet wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+fi
 
 # 4. npm tools, pinned, local to the repo: wasm-opt (binaryen) and playwright-core (driven
 #    against Debian's chromium; it never downloads a browser of its own).

@@ -1,24 +1,43 @@
 #!/usr/bin/env python3
-"""Makes Trunk's dist/ run under a strict Content-Security-Policy and embeddable.
+"""Finishes Trunk's dist/: split wasm, strict-CSP loader, embedding entry, size report.
 
-- Trunk injects an inline <script type="module"> that loads the wasm: it moves to dist/boot.js,
+    postbuild.py DIST [--split RAW_WASM] [--budget KIB]
+
+- --split RAW_WASM (scripts/build.sh): the pages behind the sign-in gate are split out of the
+  console's wasm into chunks fetched on demand (src/pages/chunks.rs), so the first load stays
+  small. RAW_WASM is cargo's output (linked with --emit-relocs, feature `split`); it goes
+  through wasm-split-cli, then wasm-bindgen (keeping the linker exports the chunks import) and
+  wasm-opt -Oz for every module. It replaces Trunk's unsplit wasm and JS in DIST. Names carry a
+  content hash (nginx may cache them forever); `__wasm_split.js`, the small chunk loader, keeps
+  its name because the main module imports it by name: serve it revalidated (deploy/nginx).
+- Trunk injects an inline <script type="module"> that loads the wasm: it moves to DIST/boot.js,
   referenced with a subresource-integrity hash (script-src 'self', no 'unsafe-inline').
-- dist/embed.js: a stable-named ES module for host pages: `import { mount } from ".../embed.js"`.
-- dist/config.json: the default runtime configuration (empty: same origin, page base) unless the
+- DIST/embed.js: a stable-named ES module for host pages: `import { mount } from ".../embed.js"`.
+- DIST/config.json: the default runtime configuration (empty: same origin, page base) unless the
   deployment provides one.
-- Prints the first-load transfer size (gzip) of wasm + js + css.
+- Prints the first-load transfer size (gzip) and the on-demand chunks; with --budget, exits 1
+  when the first load is over it (scripts/test.sh guards the 300 KiB budget this way).
 """
-import base64, glob, gzip, hashlib, json, os, re, sys
+import base64, glob, gzip, hashlib, json, os, re, shutil, subprocess, sys, tempfile
+from concurrent.futures import ThreadPoolExecutor
 
-dist = sys.argv[1] if len(sys.argv) > 1 else "dist"
+args = sys.argv[1:]
+dist = args[0] if args and not args[0].startswith("--") else "dist"
+raw_wasm = args[args.index("--split") + 1] if "--split" in args else None
+budget_kib = float(args[args.index("--budget") + 1]) if "--budget" in args else None
 index_path = os.path.join(dist, "index.html")
 html = open(index_path, encoding="utf-8").read()
+boot_path = os.path.join(dist, "boot.js")
+LOADER_JS = "__wasm_split.js"
+CHUNK_RE = re.compile(r"^(split_|chunk_)")
 
 def sri(path):
     return "sha384-" + base64.b64encode(hashlib.sha384(open(path, "rb").read()).digest()).decode()
 
+def content_hash(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()[:16]
+
 m = re.search(r'<script type="module">(.*?)</script>', html, re.S)
-boot_path = os.path.join(dist, "boot.js")
 if m:
     loader = m.group(1)
 elif os.path.exists(boot_path):
@@ -27,16 +46,72 @@ else:
     sys.exit("postbuild: no loader script found in index.html")
 js_name = re.search(r"from '\./([^']+\.js)'", loader).group(1)
 wasm_name = re.search(r"'\./([^']+\.wasm)'", loader).group(1)
-if m:
-    boot = (
-        "// Loads the console (moved out of index.html so no inline script is needed).\n"
-        f"import init, * as bindings from './{js_name}';\n"
-        f"await init({{ module_or_path: new URL('./{wasm_name}', import.meta.url) }});\n"
-        "bindings.start_standalone();\n"
+
+
+def wasm_opt(path):
+    subprocess.run(
+        ["wasm-opt", "-Oz", "--strip-debug", "--strip-producers",
+         "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+         "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
+         path, "-o", path],
+        check=True, stderr=subprocess.DEVNULL)
+
+
+def split_build(raw):
+    """Replaces Trunk's unsplit JS/wasm in dist with the split main module and its chunks."""
+    global js_name, wasm_name, html
+    stem = "obshell-console-" + content_hash(raw)
+    with tempfile.TemporaryDirectory() as tmp:
+        split_dir, bg_dir = os.path.join(tmp, "split"), os.path.join(tmp, "bg")
+        # The loader imports the main module as ./<stem>.js (wasm-bindgen's output name).
+        subprocess.run(["wasm-split-cli", raw, split_dir, "--out-name", stem, "--target", "web"], check=True)
+        subprocess.run(["wasm-bindgen", "--target", "web", "--keep-lld-exports", "--no-demangle",
+                        "--no-typescript", "--out-dir", bg_dir, "--out-name", stem,
+                        os.path.join(split_dir, stem + ".wasm")], check=True)
+        chunks = sorted(f for f in os.listdir(split_dir) if CHUNK_RE.match(f) and f.endswith(".wasm"))
+        modules = [os.path.join(bg_dir, stem + "_bg.wasm")] + [os.path.join(split_dir, c) for c in chunks]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(wasm_opt, modules))
+        # Trunk's unsplit output and any previous split output go; the new files come in.
+        for old in [js_name, wasm_name, LOADER_JS] + [f for f in os.listdir(dist) if CHUNK_RE.match(f)]:
+            if os.path.exists(os.path.join(dist, old)):
+                os.remove(os.path.join(dist, old))
+        loader_js = open(os.path.join(split_dir, LOADER_JS)).read()
+        for c in chunks:
+            hashed = f"{c[:-5]}-{content_hash(os.path.join(split_dir, c))}.wasm"
+            loader_js = loader_js.replace(f'"./{c}"', f'"./{hashed}"')
+            shutil.copy(os.path.join(split_dir, c), os.path.join(dist, hashed))
+        open(os.path.join(dist, LOADER_JS), "w").write(loader_js)
+        shutil.copy(os.path.join(bg_dir, stem + ".js"), os.path.join(dist, stem + ".js"))
+        shutil.copy(os.path.join(bg_dir, stem + "_bg.wasm"), os.path.join(dist, stem + "_bg.wasm"))
+    js_name, wasm_name = stem + ".js", stem + "_bg.wasm"
+    # Trunk's preload hints named the unsplit files: point them (with fresh integrity) at ours.
+    html = re.sub(r'<link rel="modulepreload"[^>]*>', "", html)
+    html = re.sub(r'<link rel="preload"[^>]*as="fetch"[^>]*>', "", html)
+    hints = (
+        f'<link rel="modulepreload" href="./{js_name}" crossorigin="anonymous" integrity="{sri(os.path.join(dist, js_name))}">'
+        f'<link rel="modulepreload" href="./{LOADER_JS}" crossorigin="anonymous" integrity="{sri(os.path.join(dist, LOADER_JS))}">'
+        f'<link rel="preload" href="./{wasm_name}" crossorigin="anonymous" integrity="{sri(os.path.join(dist, wasm_name))}" as="fetch" type="application/wasm">'
     )
+    html = html.replace("</head>", hints + "</head>", 1)
+
+
+if raw_wasm:
+    split_build(raw_wasm)
+
+boot = (
+    "// Loads the console (moved out of index.html so no inline script is needed).\n"
+    f"import init, * as bindings from './{js_name}';\n"
+    f"await init({{ module_or_path: new URL('./{wasm_name}', import.meta.url) }});\n"
+    "bindings.start_standalone();\n"
+)
+if m or raw_wasm:
     open(boot_path, "w").write(boot)
     tag = f'<script type="module" src="./boot.js" integrity="{sri(boot_path)}" crossorigin="anonymous"></script>'
-    html = html[: m.start()] + tag + html[m.end():]
+    if m:
+        html = html[: m.start()] + tag + html[m.end():]
+    else:
+        html = re.sub(r'<script type="module" src="\./boot\.js"[^>]*></script>', tag, html)
     open(index_path, "w", encoding="utf-8").write(html)
 css = re.search(r'<link rel="stylesheet" href="\./([^"]+\.css)"[^>]*?\sintegrity="([^"]+)"', html)
 css_name, css_sri = (css.group(1), css.group(2)) if css else (None, None)
@@ -64,16 +139,24 @@ open(os.path.join(dist, "embed.js"), "w").write(embed)
 if not os.path.exists(os.path.join(dist, "config.json")):
     open(os.path.join(dist, "config.json"), "w").write("{}\n")
 
-total = 0
-rows = []
+# What the standalone page loads before it can show anything: everything but the chunks (fetched
+# when a page behind the sign-in gate is first shown) and embed.js (host pages only).
+first, on_demand = [], []
 for pattern in ("*.wasm", "*.js", "*.css"):
     for f in sorted(glob.glob(os.path.join(dist, pattern))):
-        if os.path.basename(f) == "embed.js":
-            continue  # not loaded by the standalone page
+        name = os.path.basename(f)
+        if name == "embed.js":
+            continue
         raw = open(f, "rb").read()
-        gz = len(gzip.compress(raw, 9))
-        total += gz
-        rows.append((os.path.basename(f), len(raw), gz))
-for name, raw, gz in rows:
-    print(f"  {name:48s} {raw:9d} B  {gz:8d} B gzip")
+        (on_demand if CHUNK_RE.match(name) else first).append((name, len(raw), len(gzip.compress(raw, 9))))
+for title, rows in (("first load", first), ("on demand (page chunks)", on_demand)):
+    if rows:
+        print(f"  {title}:")
+    for name, raw, gz in rows:
+        print(f"    {name:52s} {raw:9d} B  {gz:8d} B gzip")
+if on_demand:
+    print(f"page chunks (gzip -9): {sum(r[2] for r in on_demand)} B, fetched after sign-in")
+total = sum(r[2] for r in first)
 print(f"first-load transfer (wasm+js+css, gzip -9): {total} B = {total/1024:.1f} KiB (budget 300 KiB)")
+if budget_kib is not None and total > budget_kib * 1024:
+    sys.exit(f"postbuild: first load {total/1024:.1f} KiB is over the {budget_kib:g} KiB budget")

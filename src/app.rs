@@ -8,10 +8,10 @@ use crate::config::RuntimeConfig;
 use crate::embed::HostEvents;
 use crate::i18n::{browser_lang, use_i18n, I18n};
 use crate::nav::{use_nav, Link, Nav, Route};
-use crate::pages::backup::{BackupPage, FormDrafts};
-use crate::pages::{sign_in::SignInPage, task_list::TaskListPage, task_view::TaskViewPage};
+use crate::pages::backup::FormDrafts;
+use crate::pages::chunks::{prefetch_pages, RoutePage};
+use crate::pages::sign_in::SignInPage;
 use leptos::prelude::*;
-use obshell_proto::backup::Scope;
 use obshell_proto::Lang;
 use send_wrapper::SendWrapper;
 
@@ -84,6 +84,17 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
         });
     }
 
+    // Signed in: fetch the pages' code now, while the user reads the first page.
+    let signed_in = client.signed_in;
+    Effect::new(move |done: Option<bool>| {
+        let done = done.unwrap_or(false);
+        if !done && signed_in.get() {
+            prefetch_pages();
+            return true;
+        }
+        done
+    });
+
     let gate = {
         let client = client.clone();
         move || client.signed_in.get() || client.reauth.get().is_some()
@@ -93,7 +104,7 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
             <Header/>
             <main class="main" id=crate::ids::uid("obshell-main") tabindex="-1">
                 <Show when=gate fallback=SignInPage>
-                    {move || page_for(nav.route.get())}
+                    {move || view! { <RoutePage route=nav.route.get()/> }}
                 </Show>
             </main>
             <ReauthDialog/>
@@ -101,15 +112,6 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     }
 }
 
-fn page_for(route: Route) -> AnyView {
-    match route {
-        Route::ClusterBackup => view! { <BackupPage scope=Scope::Cluster/> }.into_any(),
-        Route::TenantBackup(t) => view! { <BackupPage scope=Scope::Tenant tenant=t/> }.into_any(),
-        Route::Tasks => view! { <TaskListPage/> }.into_any(),
-        Route::Task(id) => view! { <TaskViewPage id=id/> }.into_any(),
-        Route::NotFound(_) => view! { <NotFound/> }.into_any(),
-    }
-}
 
 #[component]
 fn Header() -> impl IntoView {
@@ -152,10 +154,4 @@ fn Header() -> impl IntoView {
             </Show>
         </header>
     }
-}
-
-#[component]
-fn NotFound() -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <section class="card"><h1>{i18n.t("page.not_found")}</h1><Link route=Route::ClusterBackup>{i18n.t("nav.cluster_backup")}</Link></section> }
 }

@@ -1,0 +1,124 @@
+//! The pages behind the sign-in gate as separately loaded wasm chunks.
+//!
+//! The first load (sign-in page, shell, agent client, crypto) must stay within the bundle
+//! budget; each page's code is a chunk of its own that `scripts/postbuild.py` splits out of the
+//! release wasm (feature `split`) and that is fetched when the page is first shown, or earlier:
+//! [`prefetch_pages`] starts all of them as soon as the user is signed in, so navigating stays
+//! instant. A chunk that cannot be fetched (network, proxy) is an error with a retry, never an
+//! abort of the whole console. Without the feature (tests, native builds) pages are plain calls.
+
+use crate::i18n::use_i18n;
+use crate::nav::Route;
+use leptos::prelude::*;
+
+/// A page chunk could not be fetched; the view offers to try again.
+#[derive(Debug, Clone, Copy)]
+pub struct ChunkUnavailable;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkUnavailable {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkUnavailable
+    }
+}
+
+// A split function is async (its chunk may have to be fetched first); unsplit it is a plain call.
+#[cfg(feature = "split")]
+macro_rules! load {
+    ($call:expr) => {
+        $call.await
+    };
+}
+#[cfg(not(feature = "split"))]
+macro_rules! load {
+    ($call:expr) => {
+        $call
+    };
+}
+
+/// The view of a signed-in route (everything but the sign-in page and "not found").
+pub async fn page(route: Route) -> Result<AnyView, ChunkUnavailable> {
+    match route {
+        Route::ClusterBackup => load!(backup_page(obshell_proto::backup::Scope::Cluster, String::new())),
+        Route::TenantBackup(tenant) => load!(backup_page(obshell_proto::backup::Scope::Tenant, tenant)),
+        Route::Tasks => load!(task_list_page()),
+        Route::Task(id) => load!(task_view_page(id)),
+        Route::NotFound(_) => Ok(view! { <NotFound/> }.into_any()),
+    }
+}
+
+/// Starts fetching every page chunk (after sign-in), so the first navigation does not wait.
+pub fn prefetch_pages() {
+    #[cfg(feature = "split")]
+    leptos::task::spawn_local(async {
+        // A failure here is not shown: the page itself retries and reports when it is opened.
+        let _ = __preload_backup_page().await;
+        let _ = __preload_task_list_page().await;
+        let _ = __preload_task_view_page().await;
+    });
+}
+
+// Each split point below becomes its own chunk; code shared by several chunks goes to a shared
+// chunk loaded with either. `fallible`: a failed fetch is an `Err`, not a panic (= abort).
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(
+    backup_page, wasm_split_path = ::leptos::wasm_split, fallible,
+    preload(#[allow(non_snake_case)] __preload_backup_page)
+))]
+fn backup_page(scope: obshell_proto::backup::Scope, tenant: String) -> Result<AnyView, ChunkUnavailable> {
+    use crate::pages::backup::BackupPage;
+    Ok(view! { <BackupPage scope=scope tenant=tenant/> }.into_any())
+}
+
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(
+    task_list_page, wasm_split_path = ::leptos::wasm_split, fallible,
+    preload(#[allow(non_snake_case)] __preload_task_list_page)
+))]
+fn task_list_page() -> Result<AnyView, ChunkUnavailable> {
+    use crate::pages::task_list::TaskListPage;
+    Ok(view! { <TaskListPage/> }.into_any())
+}
+
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(
+    task_view_page, wasm_split_path = ::leptos::wasm_split, fallible,
+    preload(#[allow(non_snake_case)] __preload_task_view_page)
+))]
+fn task_view_page(id: String) -> Result<AnyView, ChunkUnavailable> {
+    use crate::pages::task_view::TaskViewPage;
+    Ok(view! { <TaskViewPage id=id/> }.into_any())
+}
+
+/// The page (or the chunk error) for `route`, with a loading state while its chunk arrives.
+#[component]
+pub fn RoutePage(route: Route) -> impl IntoView {
+    let i18n = use_i18n();
+    // Bumped by "try again": re-runs the load (a failed fetch is not cached).
+    let attempt = RwSignal::new(0u32);
+    let content = move || {
+        attempt.track();
+        let route = route.clone();
+        Suspend::new(async move {
+            match page(route).await {
+                Ok(view) => view,
+                Err(ChunkUnavailable) => view! {
+                    <section class="card error-panel" role="alert">
+                        <p>{i18n.t("chunk.unavailable")}</p>
+                        <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>{i18n.t("chunk.retry")}</button>
+                    </section>
+                }
+                .into_any(),
+            }
+        })
+    };
+    view! {
+        <Suspense fallback=move || view! { <p class="muted" role="status">{i18n.t("common.loading")}</p> }>
+            {content}
+        </Suspense>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    use crate::nav::Link;
+    let i18n = use_i18n();
+    view! { <section class="card"><h1>{i18n.t("page.not_found")}</h1><Link route=Route::ClusterBackup>{i18n.t("nav.cluster_backup")}</Link></section> }
+}

@@ -1,0 +1,65 @@
+// The first load is the sign-in page and the shell; each page behind the sign-in gate is a wasm
+// chunk of its own (src/pages/chunks.rs, split by scripts/postbuild.py), prefetched after
+// sign-in. A chunk that cannot be fetched is an error with a retry, and nothing typed is lost.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSim, launch, newPage, signIn, waitFor } from './harness.mjs';
+
+let sim;
+let browser;
+before(async () => {
+  sim = await startSim();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await sim?.stop();
+});
+
+const CHUNK = /\/(split_|chunk_)[a-z0-9_]+-[0-9a-f]{16}\.wasm$/;
+
+test('the sign-in page loads no page chunk; signing in prefetches every page', async () => {
+  const page = await newPage(browser);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto(sim.url('/'));
+  await page.locator('#signin-password').waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(fetched.filter((p) => CHUNK.test(p)), [], 'no chunk before sign-in');
+  assert.ok(fetched.some((p) => /obshell-console-[0-9a-f]{16}_bg\.wasm$/.test(p)), 'the main module loaded');
+
+  await page.locator('#signin-password').fill('e2e-Pa55!');
+  await page.locator('form button[type=submit]').click();
+  await page.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
+  for (const split of ['split_backup_page', 'split_task_list_page', 'split_task_view_page']) {
+    await waitFor(() => fetched.some((p) => p.includes(`/${split}-`)), `${split} prefetched`);
+  }
+  // Navigating now needs no further download.
+  const before = fetched.length;
+  await page.getByRole('link', { name: 'Tasks' }).click();
+  await page.getByRole('heading', { name: 'Tasks' }).first().waitFor();
+  assert.deepEqual(fetched.slice(before).filter((p) => CHUNK.test(p)), [], 'tasks page already loaded');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
+
+test('a page chunk that cannot be fetched: an error with a retry, the form keeps its input', async () => {
+  const page = await newPage(browser);
+  const block = (route) => route.abort('connectionfailed');
+  await page.route(/split_task_list_page-[0-9a-f]{16}\.wasm$/, block);
+  await signIn(page, sim);
+  await page.locator('#backup-base-path').fill('/data/kept');
+  await page.getByRole('link', { name: 'Tasks' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /Nothing you entered is lost/);
+
+  await page.unroute(/split_task_list_page-[0-9a-f]{16}\.wasm$/, block);
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await page.getByRole('heading', { name: 'Tasks' }).first().waitFor();
+  assert.equal(await alert.count(), 0, 'the error is gone');
+
+  await page.getByRole('link', { name: 'Cluster backup' }).click();
+  assert.equal(await page.locator('#backup-base-path').inputValue(), '/data/kept');
+  await page.close();
+});
