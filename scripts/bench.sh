@@ -9,7 +9,7 @@ bash scripts/install-tools.sh >/dev/null
 [ -f dist/index.html ] && [ -x target/release/obshell-sim ] || bash scripts/build.sh
 
 echo "== first-load transfer size (release build)"
-python3 scripts/postbuild.py dist | tail -n 6
+python3 scripts/postbuild.py dist
 
 echo "== encryption cost (native, release)"
 cargo run -q -p obshell-proto --release --example bench_crypto
