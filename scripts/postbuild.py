@@ -57,6 +57,28 @@ def wasm_opt(path):
         check=True, stderr=subprocess.DEVNULL)
 
 
+# The generated loader instantiates chunks with instantiateStreaming only, which refuses a
+# response that is not served as application/wasm (older nginx mime.types, some static hosts)
+# and reports an HTTP error as a MIME error. Like wasm-bindgen's own loader for the main module,
+# fall back to instantiating the bytes, and name the HTTP status when the fetch failed.
+STREAMING = "WebAssembly.instantiateStreaming(src, imports)"
+INSTANTIATE_CHUNK = """
+async function instantiateChunk(pending, imports) {
+    const response = await pending;
+    if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
+    const type = (response.headers.get("Content-Type") || "").split(";")[0].trim().toLowerCase();
+    if (type === "application/wasm") return WebAssembly.instantiateStreaming(response, imports);
+    return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+}
+"""
+
+
+def tolerant_loader(js):
+    if STREAMING not in js:
+        sys.exit("postbuild: wasm-split-cli's loader changed; check the instantiateChunk patch")
+    return js.replace(STREAMING, "instantiateChunk(src, imports)") + INSTANTIATE_CHUNK
+
+
 def split_build(raw):
     """Replaces Trunk's unsplit JS/wasm in dist with the split main module and its chunks."""
     global js_name, wasm_name, html
@@ -76,7 +98,7 @@ def split_build(raw):
         for old in [js_name, wasm_name, LOADER_JS] + [f for f in os.listdir(dist) if CHUNK_RE.match(f)]:
             if os.path.exists(os.path.join(dist, old)):
                 os.remove(os.path.join(dist, old))
-        loader_js = open(os.path.join(split_dir, LOADER_JS)).read()
+        loader_js = tolerant_loader(open(os.path.join(split_dir, LOADER_JS)).read())
         for c in chunks:
             hashed = f"{c[:-5]}-{content_hash(os.path.join(split_dir, c))}.wasm"
             loader_js = loader_js.replace(f'"./{c}"', f'"./{hashed}"')

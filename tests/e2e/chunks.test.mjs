@@ -63,3 +63,20 @@ test('a page chunk that cannot be fetched: an error with a retry, the form keeps
   assert.equal(await page.locator('#backup-base-path').inputValue(), '/data/kept');
   await page.close();
 });
+
+test('chunks served without the wasm MIME type (older mime.types) still load', async () => {
+  const page = await newPage(browser);
+  const served = [];
+  await page.route(CHUNK, async (route) => {
+    const response = await route.fetch();
+    served.push(new URL(route.request().url()).pathname);
+    await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+  });
+  await signIn(page, sim);
+  await page.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
+  await page.getByRole('link', { name: 'Tasks' }).click();
+  await page.getByRole('heading', { name: 'Tasks' }).first().waitFor();
+  assert.ok(served.some((p) => p.includes('/split_backup_page-')), 'the chunks went through the octet-stream route');
+  assert.deepEqual(page.problems, []);
+  await page.close();
+});
