@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 bash scripts/install-tools.sh >/dev/null
-[ -f dist/index.html ] && [ -x target/release/obshell-sim ] || bash scripts/build.sh
+[ -f dist/index.html ] && [ -x "$OBSHELL_SIM" ] || bash scripts/build.sh
 
 echo "== first-load transfer size (release build)"
 python3 scripts/postbuild.py dist

@@ -7,5 +7,5 @@ cd "$ROOT"
 # Trunk must not try to download tools: it finds ours on PATH at the pinned versions.
 TRUNK_SKIP_VERSION_CHECK=true trunk build --release --cargo-profile wasm-release --offline --dist dist
 # The split (pages as on-demand chunks), wasm-bindgen and wasm-opt of cargo's raw output.
-python3 scripts/postbuild.py dist --split "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/wasm-release/obshell_console.wasm"
+python3 scripts/postbuild.py dist --split "$TARGET_DIR/wasm32-unknown-unknown/wasm-release/obshell_console.wasm"
 cargo build -p obshell-sim --release --quiet

@@ -4,5 +4,5 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
-[ -f dist/index.html ] && [ -x target/release/obshell-sim ] || bash scripts/build.sh
+[ -f dist/index.html ] && [ -x "$OBSHELL_SIM" ] || bash scripts/build.sh
 node --test --test-concurrency=1 tests/e2e/*.test.mjs

@@ -12,3 +12,6 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 # because this machine's network is closed.
 export WASM_BINDGEN_TEST_TIMEOUT=120
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+# Cargo's output directory (a CI may point CARGO_TARGET_DIR at a shared cache).
+export TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export OBSHELL_SIM="${OBSHELL_SIM:-$TARGET_DIR/release/obshell-sim}"

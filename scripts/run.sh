@@ -6,4 +6,4 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 bash scripts/install-tools.sh
 bash scripts/build.sh
-exec "$ROOT/target/release/obshell-sim" --static "$ROOT/dist" "$@"
+exec "$OBSHELL_SIM" --static "$ROOT/dist" "$@"

@@ -24,7 +24,7 @@ step "first-load size budget (gzip, wasm+js+css the sign-in page needs)"
 python3 scripts/postbuild.py dist --budget 300
 
 step "the official obshell Python SDK against the simulator"
-"$TOOLS_DIR/sdk-venv/bin/python" tests/sdk/python_sdk.py target/release/obshell-sim
+"$TOOLS_DIR/sdk-venv/bin/python" tests/sdk/python_sdk.py "$OBSHELL_SIM"
 
 step "end-to-end: the built console in Chromium against the simulator"
 bash scripts/e2e.sh
