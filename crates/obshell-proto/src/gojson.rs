@@ -1,6 +1,8 @@
-//! Just enough of Go's `encoding/json` decoding (as the agent's gin `BindJSON` runs it) to reject
-//! request bodies exactly like the agent, with its messages: number literals kept verbatim, keys
-//! in order, case-insensitive field matching, the first type error reported after decoding.
+//! Go's `encoding/json` decoding of request bodies into the agent's parameter structs (gin's
+//! `BindJSON`), to reject bodies exactly like the agent, with its messages. The syntax check,
+//! string unquoting and key folding are the Go-verified ones of `crypto::go::json` (one
+//! implementation); this module adds struct decoding: keys applied in document order, number
+//! literals kept verbatim, and the first type error in document order.
 
 use crate::backup::{BackupConfig, DeletePolicy, Scope};
 
@@ -29,321 +31,145 @@ impl JVal {
         }
     }
 
-    /// Case-insensitive lookup with Go's preference: an exact match wins, otherwise the last
-    /// folded match (later keys overwrite earlier ones during decoding).
-    pub fn field(&self, name: &str) -> Option<&JVal> {
-        let JVal::Obj(pairs) = self else { return None };
-        pairs.iter().rev().find(|(k, _)| k == name).or_else(|| pairs.iter().rev().find(|(k, _)| k.eq_ignore_ascii_case(name))).map(|(_, v)| v)
-    }
 }
 
-/// Parses the first JSON value of `input` like `json.Decoder.Decode` (trailing data ignored).
-/// Syntax is checked by Go's scanner (`crypto::go::json`, verified against Go), so syntax errors
-/// have exactly Go's text; the tree is then built from the validated value.
+/// Parses the first JSON value of `input` like `json.Decoder.Decode` (trailing data ignored):
+/// Go's scanner and string unquoting (`crypto::go::json`, verified against Go), so syntax
+/// errors have exactly Go's text.
 pub fn parse(input: &[u8]) -> Result<JVal, String> {
-    let input = crate::crypto::go::json::read_first_value(input)?;
-    let mut p = Parser { s: input, i: 0, depth: 0 };
-    p.ws();
-    if p.i >= p.s.len() {
-        return Err("EOF".into());
-    }
-    p.value()
+    crate::crypto::go::json::parse_tree(input)
 }
 
-struct Parser<'a> {
-    s: &'a [u8],
-    i: usize,
-    depth: usize,
+/// The keys of object `obj` that Go decodes into field `name`, with their index: the exact name,
+/// or a key equal to it under Go's folding (the struct's field names are distinct when folded).
+fn occurrences<'v>(obj: &'v JVal, name: &'v str) -> impl Iterator<Item = (usize, &'v JVal)> + 'v {
+    let pairs: &'v [(String, JVal)] = match obj {
+        JVal::Obj(pairs) => pairs,
+        _ => &[],
+    };
+    let folded = crate::crypto::go::json::fold_name(name);
+    pairs
+        .iter()
+        .enumerate()
+        .filter(move |(_, (k, _))| k == name || crate::crypto::go::json::fold_name(k) == folded)
+        .map(|(i, (_, v))| (i, v))
 }
 
-fn quote_char(c: u8) -> String {
-    match c {
-        b'\'' => "'\\''".into(),
-        b'"' => "'\"'".into(),
-        0x20..=0x7e => format!("'{}'", c as char),
-        b'\n' => "'\\n'".into(),
-        b'\t' => "'\\t'".into(),
-        b'\r' => "'\\r'".into(),
-        c if c < 0x20 => format!("'\\x{c:02x}'"),
-        _ => "'\\ufffd'".into(),
-    }
-}
+/// The first type error of a decoding in document order, as Go's decoder reports it (it
+/// saves the first one it meets while walking the input and keeps decoding).
+#[derive(Debug, Default)]
+pub struct FirstError(Option<(Vec<usize>, String)>);
 
-impl Parser<'_> {
-    fn ws(&mut self) {
-        while self.i < self.s.len() && matches!(self.s[self.i], b' ' | b'\t' | b'\n' | b'\r') {
-            self.i += 1;
+impl FirstError {
+    fn offer(&mut self, at: Vec<usize>, msg: String) {
+        if self.0.as_ref().is_none_or(|(first, _)| at < *first) {
+            self.0 = Some((at, msg));
         }
     }
 
-    fn peek(&self) -> Result<u8, String> {
-        self.s.get(self.i).copied().ok_or_else(|| "unexpected EOF".to_string())
-    }
-
-    fn value(&mut self) -> Result<JVal, String> {
-        self.ws();
-        let c = self.peek()?;
-        match c {
-            b'{' => self.object(),
-            b'[' => self.array(),
-            b'"' => Ok(JVal::Str(self.string()?)),
-            b't' => self.literal(b"true", JVal::Bool(true)),
-            b'f' => self.literal(b"false", JVal::Bool(false)),
-            b'n' => self.literal(b"null", JVal::Null),
-            b'-' | b'0'..=b'9' => self.number(),
-            c => Err(format!("invalid character {} looking for beginning of value", quote_char(c))),
-        }
-    }
-
-    fn literal(&mut self, word: &[u8], v: JVal) -> Result<JVal, String> {
-        for (k, &w) in word.iter().enumerate() {
-            let c = self.s.get(self.i + k).copied().ok_or_else(|| "unexpected EOF".to_string())?;
-            if c != w {
-                return Err(format!("invalid character {} in literal {} (expecting {})", quote_char(c), String::from_utf8_lossy(word), quote_char(w)));
-            }
-        }
-        self.i += word.len();
-        Ok(v)
-    }
-
-    fn number(&mut self) -> Result<JVal, String> {
-        let start = self.i;
-        let digits = |p: &mut Self| {
-            let st = p.i;
-            while p.i < p.s.len() && p.s[p.i].is_ascii_digit() {
-                p.i += 1;
-            }
-            p.i - st
-        };
-        if self.s[self.i] == b'-' {
-            self.i += 1;
-        }
-        let c = self.peek()?;
-        if c == b'0' {
-            self.i += 1;
-        } else if c.is_ascii_digit() {
-            digits(self);
-        } else {
-            return Err(format!("invalid character {} in numeric literal", quote_char(c)));
-        }
-        if self.s.get(self.i) == Some(&b'.') {
-            self.i += 1;
-            if digits(self) == 0 {
-                let c = self.peek()?;
-                return Err(format!("invalid character {} after decimal point in numeric literal", quote_char(c)));
-            }
-        }
-        if matches!(self.s.get(self.i), Some(b'e' | b'E')) {
-            self.i += 1;
-            if matches!(self.s.get(self.i), Some(b'+' | b'-')) {
-                self.i += 1;
-            }
-            if digits(self) == 0 {
-                let c = self.peek()?;
-                return Err(format!("invalid character {} in exponent of numeric literal", quote_char(c)));
-            }
-        }
-        Ok(JVal::Num(String::from_utf8_lossy(&self.s[start..self.i]).into_owned()))
-    }
-
-    fn string(&mut self) -> Result<String, String> {
-        self.i += 1; // opening quote
-        let mut out: Vec<u8> = Vec::new();
-        loop {
-            let c = self.peek()?;
-            self.i += 1;
-            match c {
-                b'"' => return Ok(String::from_utf8_lossy(&out).into_owned()),
-                b'\\' => {
-                    let e = self.peek()?;
-                    self.i += 1;
-                    match e {
-                        b'"' | b'\\' | b'/' => out.push(e),
-                        b'b' => out.push(8),
-                        b'f' => out.push(12),
-                        b'n' => out.push(b'\n'),
-                        b'r' => out.push(b'\r'),
-                        b't' => out.push(b'\t'),
-                        b'u' => {
-                            let mut cp = self.hex4()?;
-                            if (0xD800..0xDC00).contains(&cp) && self.s.get(self.i) == Some(&b'\\') && self.s.get(self.i + 1) == Some(&b'u') {
-                                let save = self.i;
-                                self.i += 2;
-                                let lo = self.hex4()?;
-                                if (0xDC00..0xE000).contains(&lo) {
-                                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                                } else {
-                                    self.i = save;
-                                }
-                            }
-                            let ch = char::from_u32(cp).unwrap_or('\u{FFFD}');
-                            out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
-                        }
-                        e => return Err(format!("invalid character {} in string escape code", quote_char(e))),
-                    }
-                }
-                c if c < 0x20 => return Err(format!("invalid character {} in string literal", quote_char(c))),
-                c => out.push(c),
-            }
-        }
-    }
-
-    fn hex4(&mut self) -> Result<u32, String> {
-        let mut v = 0;
-        for _ in 0..4 {
-            let c = self.peek()?;
-            let d = (c as char).to_digit(16).ok_or_else(|| format!("invalid character {} in \\u hexadecimal character escape", quote_char(c)))?;
-            v = v * 16 + d;
-            self.i += 1;
-        }
-        Ok(v)
-    }
-
-    fn enter(&mut self) -> Result<(), String> {
-        self.depth += 1;
-        // Go's decoder limits nesting to 10000; a stack-friendly bound for us.
-        if self.depth > 10_000 {
-            return Err("exceeded max depth".into());
-        }
-        Ok(())
-    }
-
-    fn object(&mut self) -> Result<JVal, String> {
-        self.enter()?;
-        self.i += 1;
-        let mut pairs = Vec::new();
-        self.ws();
-        if self.peek()? == b'}' {
-            self.i += 1;
-            self.depth -= 1;
-            return Ok(JVal::Obj(pairs));
-        }
-        loop {
-            self.ws();
-            let c = self.peek()?;
-            if c != b'"' {
-                return Err(format!("invalid character {} looking for beginning of object key string", quote_char(c)));
-            }
-            let k = self.string()?;
-            self.ws();
-            let c = self.peek()?;
-            if c != b':' {
-                return Err(format!("invalid character {} after object key", quote_char(c)));
-            }
-            self.i += 1;
-            let v = self.value()?;
-            pairs.push((k, v));
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b'}' => {
-                    self.i += 1;
-                    self.depth -= 1;
-                    return Ok(JVal::Obj(pairs));
-                }
-                c => return Err(format!("invalid character {} after object key:value pair", quote_char(c))),
-            }
-        }
-    }
-
-    fn array(&mut self) -> Result<JVal, String> {
-        self.enter()?;
-        self.i += 1;
-        let mut items = Vec::new();
-        self.ws();
-        if self.peek()? == b']' {
-            self.i += 1;
-            self.depth -= 1;
-            return Ok(JVal::Arr(items));
-        }
-        loop {
-            items.push(self.value()?);
-            self.ws();
-            match self.peek()? {
-                b',' => self.i += 1,
-                b']' => {
-                    self.i += 1;
-                    self.depth -= 1;
-                    return Ok(JVal::Arr(items));
-                }
-                c => return Err(format!("invalid character {} after array element", quote_char(c))),
-            }
+    pub fn into_result(self) -> Result<(), String> {
+        match self.0 {
+            Some((_, msg)) => Err(msg),
+            None => Ok(()),
         }
     }
 }
 
-/// Decodes the fields of a Go struct from a JSON object, recording the first type error in Go's
-/// words (`json: cannot unmarshal <kind> into Go struct field <Struct>.<path> of type <type>`).
+/// Decodes the fields of a Go struct from a JSON object like `encoding/json`: every key is
+/// applied in document order (a later duplicate overrides an earlier one; `null` clears a
+/// pointer field and leaves a value field alone), and the type error reported is the first in
+/// document order, in Go's words
+/// (`json: cannot unmarshal <kind> into Go struct field <Struct>.<path> of type <type>`).
 pub struct StructDecoder<'a> {
     obj: &'a JVal,
     struct_name: &'a str,
-    first_error: &'a mut Option<String>,
+    /// Where `obj` is in the document (key indices from the top), to order type errors.
+    at: Vec<usize>,
+    errors: &'a mut FirstError,
 }
 
 impl<'a> StructDecoder<'a> {
-    pub fn new(obj: &'a JVal, struct_name: &'a str, first_error: &'a mut Option<String>) -> Self {
-        StructDecoder { obj, struct_name, first_error }
+    pub fn new(obj: &'a JVal, struct_name: &'a str, errors: &'a mut FirstError) -> Self {
+        StructDecoder { obj, struct_name, at: Vec::new(), errors }
     }
 
-    fn type_error(&mut self, kind: String, path: &str, ty: &str) {
-        if self.first_error.is_none() {
-            *self.first_error = Some(format!("json: cannot unmarshal {kind} into Go struct field {}.{path} of type {ty}", self.struct_name));
-        }
+    fn type_error(&mut self, index: usize, kind: String, path: &str, ty: &str) {
+        let mut at = self.at.clone();
+        at.push(index);
+        let msg = format!("json: cannot unmarshal {kind} into Go struct field {}.{path} of type {ty}", self.struct_name);
+        self.errors.offer(at, msg);
     }
 
-    /// A `*string` (or `string`) field; `null` ≡ absent.
-    pub fn string(&mut self, name: &str, path: &str) -> Option<String> {
-        match self.obj.field(name)? {
-            JVal::Null => None,
-            JVal::Str(s) => Some(s.clone()),
-            other => {
-                self.type_error(other.kind(), path, "string");
-                None
+    /// Applies each occurrence of field `name` to `current`: `null` → `on_null`, a value that
+    /// `convert` accepts → it, anything else a type error (the value stays).
+    fn fold<T>(&mut self, name: &str, path: &str, ty: &str, mut current: Option<T>, null_clears: bool, convert: impl Fn(&JVal) -> Result<T, String>) -> Option<T> {
+        let obj: &'a JVal = self.obj;
+        for (index, value) in occurrences(obj, name) {
+            match value {
+                JVal::Null if null_clears => current = None,
+                JVal::Null => {}
+                v => match convert(v) {
+                    Ok(x) => current = Some(x),
+                    Err(kind) => self.type_error(index, kind, path, ty),
+                },
             }
+        }
+        current
+    }
+
+    /// A `*string` field (`null` ≡ absent).
+    pub fn string(&mut self, name: &str, path: &str) -> Option<String> {
+        self.fold(name, path, "string", None, true, as_string)
+    }
+
+    /// A `string` field (not a pointer: `null` leaves it as it was).
+    pub fn string_value(&mut self, name: &str, path: &str, target: &mut String) {
+        if let Some(v) = self.fold(name, path, "string", None, false, as_string) {
+            *target = v;
         }
     }
 
     /// A `*int` field (64-bit): the literal must be an integer that fits.
     pub fn int(&mut self, name: &str, path: &str) -> Option<i64> {
-        match self.obj.field(name)? {
-            JVal::Null => None,
-            JVal::Num(lit) => match lit.parse::<i64>() {
-                Ok(v) => Some(v),
-                Err(_) => {
-                    self.type_error(format!("number {lit}"), path, "int");
-                    None
-                }
-            },
-            other => {
-                self.type_error(other.kind(), path, "int");
-                None
-            }
-        }
+        self.fold(name, path, "int", None, true, |v| match v {
+            JVal::Num(lit) => lit.parse::<i64>().map_err(|_| format!("number {lit}")),
+            other => Err(other.kind()),
+        })
     }
 
-    /// A `*bool` / `bool` field.
+    /// A `*bool` field.
     pub fn bool(&mut self, name: &str, path: &str) -> Option<bool> {
-        match self.obj.field(name)? {
-            JVal::Null => None,
-            JVal::Bool(b) => Some(*b),
-            other => {
-                self.type_error(other.kind(), path, "bool");
-                None
-            }
-        }
+        self.fold(name, path, "bool", None, true, |v| match v {
+            JVal::Bool(b) => Ok(*b),
+            other => Err(other.kind()),
+        })
     }
 
-    /// A nested struct field: `Some(value)` when an object (or `null` → `None`).
-    pub fn object(&mut self, name: &str, path: &str, go_type: &str) -> Option<&'a JVal> {
+    /// A `*Struct` field of Go type `go_type`: each object occurrence is decoded by `decode`
+    /// into the same value (fields it lacks keep what an earlier occurrence set); `null` clears.
+    pub fn object<T: Default>(&mut self, name: &str, path: &str, go_type: &str, struct_name: &str, decode: impl Fn(&mut StructDecoder<'_>, &mut T)) -> Option<T> {
         let obj: &'a JVal = self.obj;
-        match obj.field(name)? {
-            JVal::Null => None,
-            v @ JVal::Obj(_) => Some(v),
-            other => {
-                self.type_error(other.kind(), path, go_type);
-                None
+        let mut current: Option<T> = None;
+        for (index, value) in occurrences(obj, name) {
+            match value {
+                JVal::Null => current = None,
+                inner @ JVal::Obj(_) => {
+                    let mut at = self.at.clone();
+                    at.push(index);
+                    let mut nested = StructDecoder { obj: inner, struct_name, at, errors: &mut *self.errors };
+                    decode(&mut nested, current.get_or_insert_with(T::default));
+                }
+                other => self.type_error(index, other.kind(), path, go_type),
             }
         }
+        current
+    }
+}
+
+fn as_string(v: &JVal) -> Result<String, String> {
+    match v {
+        JVal::Str(s) => Ok(s.clone()),
+        other => Err(other.kind()),
     }
 }
 
@@ -364,8 +190,8 @@ pub(crate) fn decode_backup_config(body: &[u8], scope: Scope) -> Result<BackupCo
         Scope::Tenant => ("param.TenantBackupConfigParam", "TenantBackupConfigParam"),
     };
     let Some(obj) = top_level(&v, go_type)? else { return Ok(BackupConfig::default()) };
-    let mut err = None;
-    let mut d = StructDecoder::new(obj, name, &mut err);
+    let mut errors = FirstError::default();
+    let mut d = StructDecoder::new(obj, name, &mut errors);
     let mut c = BackupConfig::default();
     match scope {
         Scope::Cluster => c.backup_base_uri = d.string("backup_base_uri", "backup_base_uri"),
@@ -381,20 +207,71 @@ pub(crate) fn decode_backup_config(body: &[u8], scope: Scope) -> Result<BackupCo
     c.log_archive_concurrency = d.int("log_archive_concurrency", "BaseBackupConfigParam.log_archive_concurrency");
     c.archive_lag_target = d.string("archive_lag_target", "BaseBackupConfigParam.archive_lag_target");
     c.ha_low_thread_score = d.int("ha_low_thread_score", "BaseBackupConfigParam.ha_low_thread_score");
-    if let Some(p) = d.object("delete_policy", "BaseBackupConfigParam.delete_policy", "param.BackupDeletePolicy") {
-        let mut perr = None;
-        let mut pd = StructDecoder::new(p, "BackupDeletePolicy", &mut perr);
-        let policy = DeletePolicy {
-            policy: pd.string("policy", "BaseBackupConfigParam.delete_policy.policy").unwrap_or_default(),
-            recovery_window: pd.string("recovery_window", "BaseBackupConfigParam.delete_policy.recovery_window").unwrap_or_default(),
-        };
-        if err.is_none() {
-            err = perr;
-        }
-        c.delete_policy = Some(policy);
+    // BackupDeletePolicy's fields are plain strings (not pointers).
+    c.delete_policy = d.object("delete_policy", "BaseBackupConfigParam.delete_policy", "param.BackupDeletePolicy", "BackupDeletePolicy", |pd, p: &mut DeletePolicy| {
+        pd.string_value("policy", "BaseBackupConfigParam.delete_policy.policy", &mut p.policy);
+        pd.string_value("recovery_window", "BaseBackupConfigParam.delete_policy.recovery_window", &mut p.recovery_window);
+    });
+    errors.into_result()?;
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cluster(body: &str) -> Result<BackupConfig, String> {
+        decode_backup_config(body.as_bytes(), Scope::Cluster)
     }
-    match err {
-        Some(e) => Err(e),
-        None => Ok(c),
+
+    #[test]
+    fn the_first_type_error_in_document_order_is_reported() {
+        let e = cluster(r#"{"ha_low_thread_score": "x", "log_archive_concurrency": "y"}"#).unwrap_err();
+        assert_eq!(e, "json: cannot unmarshal string into Go struct field ClusterBackupConfigParam.BaseBackupConfigParam.ha_low_thread_score of type int");
+        let e = cluster(r#"{"delete_policy": {"policy": 1}, "binding": 2}"#).unwrap_err();
+        assert!(e.contains("BackupDeletePolicy.BaseBackupConfigParam.delete_policy.policy of type string"), "{e}");
+        // A type error is reported even when a later duplicate has the right type.
+        let e = cluster(r#"{"binding": 5, "binding": "Optional"}"#).unwrap_err();
+        assert!(e.contains("LogArchiveDestConf.binding of type string"), "{e}");
+    }
+
+    #[test]
+    fn duplicates_and_null_like_go() {
+        let c = cluster(r#"{"binding": "Optional", "BINDING": "Mandatory"}"#).unwrap();
+        assert_eq!(c.binding.as_deref(), Some("Mandatory"), "the later key wins, folded or not");
+        let c = cluster(r#"{"binding": "Optional", "binding": null}"#).unwrap();
+        assert_eq!(c.binding, None, "null clears a pointer field");
+        let c = cluster(r#"{"delete_policy": {"policy": "default", "policy": null}}"#).unwrap();
+        assert_eq!(c.delete_policy.unwrap().policy, "default", "null leaves a string field alone");
+        let c = cluster(r#"{"delete_policy": {"policy": "default"}, "delete_policy": {"recovery_window": "1d"}}"#).unwrap();
+        let p = c.delete_policy.unwrap();
+        assert_eq!((p.policy.as_str(), p.recovery_window.as_str()), ("default", "1d"), "decoded into the same struct");
+        assert_eq!(cluster(r#"{"delete_policy": {"policy": "default"}, "delete_policy": null}"#).unwrap().delete_policy, None);
+    }
+
+    #[test]
+    fn keys_fold_like_go() {
+        // U+212A KELVIN SIGN folds to K, U+017F LONG S to S (Go's foldName); other non-ASCII never matches.
+        let c = cluster(r#"{"log_archive_concurrency": 3, "piece_\u017fwitch_interval": "1d"}"#).unwrap();
+        assert_eq!((c.log_archive_concurrency, c.piece_switch_interval.as_deref()), (Some(3), Some("1d")));
+        let c = cluster(r#"{"b\u0131nding": "Optional"}"#).unwrap();
+        assert_eq!(c.binding, None, "dotless i is not I");
+    }
+
+    #[test]
+    fn strings_unquote_like_go() {
+        // An invalid UTF-8 sequence is one U+FFFD per bad byte (utf8.DecodeRune), not per sequence.
+        let body = b"{\"backup_base_uri\": \"file:///a\xe2\x82b\"}";
+        let c = decode_backup_config(body, Scope::Cluster).unwrap();
+        assert_eq!(c.backup_base_uri.as_deref(), Some("file:///a\u{FFFD}\u{FFFD}b"));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_type_error_not_a_stack_overflow() {
+        let deep = format!("{{\"delete_policy\": {}{}}}", "[".repeat(9_999), "]".repeat(9_999));
+        let e = cluster(&deep).unwrap_err();
+        assert!(e.contains("cannot unmarshal array into Go struct field"), "{e}");
+        let skipped = format!("{{\"unknown\": {}{}, \"binding\": \"Optional\"}}", "{\"a\":".repeat(5_000), format!("1{}", "}".repeat(5_000)));
+        assert_eq!(cluster(&skipped).unwrap().binding.as_deref(), Some("Optional"));
     }
 }

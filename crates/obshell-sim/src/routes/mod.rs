@@ -15,7 +15,7 @@ use axum::http::Method;
 use obshell_proto::backup::{Method as CfgMethod, Scope};
 use obshell_proto::envelope::Identity;
 use obshell_proto::errors::codes;
-use obshell_proto::gojson::{self, JVal, StructDecoder};
+use obshell_proto::gojson::{self, FirstError, JVal, StructDecoder};
 use obshell_proto::AgentError;
 
 /// A request after the middleware: what handlers may look at.
@@ -205,15 +205,13 @@ pub fn bind<T>(body: &[u8], go_type: &str, name: &str, f: impl FnOnce(&mut Struc
     let v = gojson::parse(body).map_err(fail)?;
     let empty = JVal::Obj(Vec::new());
     let obj = gojson::top_level(&v, go_type).map_err(fail)?.unwrap_or(&empty);
-    let mut err = None;
+    let mut errors = FirstError::default();
     let out = {
-        let mut d = StructDecoder::new(obj, name, &mut err);
+        let mut d = StructDecoder::new(obj, name, &mut errors);
         f(&mut d)
     };
-    match err {
-        Some(e) => Err(fail(e)),
-        None => Ok(out),
-    }
+    errors.into_result().map_err(fail)?;
+    Ok(out)
 }
 
 /// Percent-decodes a path (`%2F` becomes `/` too, as Go's `URL.Path`); invalid escapes are kept.

@@ -503,7 +503,7 @@ const HEADER_FIELDS: [(&str, Field); 10] = [
 /// Go's `foldName`: ASCII upper-cased; U+212A KELVIN SIGN folds to `K` and U+017F LONG S to `S`
 /// (the only non-ASCII runes whose simple-fold orbit contains an ASCII letter). Other runes stay
 /// as they are and so can never match an (ASCII) field name.
-fn fold_name(key: &str) -> String {
+pub(crate) fn fold_name(key: &str) -> String {
     key.chars()
         .map(|c| match c {
             'a'..='z' => c.to_ascii_uppercase(),
@@ -914,6 +914,71 @@ impl<'a> Decoder<'a> {
             }
             Kind::Null => self.skip_literal(),
             kind => self.mismatch(kind, "HttpHeader", "ForwardAgent", "meta.AgentInfo"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The first value as a tree, for decoding request bodies into other Go structs (`crate::gojson`).
+
+/// Below this depth a tree keeps only the kind of a value (an empty array/object): the agent's
+/// request structs are two levels deep, so deeper content can only ever be a type error, which
+/// names the kind alone. It also keeps the recursion shallow for hostile nesting.
+const TREE_DEPTH: usize = 32;
+
+/// The first JSON value of `data` as a tree: syntax checked (and errors worded) by Go's scanner,
+/// strings unquoted like Go's `unquoteBytes`, numbers verbatim, object keys in document order
+/// with duplicates kept.
+pub fn parse_tree(data: &[u8]) -> Result<crate::gojson::JVal, String> {
+    let value = read_first_value(data)?;
+    let mut dec = Decoder { b: value, i: 0, saved: None };
+    Ok(dec.tree(0))
+}
+
+impl Decoder<'_> {
+    fn tree(&mut self, depth: usize) -> crate::gojson::JVal {
+        use crate::gojson::JVal;
+        self.ws();
+        let kind = self.kind();
+        if depth >= TREE_DEPTH && matches!(kind, Kind::Object | Kind::Array) {
+            self.skip_value();
+            return if kind == Kind::Object { JVal::Obj(Vec::new()) } else { JVal::Arr(Vec::new()) };
+        }
+        match kind {
+            Kind::Object | Kind::Array => {
+                let close = if kind == Kind::Object { b'}' } else { b']' };
+                self.i += 1;
+                let (mut pairs, mut items) = (Vec::new(), Vec::new());
+                loop {
+                    self.ws();
+                    match self.peek() {
+                        c if c == close => {
+                            self.i += 1;
+                            break;
+                        }
+                        b',' => self.i += 1,
+                        _ if kind == Kind::Object => {
+                            let key = self.read_string();
+                            self.ws();
+                            self.i += 1; // ':'
+                            pairs.push((key, self.tree(depth + 1)));
+                        }
+                        _ => items.push(self.tree(depth + 1)),
+                    }
+                }
+                if kind == Kind::Object { JVal::Obj(pairs) } else { JVal::Arr(items) }
+            }
+            Kind::String => JVal::Str(self.read_string()),
+            Kind::Number => JVal::Num(self.read_number().to_string()),
+            Kind::Bool => {
+                let value = self.peek() == b't';
+                self.skip_literal();
+                JVal::Bool(value)
+            }
+            Kind::Null => {
+                self.skip_literal();
+                JVal::Null
+            }
         }
     }
 }
