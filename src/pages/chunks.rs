@@ -36,7 +36,7 @@ macro_rules! load {
     };
 }
 
-/// The view of a signed-in route (everything but the sign-in page and "not found").
+/// The view of a signed-in route, once its chunk is loaded ("not found" is in the first load).
 pub async fn page(route: Route) -> Result<AnyView, ChunkUnavailable> {
     match route {
         Route::ClusterBackup => load!(backup_page(obshell_proto::backup::Scope::Cluster, String::new())),
