@@ -7,7 +7,8 @@
   console's wasm into chunks fetched on demand (src/pages/chunks.rs), so the first load stays
   small. RAW_WASM is cargo's output (linked with --emit-relocs, feature `split`); it goes
   through wasm-split-cli, then wasm-bindgen (keeping the linker exports the chunks import) and
-  wasm-opt -Oz for every module. It replaces Trunk's unsplit wasm and JS in DIST. Names carry a
+  wasm-opt -Oz for every module. It replaces Trunk's unsplit wasm and JS in DIST; the loader
+  fetches each chunk with subresource integrity. Names carry a
   content hash (nginx may cache them forever); `__wasm_split.js`, the small chunk loader, keeps
   its name because the main module imports it by name: serve it revalidated (deploy/nginx).
 - Trunk injects an inline <script type="module"> that loads the wasm: it moves to DIST/boot.js,
@@ -100,9 +101,14 @@ def split_build(raw):
                 os.remove(os.path.join(dist, old))
         loader_js = tolerant_loader(open(os.path.join(split_dir, LOADER_JS)).read())
         for c in chunks:
-            hashed = f"{c[:-5]}-{content_hash(os.path.join(split_dir, c))}.wasm"
-            loader_js = loader_js.replace(f'"./{c}"', f'"./{hashed}"')
-            shutil.copy(os.path.join(split_dir, c), os.path.join(dist, hashed))
+            path = os.path.join(split_dir, c)
+            hashed = f"{c[:-5]}-{content_hash(path)}.wasm"
+            # Fetched with subresource integrity, like every other script of the console.
+            fetch = f'fetch(new URL("./{c}", import.meta.url))'
+            if fetch not in loader_js:
+                sys.exit(f"postbuild: no fetch of {c} in the chunk loader")
+            loader_js = loader_js.replace(fetch, f'fetch(new URL("./{hashed}", import.meta.url), {{ integrity: "{sri(path)}" }})')
+            shutil.copy(path, os.path.join(dist, hashed))
         open(os.path.join(dist, LOADER_JS), "w").write(loader_js)
         shutil.copy(os.path.join(bg_dir, stem + ".js"), os.path.join(dist, stem + ".js"))
         shutil.copy(os.path.join(bg_dir, stem + "_bg.wasm"), os.path.join(dist, stem + "_bg.wasm"))

@@ -80,3 +80,20 @@ test('chunks served without the wasm MIME type (older mime.types) still load', a
   assert.deepEqual(page.problems, []);
   await page.close();
 });
+
+test('a chunk altered on the way fails its integrity check and is not run', async () => {
+  const page = await newPage(browser);
+  const pattern = /split_task_list_page-[0-9a-f]{16}\.wasm$/;
+  await page.route(pattern, async (route) => {
+    const response = await route.fetch();
+    const body = Buffer.from(await response.body());
+    body[body.length - 1] ^= 0xff; // one bit flipped by a "helpful" proxy
+    await route.fulfill({ response, body });
+  });
+  await signIn(page, sim);
+  await page.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
+  await page.getByRole('link', { name: 'Tasks' }).click();
+  await page.getByRole('alert').filter({ hasText: 'could not be loaded' }).waitFor();
+  assert.ok(page.problems.some((p) => /integrity/i.test(p)), `integrity failure reported: ${page.problems}`);
+  await page.close();
+});
