@@ -51,7 +51,8 @@ cargo_tool wasm-bindgen-cli "$WASM_BINDGEN_VERSION" wasm-bindgen
 WASM_SPLIT_VERSION=0.2.4
 if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
   log "cargo install wasm_split_cli_support@$WASM_SPLIT_VERSION"
-  cargo install --locked --quiet wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+  cargo install --locked --quiet wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary \
+    || cargo install --quiet wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
 fi
 
 # 4. npm tools, pinned, local to the repo: wasm-opt (binaryen) and playwright-core (driven

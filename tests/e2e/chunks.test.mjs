@@ -52,7 +52,7 @@ test('a page chunk that cannot be fetched: an error with a retry, the form keeps
   await page.getByRole('link', { name: 'Tasks' }).click();
   const alert = page.getByRole('alert').filter({ hasText: 'could not be loaded' });
   await alert.waitFor();
-  assert.match(await alert.textContent(), /Nothing you entered is lost/);
+  assert.match(await alert.textContent(), /What you entered stays here/);
 
   await page.unroute(/split_task_list_page-[0-9a-f]{16}\.wasm$/, block);
   await alert.getByRole('button', { name: 'Try again' }).click();
