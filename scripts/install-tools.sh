@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.21.14
 BINARYEN_VERSION=132.0.0            # npm "binaryen"; Debian's binaryen 108 emits a wasm that fails at start
 PLAYWRIGHT_CORE_VERSION=1.65.1
+AXE_CORE_VERSION=4.14.1             # accessibility checks in the end-to-end tests
 TOOLS_DIR="$PWD/.tools"              # npm-installed tools live here (git-ignored)
 # wasm-bindgen-cli must equal the wasm-bindgen that Cargo.lock resolved, or the JS glue mismatches.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
@@ -69,6 +70,7 @@ npm_tool() { # package version
 }
 npm_tool binaryen "$BINARYEN_VERSION"
 npm_tool playwright-core "$PLAYWRIGHT_CORE_VERSION"
+npm_tool axe-core "$AXE_CORE_VERSION"
 
 # 5. The official obshell Python SDK, to check the simulator against a real client.
 OBSHELL_SDK_VERSION=0.0.9

@@ -1,0 +1,98 @@
+// Accessibility: axe-core (WCAG 2.1 A/AA rules) on every page and state a DBA meets: sign-in,
+// the cluster and tenant forms with errors showing, the review dialog, the task view of a
+// running and of a failed DAG, the task list, and the Chinese UI.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startSim, launch, signIn, PASSWORD } from './harness.mjs';
+
+const AXE = fs.readFileSync(path.join(process.env.TOOLS_DIR || path.resolve('.tools'), 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+let sim;
+let browser;
+before(async () => {
+  sim = await startSim();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await sim?.stop();
+});
+
+/** axe's violations on the current page, one readable line each (rule, impact, first targets). */
+async function violations(page) {
+  // Evaluated through the devtools protocol, so the console's CSP does not apply to axe itself.
+  await page.evaluate(AXE);
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`
+    + ` (${v.nodes[0].failureSummary.replace(/\s+/g, ' ')})`);
+}
+
+async function check(page, where) {
+  assert.deepEqual(await violations(page), [], `accessibility violations on ${where}`);
+}
+
+test('sign-in, forms with errors, review dialog, task view and list have no WCAG A/AA violations', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(sim.url('/'));
+  await page.locator('#signin-password').waitFor();
+  await page.locator('.agent-line').waitFor();
+  await check(page, 'the sign-in page');
+
+  await page.locator('#signin-password').fill(PASSWORD);
+  await page.locator('form button[type=submit]').click();
+  await page.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
+  await check(page, 'the cluster form');
+
+  await page.locator('#backup-base-path').fill('relative/path');
+  await page.locator('#log-archive-concurrency').fill('1000');
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.locator('[aria-invalid=true]').first().waitFor();
+  await check(page, 'the cluster form with errors');
+
+  await page.locator('#backup-base-path').fill('/data/backup');
+  await page.locator('#log-archive-concurrency').fill('');
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.locator('.modal pre.json').waitFor();
+  await check(page, 'the review dialog');
+
+  await page.locator('.modal button.primary').click();
+  await page.waitForURL(/\/tasks\/1\d+$/);
+  await page.locator('[id$="dag-state"]').waitFor();
+  await check(page, 'the task view');
+
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Tasks' }).click();
+  await page.getByRole('heading', { name: 'Tasks' }).first().waitFor();
+  await page.locator('table').first().waitFor();
+  await check(page, 'the task list');
+
+  await nav.getByRole('link', { name: 'Tenant backup' }).click();
+  await page.getByRole('heading', { name: 'Tenant backup configuration' }).waitFor();
+  await check(page, 'the tenant form');
+
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('heading', { name: '租户备份配置' }).waitFor();
+  await check(page, 'the tenant form in Chinese');
+  await page.context().close();
+});
+
+test('a failed DAG and the confirmation of an operation have no WCAG A/AA violations', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, sim);
+  await page.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
+  // The simulator fails the destination's write test under /denied (as a real agent would).
+  await page.locator('#backup-base-path').fill('/denied/backup');
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.locator('.modal button.primary').click();
+  await page.waitForURL(/\/tasks\/1\d+$/);
+  await page.locator('#failure').waitFor({ timeout: 30000 });
+  await check(page, 'the task view of a failed DAG');
+  await page.locator('#op-retry').click();
+  await page.locator('dialog.confirm-dialog').waitFor();
+  await check(page, 'the confirmation of an operation');
+  await page.context().close();
+});
