@@ -5,7 +5,12 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 # Trunk must not try to download tools: it finds ours on PATH at the pinned versions.
-TRUNK_SKIP_VERSION_CHECK=true trunk build --release --cargo-profile wasm-release --offline --dist dist
+# Feature `split`: the signed-in pages become split points (src/pages/chunks.rs). The splitter
+# needs the linker's relocations (--emit-relocs); only this build keeps them (a plain Trunk
+# build or the browser tests would carry megabytes of them). Cargo appends this variable to the
+# rustflags of .cargo/config.toml.
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C link-args=--emit-relocs"
+TRUNK_SKIP_VERSION_CHECK=true trunk build --release --cargo-profile wasm-release --features split --offline --dist dist
 # The split (pages as on-demand chunks), wasm-bindgen and wasm-opt of cargo's raw output.
 python3 scripts/postbuild.py dist --split "$TARGET_DIR/wasm32-unknown-unknown/wasm-release/obshell_console.wasm"
 cargo build -p obshell-sim --release --quiet
