@@ -88,12 +88,47 @@ def main(sim_bin):
                 return
             raise AssertionError("wrong password accepted")
 
+        def dag_reads():
+            dag = c.post_cluster_backup_config_sync("file:///data/reads")
+            again = c.get_dag(dag.generic_id)
+            assert (again.generic_id, again.state, len(again.nodes)) == (dag.generic_id, "SUCCEED", 2), again
+            node = c.get_node(dag.nodes[0].generic_id)
+            assert node.name == dag.nodes[0].name and node.state == "SUCCEED", node
+            sub = c.get_sub_task(node.sub_tasks[0].generic_id)
+            assert sub.state == "SUCCEED", sub
+            assert c.get_unfinished_dags() == [] and c.get_cluster_unfinished_dag() == [], "nothing left running"
+
+        def tenant_patch():
+            dag = c.patch_tenant_backup_config_sync("t1", archive_lag_target="2m")
+            assert dag.state == "SUCCEED", dag
+
+        def start_backups():
+            assert c.start_cluster_backup_sync().state == "SUCCEED"
+            assert c.start_tenant_backup_sync("t1").state == "SUCCEED"
+            assert c.patch_tenant_backup_log_status("t1", "STOP") is True
+
+        def rollback_failed():
+            try:
+                c.post_cluster_backup_config_sync("file:///denied/backup")
+                raise AssertionError("a denied destination succeeded")
+            except TaskExecuteFailedError as e:
+                failed = e.dag
+            assert c.operate_dag(failed.generic_id, "rollback") is True
+            deadline = time.time() + 10
+            while (d := c.get_dag(failed.generic_id)).state != "SUCCEED" and time.time() < deadline:
+                time.sleep(0.1)
+            assert (d.state, d.operator) == ("SUCCEED", "ROLLBACK"), (d.state, d.operator)
+
         check("POST cluster backup config, wait for the DAG", cluster_set)
         check("PATCH cluster backup config", cluster_patch)
         check("POST tenant backup config", tenant_set)
         check("agent validation error (errCode, message)", agent_error)
         check("failed DAG reported with its ERROR line", failed_dag)
         check("wrong password refused", wrong_password)
+        check("DAG, node and sub-task reads; nothing unfinished", dag_reads)
+        check("PATCH tenant backup config", tenant_patch)
+        check("start cluster and tenant backups, stop tenant log archiving", start_backups)
+        check("a failed DAG rolled back with operate_dag", rollback_failed)
     finally:
         sim.terminate()
         sim.wait(timeout=10)
