@@ -378,6 +378,7 @@ async fn ids_details_and_lists() {
     assert_eq!(c.get("/api/v1/task/dag/agent/unfinish").await.assert_ok(), serde_json::json!({"contents":[]}));
     assert_eq!(c.get("/api/v1/task/dag/unfinish").await.assert_ok(), serde_json::json!({"contents":[]}));
     c.get("/api/v1/task/dag/maintain/ob").await.assert_err(404, "Task.NotFound", "Task not found: Cluster is not under maintenance");
+    c.get("/api/v1/task/dag/maintain/agent").await.assert_err(404, "Task.NotFound", "Task not found: Agent is not under maintenance");
     // Key order of a DAG on the wire.
     let raw = c.get(&format!("/api/v1/task/dag/{id}?show_details=false")).await.text();
     let data = &raw[raw.find("\"data\":").unwrap()..];

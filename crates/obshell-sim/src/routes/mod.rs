@@ -77,6 +77,7 @@ pub enum Route {
     DagsOb,
     DagsAgent,
     DagMaintainOb,
+    DagMaintainAgent,
 }
 
 /// `(guard, route)` for a method and decoded path segments, `None` → NoRoute (404).
@@ -124,6 +125,7 @@ pub fn match_route(method: &Method, segs: &[String], rt: &Runtime) -> Option<(Gu
         ("GET", ["task", "dag", "ob", "unfinish"]) => (Task, DagObUnfinish),
         ("GET", ["task", "dag", "agent", "unfinish"]) => (Task, DagAgentUnfinish),
         ("GET", ["task", "dag", "maintain", "ob"]) => (Task, DagMaintainOb),
+        ("GET", ["task", "dag", "maintain", "agent"]) => (Task, DagMaintainAgent),
         ("GET", ["task", "dags", "ob"]) => (Task, DagsOb),
         ("GET", ["task", "dags", "agent"]) => (Task, DagsAgent),
         ("GET", ["task", "dag", id]) if !id.is_empty() => (Task, GetDag(t(id))),
@@ -170,6 +172,7 @@ pub fn dispatch(route: Route, r: &Req<'_>) -> Out {
         DagAgentUnfinish | DagsAgent => tasks::agent_dags(r),
         DagsOb => tasks::all_dags(r),
         DagMaintainOb => tasks::maintain(r),
+        DagMaintainAgent => tasks::maintain_agent(r),
     }
 }
 

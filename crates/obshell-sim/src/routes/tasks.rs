@@ -139,3 +139,9 @@ pub fn maintain(r: &Req<'_>) -> Out {
     let details = details.ok_or_else(recovery_error)?;
     Ok(Data::of(&Renderer { clock: &r.st.clock }.dag(dag, details)))
 }
+
+/// `/task/dag/maintain/agent`: the agent's own last maintenance DAG (`GetAgentLastMaintenanceDag`).
+/// The simulator runs no agent-level maintenance (join, takeover, …), so there is none.
+pub fn maintain_agent(_r: &Req<'_>) -> Out {
+    Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"Agent is not under maintenance"]))
+}
