@@ -9,7 +9,7 @@ use crate::embed::HostEvents;
 use crate::i18n::{browser_lang, use_i18n, I18n};
 use crate::nav::{use_nav, Link, Nav, Route};
 use crate::pages::backup::FormDrafts;
-use crate::pages::chunks::{prefetch_pages, RoutePage};
+use crate::pages::chunks::{page_of, prefetch_pages, RoutePage};
 use crate::pages::sign_in::SignInPage;
 use leptos::prelude::*;
 use obshell_proto::Lang;
@@ -99,12 +99,16 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
         let client = client.clone();
         move || client.signed_in.get() || client.reauth.get().is_some()
     };
+    let main = NodeRef::<leptos::html::Main>::new();
+    // The page is re-created when the page changes, not when only its tenant does.
+    let page = Memo::new(move |_| page_of(nav.route.get()));
+    follow_page_changes(nav, gate.clone(), main, options.host.is_none(), i18n);
     view! {
         <div class="obshell-console" lang=move || i18n.lang.get().tag()>
             <Header/>
-            <main class="main" id=crate::ids::uid("obshell-main") tabindex="-1">
+            <main class="main" id=crate::ids::uid("obshell-main") tabindex="-1" node_ref=main>
                 <Show when=gate fallback=SignInPage>
-                    {move || view! { <RoutePage route=nav.route.get()/> }}
+                    {move || view! { <RoutePage route=page.get()/> }}
                 </Show>
             </main>
             <ReauthDialog/>
@@ -112,6 +116,46 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     }
 }
 
+
+/// What keyboard and screen-reader users need when the page changes: the document title names
+/// the page (standalone only: an embedding host owns its title), and the focus moves to the
+/// main region, so the new page is read from its start. Picking another tenant on the tenant
+/// page is not a page change (the picker keeps the focus).
+fn follow_page_changes(nav: Nav, gate: impl Fn() -> bool + Clone + Send + Sync + 'static, main: NodeRef<leptos::html::Main>, standalone: bool, i18n: I18n) {
+    if standalone {
+        let gate = gate.clone();
+        Effect::new(move |_| {
+            let title = document_title(i18n.lang.get(), &nav.route.get(), gate());
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                doc.set_title(&title);
+            }
+        });
+    }
+    Effect::new(move |previous: Option<(bool, std::mem::Discriminant<Route>)>| {
+        let now = (gate(), std::mem::discriminant(&nav.route.get()));
+        if previous.is_some_and(|p| p != now) {
+            if let Some(el) = main.get_untracked() {
+                let _ = el.focus();
+            }
+        }
+        now
+    });
+}
+
+/// `<page> · obshell console` for the route (the sign-in page when `signed_in` is false).
+pub fn document_title(lang: Lang, route: &Route, signed_in: bool) -> String {
+    use crate::i18n::{text, text_with};
+    let page = match route {
+        _ if !signed_in => text(lang, "signin.title"),
+        Route::ClusterBackup => text(lang, "backup.cluster_title"),
+        Route::TenantBackup(t) if t.is_empty() => text(lang, "backup.tenant_title"),
+        Route::TenantBackup(t) => text_with(lang, "page.tenant_title", &[("tenant", t)]),
+        Route::Tasks => text(lang, "tasks.title"),
+        Route::Task(id) => text_with(lang, "page.task_title", &[("id", id)]),
+        Route::NotFound(_) => text(lang, "page.not_found"),
+    };
+    format!("{page} · {}", text(lang, "app.title"))
+}
 
 #[component]
 fn Header() -> impl IntoView {
@@ -153,5 +197,20 @@ fn Header() -> impl IntoView {
                 <button type="button" class="link" on:click=move |_| { sign_out.dispatch(()); }>{i18n.t("nav.sign_out")}</button>
             </Show>
         </header>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_titles_name_the_page() {
+        assert_eq!(document_title(Lang::En, &Route::Tasks, false), "Sign in to the obshell agent · obshell console");
+        assert_eq!(document_title(Lang::En, &Route::ClusterBackup, true), "Cluster backup configuration · obshell console");
+        assert_eq!(document_title(Lang::En, &Route::TenantBackup("t1".into()), true), "Tenant backup configuration: t1 · obshell console");
+        assert_eq!(document_title(Lang::Zh, &Route::Task("142".into()), true), "任务 142 · obshell 控制台");
+        // A hostile tenant name stays text (document.title never parses HTML).
+        assert_eq!(document_title(Lang::En, &Route::TenantBackup("<b>x".into()), true), "Tenant backup configuration: <b>x · obshell console");
     }
 }

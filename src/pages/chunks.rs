@@ -36,11 +36,28 @@ macro_rules! load {
     };
 }
 
+/// The route as far as choosing the page goes: every tenant shares the tenant page.
+pub fn page_of(route: Route) -> Route {
+    match route {
+        Route::TenantBackup(_) => Route::TenantBackup(String::new()),
+        other => other,
+    }
+}
+
 /// The view of a signed-in route, once its chunk is loaded ("not found" is in the first load).
 pub async fn page(route: Route) -> Result<AnyView, ChunkUnavailable> {
     match route {
-        Route::ClusterBackup => load!(backup_page(obshell_proto::backup::Scope::Cluster, String::new())),
-        Route::TenantBackup(tenant) => load!(backup_page(obshell_proto::backup::Scope::Tenant, tenant)),
+        Route::ClusterBackup => load!(backup_page(obshell_proto::backup::Scope::Cluster, Signal::stored(String::new()))),
+        // One page for every tenant: picking another one keeps the page (and the picker's focus)
+        // and follows the address. Leaving the page keeps the last tenant while it goes away.
+        Route::TenantBackup(_) => {
+            let nav = crate::nav::use_nav();
+            let tenant = Memo::new(move |last: Option<&String>| match nav.route.get() {
+                Route::TenantBackup(t) => t,
+                _ => last.cloned().unwrap_or_default(),
+            });
+            load!(backup_page(obshell_proto::backup::Scope::Tenant, tenant.into()))
+        }
         Route::Tasks => load!(task_list_page()),
         Route::Task(id) => load!(task_view_page(id)),
         Route::NotFound(_) => Ok(view! { <NotFound/> }.into_any()),
@@ -64,7 +81,7 @@ pub fn prefetch_pages() {
     backup_page, wasm_split_path = ::leptos::wasm_split, fallible,
     preload(#[allow(non_snake_case)] __preload_backup_page)
 ))]
-fn backup_page(scope: obshell_proto::backup::Scope, tenant: String) -> Result<AnyView, ChunkUnavailable> {
+fn backup_page(scope: obshell_proto::backup::Scope, tenant: Signal<String>) -> Result<AnyView, ChunkUnavailable> {
     use crate::pages::backup::BackupPage;
     Ok(view! { <BackupPage scope=scope tenant=tenant/> }.into_any())
 }
@@ -109,10 +126,13 @@ pub fn RoutePage(route: Route) -> impl IntoView {
             }
         })
     };
+    // Transition, not Suspense: the fallback covers the chunk's arrival only; a resource that
+    // reloads inside the page later (another tenant's current values) must not swap the whole
+    // page out, which would also drop the keyboard focus.
     view! {
-        <Suspense fallback=move || view! { <p class="muted" role="status">{i18n.t("common.loading")}</p> }>
+        <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t("common.loading")}</p> }>
             {content}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -96,3 +96,29 @@ test('a failed DAG and the confirmation of an operation have no WCAG A/AA violat
   await check(page, 'the confirmation of an operation');
   await page.context().close();
 });
+
+test('page changes: the title names the page and the focus moves to it; picking a tenant keeps the focus', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(sim.url('/'));
+  await page.locator('#signin-password').waitFor();
+  assert.equal(await page.title(), 'Sign in to the obshell agent · obshell console');
+  await page.locator('#signin-password').fill(PASSWORD);
+  await page.locator('#signin-password').press('Enter');
+  await page.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
+  assert.equal(await page.title(), 'Cluster backup configuration · obshell console');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'obshell-main', 'focus on the page after sign-in');
+
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Tenant backup' }).click();
+  await page.getByRole('heading', { name: 'Tenant backup configuration' }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'obshell-main', 'focus on the new page');
+  await page.locator('#tenant-picker').focus(); // as a keyboard or mouse user would
+  await page.locator('#tenant-picker').selectOption('t1');
+  await page.waitForURL(/\/backup\/tenant\/t1$/);
+  assert.equal(await page.title(), 'Tenant backup configuration: t1 · obshell console');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'tenant-picker', 'the picker keeps the focus');
+
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.waitForFunction(() => document.title === '租户备份配置：t1 · obshell 控制台');
+  await page.context().close();
+});
