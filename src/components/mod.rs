@@ -7,6 +7,7 @@ pub mod dag_status;
 pub mod duration_field;
 pub mod error_panel;
 pub mod fields;
+pub mod modal;
 pub mod poll;
 pub mod reauth_dialog;
 pub mod review_dialog;

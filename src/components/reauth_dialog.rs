@@ -4,6 +4,7 @@
 
 use super::error_panel::ErrorPanel;
 use super::fields::{AccountHint, SecretField};
+use super::modal::Modal;
 use crate::api::{AgentClient, ApiError};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
@@ -41,15 +42,14 @@ pub fn ReauthDialog() -> impl IntoView {
     let submit = password_sign_in(&client, password, error);
     let cancel = {
         let client = client.clone();
-        move |_| {
+        Callback::new(move |()| {
             password.set(String::new());
             client.cancel_reauth();
-        }
+        })
     };
     view! {
         <Show when=open>
-            <div class="modal-backdrop">
-                <div class="modal" role="dialog" aria-modal="true" aria-labelledby=crate::ids::uid("reauth-title")>
+            <Modal labelled_by=crate::ids::uid("reauth-title") initial_focus=crate::ids::uid("reauth-password") on_cancel=cancel>
                     <form on:submit=move |ev| {
                         ev.prevent_default();
                         submit.dispatch(password.get_untracked());
@@ -61,11 +61,10 @@ pub fn ReauthDialog() -> impl IntoView {
                         <ErrorPanel error=error/>
                         <div class="actions">
                             <button type="submit" class="primary" disabled=move || submit.pending().get()>{i18n.t("signin.submit")}</button>
-                            <button type="button" on:click=cancel.clone()>{i18n.t("common.cancel")}</button>
+                            <button type="button" on:click=move |_| cancel.run(())>{i18n.t("common.cancel")}</button>
                         </div>
                     </form>
-                </div>
-            </div>
+            </Modal>
         </Show>
     }
 }

@@ -2,6 +2,7 @@
 //! from URIs), the endpoint, and what the task will do besides setting values. Submitting is
 //! disabled while the request is in flight, so it is sent once.
 
+use super::modal::Modal;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use obshell_proto::backup::{BackupConfig, Field, Method, Scope};
@@ -36,24 +37,30 @@ pub fn ReviewDialog(
         }
     );
     let close2 = close.clone();
+    // Escape goes back to the form, except while the request is on its way.
+    let on_cancel = Callback::new(move |()| {
+        if !submit.pending().get_untracked() {
+            close();
+        }
+    });
+    // The focus starts on the body to review, not on Submit: two Enter presses must not send a
+    // configuration nobody read.
     view! {
-        <div class="modal-backdrop">
-            <div class="modal" role="dialog" aria-modal="true" aria-labelledby=crate::ids::uid("review-title")>
+        <Modal labelled_by=crate::ids::uid("review-title") initial_focus=crate::ids::uid("review-body") on_cancel=on_cancel>
                 <h2 id=crate::ids::uid("review-title")>{i18n.t("review.title")}</h2>
                 <p><code>{endpoint}</code></p>
-                <pre class="json" tabindex="0" aria-label=i18n.t("review.body")>{shown}</pre>
+                <pre class="json" id=crate::ids::uid("review-body") tabindex="0" aria-label=i18n.t("review.body")>{shown}</pre>
                 {(!effects.is_empty()).then(|| view! {
                     <h3>{i18n.t("review.effects")}</h3>
                     <ul class="effects">{effects.into_iter().map(|e| view! { <li>{i18n.t(line(e))}</li> }).collect_view()}</ul>
                 })}
                 <div class="actions">
-                    <button type="button" class="primary" autofocus disabled=move || submit.pending().get()
+                    <button type="button" class="primary" disabled=move || submit.pending().get()
                         on:click=move |_| { if !submit.pending().get_untracked() { submit.dispatch((m, body.clone())); } }>
                         {move || if submit.pending().get() { i18n.now("review.submitting") } else { i18n.now("review.submit") }}
                     </button>
                     <button type="button" disabled=move || submit.pending().get() on:click=move |_| close2()>{i18n.t("common.back")}</button>
                 </div>
-            </div>
-        </div>
+        </Modal>
     }
 }

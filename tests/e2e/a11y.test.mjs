@@ -122,3 +122,46 @@ test('page changes: the title names the page and the focus moves to it; picking 
   await page.waitForFunction(() => document.title === '租户备份配置：t1 · obshell 控制台');
   await page.context().close();
 });
+
+test('keyboard only: the review dialog takes the focus, keeps it, Escape returns to the form; Enter, Tab, Enter submits', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, sim);
+  const active = () => page.evaluate(() => ({ id: document.activeElement?.id, inModal: !!document.activeElement?.closest('dialog.modal[open]') }));
+  await page.locator('#backup-base-path').fill('/data/keyboard');
+  await page.locator('#backup-base-path').press('Enter');
+  await page.locator('.modal pre.json').waitFor();
+  assert.deepEqual(await active(), { id: 'review-body', inModal: true }, 'the body to review has the focus, not Submit');
+  for (let i = 0; i < 5; i++) {
+    await page.keyboard.press('Tab');
+    const a = await active();
+    assert.ok(a.inModal || !a.id, `Tab ${i + 1} stays in the dialog (or the browser's own UI): ${JSON.stringify(a)}`);
+  }
+  await page.keyboard.press('Escape');
+  await page.locator('dialog.modal').waitFor({ state: 'detached' });
+  assert.deepEqual(await active(), { id: 'backup-base-path', inModal: false }, 'back where the user was');
+
+  await page.locator('#backup-base-path').press('Enter');
+  await page.locator('.modal pre.json').waitFor();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Submit');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/tasks\/1\d+$/);
+  await page.locator('[id$="dag-state"]').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'obshell-main', 'the task view has the focus');
+  await page.context().close();
+});
+
+test('session lost: the sign-in dialog takes the focus on its password field', async () => {
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, sim);
+  await page.locator('#backup-base-path').fill('/data/reauth');
+  await sim.control('sessions/expire', {});
+  await page.locator('#backup-base-path').press('Enter');
+  await page.locator('.modal button.primary').click();
+  await page.locator('#reauth-password').waitFor();
+  await page.waitForFunction(() => document.activeElement?.id === 'reauth-password');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/tasks\/1\d+$/);
+  await page.context().close();
+});
