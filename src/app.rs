@@ -119,8 +119,9 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
 
 /// What keyboard and screen-reader users need when the page changes: the document title names
 /// the page (standalone only: an embedding host owns its title), and the focus moves to the
-/// main region, so the new page is read from its start. Picking another tenant on the tenant
-/// page is not a page change (the picker keeps the focus).
+/// main region, so the new page is read from its start (unless the focus is outside the console,
+/// in an embedding host page). Picking another tenant on the tenant page is not a page change
+/// (the picker keeps the focus).
 fn follow_page_changes(nav: Nav, gate: impl Fn() -> bool + Clone + Send + Sync + 'static, main: NodeRef<leptos::html::Main>, standalone: bool, i18n: I18n) {
     if standalone {
         let gate = gate.clone();
@@ -135,7 +136,16 @@ fn follow_page_changes(nav: Nav, gate: impl Fn() -> bool + Clone + Send + Sync +
         let now = (gate(), std::mem::discriminant(&nav.route.get()));
         if previous.is_some_and(|p| p != now) {
             if let Some(el) = main.get_untracked() {
-                let _ = el.focus();
+                // Never take the focus from a host page (e.g. an SSO sign-in finishing while the
+                // user types elsewhere): only when it is in this console or nowhere.
+                let doc = document();
+                let here = el.parent_element();
+                let free = doc.active_element().is_none_or(|a| {
+                    doc.body().is_some_and(|b| *b == a) || here.as_ref().is_some_and(|h| h.contains(Some(&a)))
+                });
+                if free {
+                    let _ = el.focus();
+                }
             }
         }
         now
