@@ -155,8 +155,9 @@ test('session lost: the sign-in dialog takes the focus on its password field', a
   const page = await (await browser.newContext()).newPage();
   await signIn(page, sim);
   await page.locator('#backup-base-path').fill('/data/reauth');
-  await sim.control('sessions/expire', {});
   await page.locator('#backup-base-path').press('Enter');
+  await page.locator('.modal pre.json').waitFor();
+  await sim.control('sessions/expire', {}); // just before Submit: the POST finds the session gone
   await page.locator('.modal button.primary').click();
   await page.locator('#reauth-password').waitFor();
   await page.waitForFunction(() => document.activeElement?.id === 'reauth-password');
