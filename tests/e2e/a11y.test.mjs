@@ -1,24 +1,17 @@
 // Accessibility: axe-core (WCAG 2.1 A/AA rules) on every page and state a DBA meets: sign-in,
 // the cluster and tenant forms with errors showing, the review dialog, the task view of a
 // running and of a failed DAG, the task list, and the Chinese UI.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startSim, launch, signIn, PASSWORD } from './harness.mjs';
+import { useSimAndBrowser, signIn, PASSWORD } from './harness.mjs';
 
 const AXE = fs.readFileSync(path.join(process.env.TOOLS_DIR || path.resolve('.tools'), 'node_modules/axe-core/axe.min.js'), 'utf8');
 
 let sim;
 let browser;
-before(async () => {
-  sim = await startSim();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+useSimAndBrowser((s, b) => { sim = s; browser = b; });
 
 /** axe's violations on the current page, one readable line each (rule, impact, first targets). */
 async function violations(page) {

@@ -1,20 +1,13 @@
 // The first load is the sign-in page and the shell; each page behind the sign-in gate is a wasm
 // chunk of its own (src/pages/chunks.rs, split by scripts/postbuild.py), prefetched after
 // sign-in. A chunk that cannot be fetched is an error with a retry, and nothing typed is lost.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, launch, newPage, signIn, waitFor } from './harness.mjs';
+import { useSimAndBrowser, newPage, signIn, waitFor } from './harness.mjs';
 
 let sim;
 let browser;
-before(async () => {
-  sim = await startSim();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+useSimAndBrowser((s, b) => { sim = s; browser = b; });
 
 const CHUNK = /\/(split_|chunk_)[a-z0-9_]+-[0-9a-f]{16}\.wasm$/;
 

@@ -1,22 +1,29 @@
 // Issue 4 end to end: sign in, configure backups (cluster/tenant, set/update) and land on the
 // DAG; invalid input blocked; wrong password; session expiry and key rotation mid-form.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, launch, newPage, signIn, submitAndLand, PASSWORD } from './harness.mjs';
+import { useSimAndBrowser, startSim, newPage, signIn, submitAndLand, PASSWORD } from './harness.mjs';
 
 let sim;
 let browser;
-before(async () => {
-  sim = await startSim();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await sim?.stop();
-});
+useSimAndBrowser((s, b) => { sim = s; browser = b; });
 
 const configRequests = async (method, pathPart) =>
   (await sim.journal()).filter((r) => r.method === method && r.uri.includes(pathPart));
+
+/**
+ * A recovery after the agent changed under the console (key, clock): the first request made
+ * with the stale state is refused (the cluster POST, or a background poll of the task badge that
+ * got there first), then `refreshUri` is read, and the cluster POST is accepted exactly once.
+ */
+async function assertRecoveredOnce(refreshUri) {
+  const j = await sim.journal();
+  const refused = j.findIndex((r) => r.status === 401);
+  const refresh = j.findIndex((r) => r.uri === refreshUri);
+  assert.ok(refused >= 0 && refresh > refused, `refused, then ${refreshUri}: ${JSON.stringify(j.map((r) => [r.uri, r.status]))}`);
+  const posts = (await configRequests('POST', '/api/v1/obcluster/backup/config')).map((r) => r.status);
+  assert.ok([[401, 200], [200]].some((s) => JSON.stringify(s) === JSON.stringify(posts)), `POST statuses ${posts}`);
+}
 
 test('wrong password is refused with the agent message, then sign-in works', async () => {
   const page = await newPage(browser);
@@ -115,15 +122,8 @@ test('key rotation mid-form is recovered transparently', async () => {
   await sim.clearJournal(); // before the rotation: the first refused request must be in the journal
   await sim.control('rotate-key', {});
   await submitAndLand(page);
-  const j = await sim.journal();
-  const posts = j.filter((r) => r.method === 'POST' && r.uri === '/api/v1/obcluster/backup/config');
-  // The first request sealed with the old key is refused: the POST, or a background poll that
-  // got there first. Then the key is fetched again and the POST is accepted exactly once.
-  const refused = j.findIndex((r) => r.status === 401);
-  const refetch = j.findIndex((r) => r.uri === '/api/v1/secret');
-  assert.ok(refused >= 0 && refetch > refused, `refused with the old key, then the key fetched again: ${JSON.stringify(j.map((r) => [r.uri, r.status]))}`);
-  assert.ok([[401, 200], [200]].some((s) => JSON.stringify(s) === JSON.stringify(posts.map((r) => r.status))), `POST statuses ${posts.map((r) => r.status)}`);
-  assert.equal(posts.filter((r) => r.status === 200).length, 1, 'accepted exactly once');
+  // Refused with the old key, then the key fetched again.
+  await assertRecoveredOnce('/api/v1/secret');
   await page.close();
 });
 
@@ -161,16 +161,8 @@ test('agent clock moved ahead: the expired header is re-signed after a clock res
   await sim.control('clock', { skew_secs: 900 });
   try {
     await submitAndLand(page);
-    const j = await sim.journal();
-    const posts = j.filter((r) => r.method === 'POST' && r.uri === '/api/v1/obcluster/backup/config');
-    // The first request signed with the old clock is refused as expired: the POST itself, or a
-    // background read (the task indicator's poll) that got there first. Either way the clock is
-    // re-synced, that request is re-signed, and the POST is accepted exactly once.
-    const expired = j.findIndex((r) => r.status === 401);
-    const resync = j.findIndex((r) => r.uri === '/api/v1/time');
-    assert.ok(expired >= 0 && resync > expired, `an expired header, then a clock resync: ${JSON.stringify(j.map((r) => [r.uri, r.status]))}`);
-    assert.ok([[401, 200], [200]].some((s) => JSON.stringify(s) === JSON.stringify(posts.map((r) => r.status))), `POST statuses ${posts.map((r) => r.status)}`);
-    assert.equal(posts.filter((r) => r.status === 200).length, 1, 'accepted exactly once');
+    // Refused as expired, then the clock re-synced.
+    await assertRecoveredOnce('/api/v1/time');
   } finally {
     await sim.control('clock', { skew_secs: 0 });
   }

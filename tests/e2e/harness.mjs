@@ -1,6 +1,7 @@
 // End-to-end harness: starts the simulator (serving the built console) on a free loopback
 // port, drives Debian's Chromium through playwright-core, and reads the simulator's request
 // journal so tests can check exactly what the console sent.
+import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -73,6 +74,23 @@ export async function startSim(extraArgs = [], { staticDir = DIST } = {}) {
     output: () => output,
     stop: async () => { proc.kill('SIGTERM'); await new Promise((r) => proc.once('exit', r)); },
   };
+}
+
+/**
+ * For a test file: one simulator (default flags) and one browser, started before its tests
+ * (handed to `ready(sim, browser)`) and stopped after them.
+ */
+export function useSimAndBrowser(ready) {
+  let sim;
+  let browser;
+  before(async () => {
+    [sim, browser] = await Promise.all([startSim(), launch()]);
+    ready(sim, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await sim?.stop();
+  });
 }
 
 export async function launch() {
