@@ -116,7 +116,6 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     }
 }
 
-
 /// What keyboard and screen-reader users need when the page changes: the document title names
 /// the page (standalone only: an embedding host owns its title), and the focus moves to the
 /// main region, so the new page is read from its start (unless the focus is outside the console,
