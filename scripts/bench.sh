@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
+use_run_tmpdir
 bash scripts/install-tools.sh >/dev/null
 [ -f dist/index.html ] && [ -x "$OBSHELL_SIM" ] || bash scripts/build.sh
 

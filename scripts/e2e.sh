@@ -4,5 +4,6 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
+use_run_tmpdir
 [ -f dist/index.html ] && [ -x "$OBSHELL_SIM" ] || bash scripts/build.sh
 node --test --test-concurrency=1 tests/e2e/*.test.mjs

@@ -15,3 +15,12 @@ export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 # Cargo's output directory (a CI may point CARGO_TARGET_DIR at a shared cache).
 export TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export OBSHELL_SIM="${OBSHELL_SIM:-$TARGET_DIR/release/obshell-sim}"
+
+# Chromium (under chromedriver or Playwright) leaves ~100 MB profile folders in TMPDIR when it
+# is killed rather than closed; a run's own TMPDIR, removed when the run ends, keeps them from
+# filling the disk run after run.
+use_run_tmpdir() {
+  RUN_TMP="$(mktemp -d "${TMPDIR:-/tmp}/obshell-console-run.XXXXXX")"
+  trap 'rm -rf "$RUN_TMP"' EXIT
+  export TMPDIR="$RUN_TMP"
+}

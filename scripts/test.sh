@@ -5,6 +5,9 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 bash scripts/install-tools.sh
+use_run_tmpdir
+# A clean clone (CI) builds everything once: incremental caches would only take disk.
+if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -28,3 +31,6 @@ step "the official obshell Python SDK against the simulator"
 
 step "end-to-end: the built console in Chromium against the simulator"
 bash scripts/e2e.sh
+
+step "disk used by the build"
+du -sh "$TARGET_DIR" dist
