@@ -8,7 +8,8 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Message language. The agent localizes only when `Accept-Language` is one BCP-47 tag.
+/// Message language. The agent localizes only when `Accept-Language` is one BCP-47 tag
+/// ([`Lang::localizing`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Lang {
     #[default]
@@ -17,19 +18,23 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// What the agent does with an `Accept-Language` header value: a single tag whose primary
-    /// language is `zh` selects Chinese; anything else (absent, a list, English) stays English.
-    pub fn from_accept_language(value: Option<&str>) -> Lang {
-        let Some(v) = value.map(str::trim) else { return Lang::En };
-        if v.contains(',') || v.contains(';') || v.is_empty() {
-            return Lang::En;
+    /// What the agent does with an `Accept-Language` header value: `PostHandlers` re-renders an
+    /// error's message only when Go's `language.Parse` accepts the value, i.e. one well-formed
+    /// BCP-47 tag (`_` counts as `-`); a list (`en-US,en;q=0.9`, what browsers send by default),
+    /// an empty or malformed value leaves the message as `Error()` built it (`None`). A tag whose
+    /// primary language is `zh` selects Chinese, any other falls back to the bundle's English.
+    /// (Well-formed but unregistered languages, which Go also refuses, are not told apart.)
+    pub fn localizing(value: Option<&str>) -> Option<Lang> {
+        let v = value?.trim_matches([' ', '\t']);
+        let mut subtags = v.split(['-', '_']);
+        let primary = subtags.next().unwrap_or("");
+        let primary_ok = primary.bytes().all(|b| b.is_ascii_alphabetic())
+            && ((2..=8).contains(&primary.len()) || primary.eq_ignore_ascii_case("x") || primary.eq_ignore_ascii_case("i"));
+        let rest_ok = subtags.all(|t| (1..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric()));
+        if !primary_ok || !rest_ok {
+            return None;
         }
-        let primary = v.split(['-', '_']).next().unwrap_or("");
-        if primary.eq_ignore_ascii_case("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
+        Some(if primary.eq_ignore_ascii_case("zh") { Lang::Zh } else { Lang::En })
     }
 
     /// The single tag the console sends as `Accept-Language`.
@@ -143,42 +148,47 @@ impl AgentError {
         self.parts.iter().all(|p| matches!(p, Part::Raw(_)))
     }
 
-    /// The message in `lang`, parts joined by `": "` as Go's wrappers do. A raw Go error keeps its
-    /// text in every language, except that a localized MySQL error gets the catalogue's prefix.
+    /// The message in `lang` as Go's `Error()` builds it: parts joined by `": "`, coded parts from
+    /// the catalogue, raw Go error text as it is.
     pub fn message(&self, lang: Lang) -> String {
-        let text = self
-            .parts
+        self.parts
             .iter()
             .map(|p| match p {
                 Part::Coded(code, args) => go_sprintf(code.template(lang), args),
                 Part::Raw(s) => s.clone(),
             })
             .collect::<Vec<_>>()
-            .join(": ");
-        if self.is_raw() && lang == Lang::Zh && self.code == &codes::MYSQL_ERROR {
-            return go_sprintf(codes::MYSQL_ERROR.zh, &[text]);
-        }
-        text
+            .join(": ")
     }
 
-    /// The task-log rendering of a failure (`Task.ExecuteErrorLog`): `ERROR: [<errCode>]: <message>`
-    /// in English; a raw Go error is first turned into its code's message (`Unexpected error: …`,
+    /// Go's `LocaleMessage(lang)`: like [`message`](Self::message), except that a raw Go error,
+    /// which the agent wraps as `Occur(<its code>, err.Error())`, gets its code's text around it
+    /// (`Unexpected error: …`, `SQL 执行出错: …`).
+    pub fn locale_message(&self, lang: Lang) -> String {
+        if self.is_raw() {
+            go_sprintf(self.code.template(lang), &[self.message(lang)])
+        } else {
+            self.message(lang)
+        }
+    }
+
+    /// The task-log rendering of a failure (`Task.ExecuteErrorLog`): `ERROR: [<errCode>]: <message>`,
+    /// the message localized to English (a raw Go error gets `Unexpected error: …`,
     /// `MySQL error: …`).
     pub fn task_log_line(&self) -> String {
-        let message = if self.is_raw() {
-            go_sprintf(self.code.en, &[self.message(Lang::En)])
-        } else {
-            self.message(Lang::En)
-        };
-        format!("ERROR: [{}]: {}", self.err_code(), message)
+        format!("ERROR: [{}]: {}", self.err_code(), self.locale_message(Lang::En))
     }
 
-    /// The wire `error` object.
-    pub fn to_api_error(&self, lang: Lang) -> crate::envelope::ApiError {
+    /// The wire `error` object for a request whose `Accept-Language` localizes to `locale`
+    /// ([`Lang::localizing`]); without one the message is `Error()`: English, raw text bare.
+    pub fn to_api_error(&self, locale: Option<Lang>) -> crate::envelope::ApiError {
         crate::envelope::ApiError {
             code: self.code.legacy,
             err_code: self.err_code().to_string(),
-            message: self.message(lang),
+            message: match locale {
+                Some(lang) => self.locale_message(lang),
+                None => self.message(Lang::En),
+            },
             sub_errors: Vec::new(),
         }
     }
@@ -339,7 +349,7 @@ mod tests {
         assert_eq!(e.message(Lang::Zh), "认证失败: OceanBase root 密码不正确");
         let e = AgentError::unexpected_raw("boom").wrap_retain(&codes::COMMON_UNAUTHORIZED, &[]);
         assert_eq!(e.err_code(), "Common.Unauthorized");
-        assert_eq!(e.to_api_error(Lang::En).code, 10008);
+        assert_eq!(e.to_api_error(Some(Lang::En)).code, 10008);
     }
 
     #[test]
@@ -354,11 +364,39 @@ mod tests {
     }
 
     #[test]
-    fn accept_language_single_tag_only() {
-        assert_eq!(Lang::from_accept_language(Some("zh-CN")), Lang::Zh);
-        assert_eq!(Lang::from_accept_language(Some("zh")), Lang::Zh);
-        assert_eq!(Lang::from_accept_language(Some("zh-CN,zh;q=0.9")), Lang::En);
-        assert_eq!(Lang::from_accept_language(Some("en-US")), Lang::En);
-        assert_eq!(Lang::from_accept_language(None), Lang::En);
+    fn accept_language_single_well_formed_tag_only() {
+        for (value, lang) in [
+            (Some("zh-CN"), Some(Lang::Zh)),
+            (Some("zh"), Some(Lang::Zh)),
+            (Some("ZH_hans_cn"), Some(Lang::Zh)),
+            (Some("en-US"), Some(Lang::En)),
+            (Some("fr"), Some(Lang::En)),
+            (Some(" en "), Some(Lang::En)),
+            (Some("zh-CN,zh;q=0.9"), None),
+            (Some("en;q=0.8"), None),
+            (Some(""), None),
+            (Some("*"), None),
+            (Some("e"), None),
+            (Some("en-"), None),
+            (Some("en-toolongsubtag"), None),
+            (Some("中文"), None),
+            (None, None),
+        ] {
+            assert_eq!(Lang::localizing(value), lang, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn localized_answers_wrap_raw_go_errors_in_their_code_text() {
+        let raw = AgentError::mysql("Error 9043 (HY000): backup is already in progress");
+        assert_eq!(raw.to_api_error(None).message, "Error 9043 (HY000): backup is already in progress");
+        assert_eq!(raw.to_api_error(Some(Lang::En)).message, "MySQL error: Error 9043 (HY000): backup is already in progress");
+        assert_eq!(raw.to_api_error(Some(Lang::Zh)).message, "SQL 执行出错: Error 9043 (HY000): backup is already in progress");
+        let raw = AgentError::unexpected_raw("boom");
+        assert_eq!(raw.to_api_error(Some(Lang::Zh)).message, "非预期错误：boom");
+        let coded = codes::OB_BACKUP_BASE_URI_EMPTY.occur_with_message("If binding is set, backup_base_uri must be set", &[]);
+        assert_eq!(coded.to_api_error(None).message, coded.message(Lang::En));
+        assert_eq!(coded.to_api_error(Some(Lang::En)).message, coded.message(Lang::En));
+        assert_eq!(coded.to_api_error(Some(Lang::Zh)).message, coded.message(Lang::Zh));
     }
 }

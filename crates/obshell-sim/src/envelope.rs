@@ -68,7 +68,8 @@ pub struct EnvelopeMeta<'a> {
     pub duration_ms: i64,
     pub trace_id: &'a str,
     pub content_type: ContentType,
-    pub lang: Lang,
+    /// The locale `Accept-Language` asks for ([`Lang::localizing`]); `None`: messages as built.
+    pub lang: Option<Lang>,
 }
 
 pub fn success(meta: &EnvelopeMeta<'_>, data: Data) -> Reply {
@@ -142,7 +143,7 @@ mod tests {
 
     #[test]
     fn key_order_and_omission() {
-        let meta = EnvelopeMeta { timestamp: "T", duration_ms: 3, trace_id: "ab", content_type: ContentType::Json, lang: Lang::En };
+        let meta = EnvelopeMeta { timestamp: "T", duration_ms: 3, trace_id: "ab", content_type: ContentType::Json, lang: None };
         let r = success(&meta, Data::Omit);
         assert_eq!(String::from_utf8(r.body).unwrap(), r#"{"successful":true,"timestamp":"T","duration":3,"status":200,"traceId":"ab"}"#);
         let r = success(&meta, Data::typed_nil());

@@ -88,12 +88,13 @@ impl Faults {
 }
 
 /// The response of an injected fault.
-pub fn respond(st: &AppState, action: FaultAction) -> Response<Body> {
+/// `lang`: the request's `Accept-Language` locale (a raw error's text is localized like the agent's).
+pub fn respond(st: &AppState, action: FaultAction, lang: Option<obshell_proto::Lang>) -> Response<Body> {
     match action {
         FaultAction::Error(500) => {
             // What the agent itself answers when it fails unexpectedly.
             let ts = st.clock.render(st.clock.now_nanos());
-            let meta = crate::envelope::EnvelopeMeta { timestamp: &ts, duration_ms: 0, trace_id: "", content_type: ContentType::Json, lang: obshell_proto::Lang::En };
+            let meta = crate::envelope::EnvelopeMeta { timestamp: &ts, duration_ms: 0, trace_id: "", content_type: ContentType::Json, lang };
             to_response(crate::envelope::failure(&meta, &obshell_proto::AgentError::unexpected_raw("simulated fault")))
         }
         FaultAction::Error(code) => {

@@ -60,6 +60,7 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
         return static_files::serve(&st, &parts.method, &path).await;
     }
 
+    let lang = Lang::localizing(parts.headers.get(header::ACCEPT_LANGUAGE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).as_deref());
     // Fault injection happens before the agent sees the request (a flaky proxy or network).
     let action = lock(&st.faults).decide(&path);
     if let Some(ms) = action.latency_ms {
@@ -67,12 +68,11 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
     }
     match action.action {
         FaultAction::None => {}
-        other => return faults::respond(&st, other),
+        other => return faults::respond(&st, other, lang),
     }
 
     let content_length = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     let chunked = parts.headers.get(header::TRANSFER_ENCODING).is_some();
-    let lang = Lang::from_accept_language(parts.headers.get(header::ACCEPT_LANGUAGE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).as_deref());
     let received_nanos = st.clock.now_nanos();
     let received_secs = received_nanos.div_euclid(1_000_000_000) as i64;
     let mut ctx = Ctx { st: &st, started, trace_id: String::new(), content_type: ContentType::JsonUtf8, lang };
@@ -226,7 +226,7 @@ struct Ctx<'a> {
     started: Instant,
     trace_id: String,
     content_type: ContentType,
-    lang: Lang,
+    lang: Option<Lang>,
 }
 
 impl Ctx<'_> {
@@ -236,7 +236,7 @@ impl Ctx<'_> {
                 // gin.CustomRecovery writes `recoveryResponse`, built at agent start: its
                 // timestamp is the start time, no trace id, no duration.
                 let ts = self.st.clock.render(self.st.started_nanos);
-                let meta = EnvelopeMeta { timestamp: &ts, duration_ms: 0, trace_id: "", content_type: self.content_type, lang: Lang::En };
+                let meta = EnvelopeMeta { timestamp: &ts, duration_ms: 0, trace_id: "", content_type: self.content_type, lang: None };
                 envelope::failure(&meta, &e)
             }
             out => {

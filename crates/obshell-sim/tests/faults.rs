@@ -31,6 +31,13 @@ async fn latency_errors_drops_and_malformed_json() {
     c.get(OVERVIEW).await.assert_ok();
     c.control("POST", "/__sim/faults", Some(r#"{"error_count":1,"error_status":500}"#)).await;
     c.get(OVERVIEW).await.assert_err(500, "Common.Unexpected", "simulated fault");
+    // With an `Accept-Language` Go can parse, the agent re-renders a raw error in that language.
+    for (lang, message) in [("en-US", "Unexpected error: simulated fault"), ("zh-CN", "非预期错误：simulated fault"), ("en-US,en;q=0.9", "simulated fault")] {
+        let mut localized = c.clone();
+        localized.extra_headers = vec![("Accept-Language".into(), lang.into())];
+        c.control("POST", "/__sim/faults", Some(r#"{"error_count":1,"error_status":500}"#)).await;
+        localized.get(OVERVIEW).await.assert_err(500, "Common.Unexpected", message);
+    }
 
     c.control("POST", "/__sim/faults", Some(r#"{"drop_count":1}"#)).await;
     let s = obshell_proto::crypto::Secret::new("obshell-sim");
