@@ -191,22 +191,37 @@ async fn cancelled_passed_and_rolled_back_read_as_such() {
 #[wasm_bindgen_test]
 async fn operations_go_through_a_confirmation_that_says_what_happens() {
     let m = mount_panel(fixture("failed_stage1"), NOW).await;
-    let dialog: web_sys::HtmlDialogElement = m.find("dialog.confirm-dialog").unchecked_into();
-    assert!(!dialog.open());
+    assert_eq!(m.count("dialog.confirm-dialog"), 0);
     m.click("#op-pass").await;
-    assert!(dialog.open());
+    let dialog: web_sys::HtmlDialogElement = m.find("dialog.confirm-dialog").unchecked_into();
+    assert!(dialog.open(), "shown modal");
+    assert_eq!(dialog.get_attribute("aria-describedby").as_deref(), Some("op-dialog-body"));
     assert_eq!(m.text("#op-dialog-title"), "Pass (skip) task");
     assert!(m.text("#op-dialog-body").contains("“Check backup config” and every node after it are marked as succeeded"), "{}", m.text("#op-dialog-body"));
     assert_eq!(document().active_element().map(|e| e.id()).as_deref(), Some("op-back"), "focus starts on the safe choice");
     m.click("#op-back").await;
-    assert!(!dialog.open());
+    assert_eq!(m.count("dialog.confirm-dialog"), 0);
     assert!(m.ops.get_untracked().is_empty());
     assert_eq!(document().active_element().map(|e| e.id()).as_deref(), Some("op-pass"), "focus returns to the button");
+
+    // Escape (the dialog's `cancel` event) is "back", not "confirm".
+    m.click("#op-rollback").await;
+    let cancel = web_sys::Event::new_with_event_init_dict("cancel", &{
+        let init = web_sys::EventInit::new();
+        init.set_cancelable(true);
+        init
+    })
+    .unwrap();
+    m.find("dialog.confirm-dialog").dispatch_event(&cancel).unwrap();
+    settle().await;
+    assert_eq!(m.count("dialog.confirm-dialog"), 0);
+    assert!(m.ops.get_untracked().is_empty());
+    assert_eq!(document().active_element().map(|e| e.id()).as_deref(), Some("op-rollback"));
 
     m.click("#op-retry").await;
     assert!(m.text("#op-dialog-body").contains("Stage 1 “Check backup config” runs again"));
     m.click("#op-confirm").await;
-    assert!(!dialog.open());
+    assert_eq!(m.count("dialog.confirm-dialog"), 0);
     assert_eq!(m.ops.get_untracked(), vec![OpRequest::Dag { dag_id: "142".into(), op: DagOperation::Retry }]);
 
     m.click("#op-node-pass-1101").await;

@@ -5,7 +5,7 @@
 //! the confirmed request, the page sends it.
 
 use crate::i18n::{text, text_with, use_i18n};
-use leptos::html;
+use super::modal::Modal;
 use leptos::prelude::*;
 use obshell_proto::dag::{DagDetail, DagOperation, OperatorRequest, TaskState};
 use obshell_proto::AgentError;
@@ -131,51 +131,23 @@ pub fn DagOperations(
     let i18n = use_i18n();
     let model = Memo::new(move |_| dag.with(|d| d.as_ref().map(ops_model)));
     let pending = RwSignal::new(None::<OpRequest>);
-    let dialog = NodeRef::<html::Dialog>::new();
-    let back_button = NodeRef::<html::Button>::new();
-    // Show or close the native modal dialog (focus trap, Escape, inert page) with `pending`.
-    Effect::new(move |_| {
-        let open = pending.with(Option::is_some);
-        if let Some(d) = dialog.get() {
-            if open && !d.open() {
-                let _ = d.show_modal();
-                if let Some(b) = back_button.get() {
-                    let _ = b.focus();
-                }
-            } else if !open && d.open() {
-                d.close();
-            }
-        }
-    });
-    // Ids are per mount (several consoles on one page): computed here, where the mount's
-    // context is at hand, not in the event handlers.
-    let id_prefix = StoredValue::new(crate::ids::uid(""));
-    let return_focus = move |id: &str| {
-        if let Some(el) = document().get_element_by_id(&format!("{}{id}", id_prefix.get_value())).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-            let _ = el.focus();
-        }
-    };
-    // Closes at once (the page is inert while the modal is open), then gives the focus back to
-    // the button that opened it.
+    // Closing the dialog (unmounting the Modal) gives the focus back to the button that opened it.
     let shut = move || -> Option<OpRequest> {
         let req = pending.get_untracked()?;
-        if let Some(d) = dialog.get_untracked() {
-            if d.open() {
-                d.close();
-            }
-        }
         pending.set(None);
-        return_focus(&req.button_id());
         Some(req)
     };
-    let close = move || {
+    let back = Callback::new(move |()| {
         shut();
-    };
+    });
     let confirm = move |_| {
         if let Some(req) = shut() {
             on_confirm.run(req);
         }
     };
+    // Ids are per mount (several consoles on one page): computed here, where the mount's
+    // context is at hand, not in the event handlers.
+    let id_prefix = StoredValue::new(crate::ids::uid(""));
     let buttons = move || {
         model.with(|m| m.as_ref().map(|m| m.ops.clone())).unwrap_or_default().into_iter().map(|o| {
             let lang = i18n.lang.get();
@@ -204,25 +176,35 @@ pub fn DagOperations(
             }
         }).collect_view()
     };
-    let dialog_title = move || pending.with(|p| p.as_ref().map(|p| p.title(i18n.lang.get()))).unwrap_or_default();
-    let dialog_body = move || {
-        let lang = i18n.lang.get();
-        pending.with(|p| p.as_ref().map(|p| model.with(|m| m.as_ref().map(|m| p.effect(lang, &m.node, m.stage)).unwrap_or_default())).unwrap_or_default())
+    let confirm_dialog = move || {
+        pending.get().map(|req| {
+            let lang = move || i18n.lang.get();
+            let effect = {
+                let req = req.clone();
+                move || model.with(|m| m.as_ref().map(|m| req.effect(lang(), &m.node, m.stage)).unwrap_or_default())
+            };
+            let title = {
+                let req = req.clone();
+                move || req.title(lang())
+            };
+            view! {
+                <Modal class="confirm-dialog" labelled_by=crate::ids::uid("op-dialog-title") described_by=crate::ids::uid("op-dialog-body")
+                    initial_focus=crate::ids::uid("op-back") on_cancel=back>
+                    <h2 id=crate::ids::uid("op-dialog-title")>{title}</h2>
+                    <p id=crate::ids::uid("op-dialog-body")>{effect}</p>
+                    <div class="actions">
+                        <button type="button" id=crate::ids::uid("op-confirm") class=if req.destructive() { "danger" } else { "primary" } on:click=confirm>{i18n.t("op.confirm")}</button>
+                        <button type="button" id=crate::ids::uid("op-back") on:click=move |_| back.run(())>{i18n.t("op.back")}</button>
+                    </div>
+                </Modal>
+            }
+        })
     };
-    let confirm_class = move || if pending.with(|p| p.as_ref().map(OpRequest::destructive).unwrap_or(false)) { "danger" } else { "primary" };
     view! {
         <section class="dag-ops" aria-labelledby=crate::ids::uid("ops-title")>
             <h2 id=crate::ids::uid("ops-title")>{i18n.t("op.title")}</h2>
             <ul class="op-list">{buttons}</ul>
-            <dialog node_ref=dialog class="modal confirm-dialog" aria-labelledby=crate::ids::uid("op-dialog-title") aria-describedby=crate::ids::uid("op-dialog-body")
-                on:close=move |_| close() on:cancel=move |ev: web_sys::Event| { ev.prevent_default(); close(); }>
-                <h2 id=crate::ids::uid("op-dialog-title")>{dialog_title}</h2>
-                <p id=crate::ids::uid("op-dialog-body")>{dialog_body}</p>
-                <div class="actions">
-                    <button type="button" id=crate::ids::uid("op-confirm") class=confirm_class on:click=confirm>{i18n.t("op.confirm")}</button>
-                    <button type="button" id=crate::ids::uid("op-back") node_ref=back_button on:click=move |_| close()>{i18n.t("op.back")}</button>
-                </div>
-            </dialog>
+            {confirm_dialog}
         </section>
     }
 }

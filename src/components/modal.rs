@@ -11,6 +11,12 @@ use wasm_bindgen::JsCast;
 pub fn Modal(
     /// Id of the dialog's title (`aria-labelledby`).
     labelled_by: String,
+    /// Id of the text that says what the dialog is about (`aria-describedby`).
+    #[prop(optional, into)]
+    described_by: Option<String>,
+    /// Classes beside `modal`.
+    #[prop(optional, into)]
+    class: Option<String>,
     /// Id of the element to focus first (else the dialog's own choice: `autofocus`, then the
     /// first focusable element).
     #[prop(optional, into)]
@@ -39,13 +45,20 @@ pub fn Modal(
                 d.close();
             }
         }
-        // The opener may be gone (the page changed meanwhile): then the page's focus rule applies.
-        if let Some(el) = opener.try_get_value().flatten().filter(|el| el.is_connected()) {
+        // The opener may have been rendered again meanwhile (a list refreshed by a poll): then
+        // the element with its id. If it is gone (the page changed), the page's focus rule applies.
+        let Some(el) = opener.try_get_value().flatten() else { return };
+        let el = if el.is_connected() || el.id().is_empty() {
+            Some(el)
+        } else {
+            document().get_element_by_id(&el.id()).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        };
+        if let Some(el) = el.filter(|el| el.is_connected()) {
             let _ = el.focus();
         }
     });
     view! {
-        <dialog class="modal" node_ref=dialog aria-labelledby=labelled_by
+        <dialog class=format!("modal {}", class.unwrap_or_default()) node_ref=dialog aria-labelledby=labelled_by aria-describedby=described_by
             on:cancel=move |ev: web_sys::Event| {
                 // Closing is the owner's call: the dialog stays until it unmounts.
                 ev.prevent_default();
