@@ -81,6 +81,12 @@ async fn update_sends_only_the_changed_fields() {
     submit(&root).await;
     let body: serde_json::Value = serde_json::from_str(&text(&root, "pre.json")).unwrap();
     assert_eq!(body, serde_json::json!({"ha_low_thread_score": 40}));
+    // A bare number takes the unit the setting is usually given in: minutes for the lag target.
+    click_text(&root, "button", "Back").await;
+    type_into(&root, "#archive-lag-target", "2").await;
+    submit(&root).await;
+    let body: serde_json::Value = serde_json::from_str(&text(&root, "pre.json")).unwrap();
+    assert_eq!(body, serde_json::json!({"ha_low_thread_score": 40, "archive_lag_target": "2m"}));
     cleanup(root);
 }
 

@@ -14,6 +14,10 @@ pub fn DurationField(
     value: RwSignal<String>,
     #[prop(optional, into)] error: Signal<Option<String>>,
     #[prop(optional, into)] hint: Signal<String>,
+    /// The unit offered while nothing is typed: the one this setting is usually given in (a lag
+    /// target of "2" must not silently mean two days).
+    #[prop(default = Unit::D)]
+    default_unit: Unit,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let split = move || DurationInput::split(&value.get());
@@ -22,7 +26,7 @@ pub fn DurationField(
         Some(d) => d.value.to_string(),
         None => value.get(),
     };
-    let unit = RwSignal::new(split().map(|d| d.unit).unwrap_or(Unit::D));
+    let unit = RwSignal::new(split().map(|d| d.unit).unwrap_or(default_unit));
     Effect::new(move |_| {
         if let Some(d) = split() {
             unit.set(d.unit);

@@ -409,7 +409,7 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
                 <TextField id=crate::ids::uid("log-archive-concurrency") label=i18n.t("field.log_archive_concurrency") value=form.log_archive_concurrency inputmode="numeric" error=err(Field::LogArchiveConcurrency) hint=i18n.t("field.range_0_100")/>
                 <SelectField id=crate::ids::uid("binding") label=i18n.t("field.binding") value=form.binding options=binding_options error=err(Field::Binding) hint=i18n.t("field.binding_hint")/>
                 <DurationField id=crate::ids::uid("piece-switch-interval") label=i18n.t("field.piece_switch_interval") value=form.piece_switch_interval error=err(Field::PieceSwitchInterval) hint=i18n.t("field.piece_hint")/>
-                <DurationField id=crate::ids::uid("archive-lag-target") label=i18n.t("field.archive_lag_target") value=form.archive_lag_target error=err(Field::ArchiveLagTarget) hint=i18n.t("field.lag_hint")/>
+                <DurationField id=crate::ids::uid("archive-lag-target") label=i18n.t("field.archive_lag_target") value=form.archive_lag_target error=err(Field::ArchiveLagTarget) hint=i18n.t("field.lag_hint") default_unit=obshell_proto::duration::Unit::M/>
                 <TextField id=crate::ids::uid("ha-low-thread-score") label=i18n.t("field.ha_low_thread_score") value=form.ha_low_thread_score inputmode="numeric" error=err(Field::HaLowThreadScore) hint=i18n.t("field.range_0_100")/>
             </fieldset>
             <fieldset>
