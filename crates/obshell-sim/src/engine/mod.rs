@@ -205,12 +205,13 @@ impl Engine {
         scheduler::run_executor(self, cluster, now);
     }
 
-    pub(crate) fn push_log(&mut self, dag_id: i64, pos: usize, sub: usize, content: String, is_sync: bool, now: i128) {
+    pub(crate) fn push_log(&mut self, dag_id: i64, pos: usize, sub: usize, content: String, now: i128) {
         let id = self.next_log;
         self.next_log += 1;
-        let t = self.db_time(now);
+        // `DEFAULT CURRENT_TIMESTAMP` of a `TIMESTAMP` column: the second it was written.
+        let t = now - now.rem_euclid(1_000_000_000);
         if let Some(s) = self.dags.get_mut(&dag_id).and_then(|d| d.nodes.get_mut(pos)).and_then(|n| n.subs.get_mut(sub)) {
-            s.logs.push(model::LogRow { id, execute_times: s.execute_times, content, is_sync, time: t });
+            s.logs.push(model::LogRow { id, execute_times: s.execute_times, content, time: t });
         }
     }
 

@@ -82,9 +82,8 @@ pub struct LogRow {
     pub id: i64,
     pub execute_times: i32,
     pub content: String,
-    /// Lines written by the executing agent are synced (`true`); lines the scheduler writes
-    /// itself (`sub task cancelled`, `sub task timeout`) are not.
-    pub is_sync: bool,
+    /// `create_time`: the OceanBase table's column is a plain `TIMESTAMP` (whole seconds), unlike
+    /// the DAG/node/sub-task `TIMESTAMP(6)` columns.
     pub time: i128,
 }
 
@@ -216,11 +215,9 @@ impl Renderer<'_> {
     }
 
     pub fn sub_task(&self, s: &SubTask) -> TaskDetail {
-        let logs = if s.logs.is_empty() && matches!(s.state, State::Pending | State::Ready) {
-            None
-        } else {
-            Some(s.logs.iter().map(|l| l.content.clone()).collect())
-        };
+        // `getSubTaskDetail` reads the logs only of a running or finished sub-task: a retried one
+        // that is READY again shows none, not its earlier run's.
+        let logs = (s.state == State::Running || s.state.finished()).then(|| s.logs.iter().map(|l| l.content.clone()).collect());
         TaskDetail {
             id: GenericId::cluster(s.id),
             task_id: s.id,
@@ -244,7 +241,8 @@ impl Renderer<'_> {
                 sub_task_id: s.id,
                 execute_times: l.execute_times,
                 log_content: l.content.clone(),
-                is_sync: l.is_sync,
+                // Cluster task logs are read from OceanBase, whose model has no `is_sync` column.
+                is_sync: false,
                 create_time: self.t(l.time),
                 update_time: self.t(l.time),
             })

@@ -38,7 +38,7 @@ pub(super) fn run_executor(e: &mut Engine, cluster: &mut Cluster, now: i128) {
         let outcome = prog.run_tick(&mut env);
         let logs = std::mem::take(&mut env.logs);
         for l in logs {
-            e.push_log(dag_id, pos, i, l, true, now);
+            e.push_log(dag_id, pos, i, l, now);
         }
         let t = e.db_time(now);
         let sub = &mut e.dags.get_mut(&dag_id).expect("dag exists").nodes[pos].subs[i];
@@ -51,7 +51,7 @@ pub(super) fn run_executor(e: &mut Engine, cluster: &mut Cluster, now: i128) {
             Outcome::Done(Err(err)) => {
                 sub.state = State::Failed;
                 sub.end = t;
-                e.push_log(dag_id, pos, i, err.task_log_line(), true, now);
+                e.push_log(dag_id, pos, i, err.task_log_line(), now);
             }
         }
     }
@@ -122,7 +122,7 @@ fn advance_dag(e: &mut Engine, id: i64, now: i128) {
         }
     }
     for (pos, i, l) in logs {
-        e.push_log(id, pos, i, l.to_string(), false, now);
+        e.push_log(id, pos, i, l.to_string(), now);
     }
 }
 
