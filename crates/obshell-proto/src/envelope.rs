@@ -43,10 +43,21 @@ fn is_zero(v: &i32) -> bool {
     *v == 0
 }
 
-/// Slices returned as `data` are wrapped as `{"contents": [...]}`.
+/// Slices returned as `data` are wrapped as `{"contents": [...]}`. A nil Go slice is
+/// `{"contents":null}` (e.g. `GET /task/dag/unfinish` with nothing unfinished): read as empty.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Contents<T> {
+    #[serde(default = "Vec::new", deserialize_with = "null_as_empty")]
     pub contents: Vec<T>,
+}
+
+fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// `{"ip","port"}` (`meta.AgentInfo`), also the `execute_agent` of a sub-task.
@@ -284,4 +295,18 @@ pub struct TenantParameter {
     pub info: String,
     #[serde(default)]
     pub edit_level: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contents_null_or_missing_is_empty() {
+        for json in [r#"{"contents":null}"#, "{}", r#"{"contents":[]}"#] {
+            assert_eq!(serde_json::from_str::<Contents<i64>>(json).unwrap().contents, Vec::<i64>::new(), "{json}");
+        }
+        assert_eq!(serde_json::from_str::<Contents<i64>>(r#"{"contents":[1,2]}"#).unwrap().contents, vec![1, 2]);
+        assert!(serde_json::from_str::<Contents<i64>>(r#"{"contents":"x"}"#).is_err());
+    }
 }

@@ -20,6 +20,11 @@ impl Data {
         Data::Json(serde_json::to_vec(v).expect("simulator types always serialize"))
     }
 
+    /// A nil Go slice as `data`: still wrapped, `{"contents":null}`.
+    pub fn nil_contents() -> Data {
+        Data::Json(br#"{"contents":null}"#.to_vec())
+    }
+
     /// A Go slice as `data`: `buildResponseData` wraps it as `{"contents": [...]}`.
     pub fn contents<T: Serialize>(items: &[T]) -> Data {
         #[derive(Serialize)]

@@ -10,3 +10,8 @@ pub const REQUEST_BODY_READ_FAILED: Code =
 /// `GET /api/v1/tenants/overview?mode=<other>`.
 pub const OB_TENANT_MODE_NOT_SUPPORTED: Code =
     Code { err_code: "OB.Tenant.Mode.NotSupported", status: 400, legacy: 0, en: "Tenant mode '%s' is not supported.", zh: "不支持的租户模式 '%s'" };
+/// `GET /task/dag/unfinish` on a follower without a master.
+pub const AGENT_NO_MASTER: Code = Code { err_code: "Agent.NoMaster", status: 500, legacy: 0, en: "Master agent is not found", zh: "agent 不具有 'MASTER'" };
+/// `GET /task/dag/unfinish` on an agent whose identity the handler does not know (scaling in/out, unidentified).
+pub const AGENT_IDENTIFY_UNKNOWN: Code =
+    Code { err_code: "Agent.Identify.Unknown", status: 500, legacy: 0, en: "Agent identify is unknown: %s", zh: "未知的 agent 身份：%s" };

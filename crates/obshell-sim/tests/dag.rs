@@ -390,9 +390,29 @@ async fn ids_details_and_lists() {
     assert_eq!(all["contents"].as_array().unwrap().len(), 1);
     assert_eq!(c.get("/api/v1/task/dags/agent").await.assert_ok(), serde_json::json!({"contents":[]}));
     assert_eq!(c.get("/api/v1/task/dag/agent/unfinish").await.assert_ok(), serde_json::json!({"contents":[]}));
-    assert_eq!(c.get("/api/v1/task/dag/unfinish").await.assert_ok(), serde_json::json!({"contents":[]}));
+    // Go appends nothing to a nil slice: nil, `{"contents":null}`.
+    assert_eq!(c.get("/api/v1/task/dag/unfinish").await.assert_ok(), serde_json::json!({"contents":null}));
+    assert_eq!(c.get("/api/v1/task/dag/ob/unfinish").await.assert_ok(), serde_json::json!({"contents":[]}));
+    // Agent lists read `show_details` only per DAG: with none, a bad value does no harm.
+    assert_eq!(c.get("/api/v1/task/dags/agent?show_details=maybe").await.assert_ok(), serde_json::json!({"contents":[]}));
+    c.get("/api/v1/task/dag/agent/unfinish?show_details=maybe").await.assert_err(500, "Common.Unexpected", "Unexpected error: Internal Server Error");
     c.get("/api/v1/task/dag/maintain/ob").await.assert_err(404, "Task.NotFound", "Task not found: Cluster is not under maintenance");
     c.get("/api/v1/task/dag/maintain/agent").await.assert_err(404, "Task.NotFound", "Task not found: Agent is not under maintenance");
+    // No local maintenance DAG: the agent dereferences nil (the pre-built panic answer).
+    for path in ["/api/v1/task/dag/maintain/agents", "/api/v1/task/dag/agent/main_dags"] {
+        c.get(path).await.assert_err(500, "Common.Unexpected", "Unexpected error: Internal Server Error");
+    }
+    // Other identities.
+    c.control("POST", "/__sim/agent", Some(r#"{"identity":"SINGLE"}"#)).await;
+    assert_eq!(c.get("/api/v1/task/dag/unfinish").await.assert_ok(), serde_json::json!({"contents":[]}));
+    for path in ["/api/v1/task/dag/ob/unfinish", "/api/v1/task/dags/ob"] {
+        c.get(path).await.assert_err(500, "Common.Unexpected", "Unexpected error: ocsagent cannot build response body");
+    }
+    c.control("POST", "/__sim/agent", Some(r#"{"identity":"FOLLOWER"}"#)).await;
+    c.get("/api/v1/task/dag/unfinish").await.assert_err(500, "Agent.NoMaster", "Master agent is not found");
+    c.control("POST", "/__sim/agent", Some(r#"{"identity":"SCALING OUT"}"#)).await;
+    c.get("/api/v1/task/dag/unfinish").await.assert_err(500, "Agent.Identify.Unknown", "Agent identify is unknown: SCALING OUT");
+    c.control("POST", "/__sim/agent", Some(r#"{"identity":"CLUSTER AGENT"}"#)).await;
     // Key order of a DAG on the wire.
     let raw = c.get(&format!("/api/v1/task/dag/{id}?show_details=false")).await.text();
     let data = &raw[raw.find("\"data\":").unwrap()..];

@@ -78,6 +78,8 @@ pub enum Route {
     DagsAgent,
     DagMaintainOb,
     DagMaintainAgent,
+    DagMaintainAgents,
+    DagAgentMainDags,
 }
 
 /// `(guard, route)` for a method and decoded path segments, `None` → NoRoute (404).
@@ -126,6 +128,8 @@ pub fn match_route(method: &Method, segs: &[String], rt: &Runtime) -> Option<(Gu
         ("GET", ["task", "dag", "agent", "unfinish"]) => (Task, DagAgentUnfinish),
         ("GET", ["task", "dag", "maintain", "ob"]) => (Task, DagMaintainOb),
         ("GET", ["task", "dag", "maintain", "agent"]) => (Task, DagMaintainAgent),
+        ("GET", ["task", "dag", "maintain", "agents"]) => (Task, DagMaintainAgents),
+        ("GET", ["task", "dag", "agent", "main_dags"]) => (Task, DagAgentMainDags),
         ("GET", ["task", "dags", "ob"]) => (Task, DagsOb),
         ("GET", ["task", "dags", "agent"]) => (Task, DagsAgent),
         ("GET", ["task", "dag", id]) if !id.is_empty() => (Task, GetDag(t(id))),
@@ -168,11 +172,14 @@ pub fn dispatch(route: Route, r: &Req<'_>) -> Out {
         OperateNode(id) => tasks::operate_node(r, &id),
         GetSubTask(id) => tasks::get_sub_task(r, &id),
         SubTaskLogs(id) => tasks::sub_task_logs(r, &id),
-        DagUnfinish | DagObUnfinish => tasks::unfinished(r),
-        DagAgentUnfinish | DagsAgent => tasks::agent_dags(r),
+        DagUnfinish => tasks::unfinished(r),
+        DagObUnfinish => tasks::cluster_unfinished(r),
+        DagAgentUnfinish => tasks::agent_unfinished(r),
+        DagsAgent => tasks::agent_dags(r),
         DagsOb => tasks::all_dags(r),
         DagMaintainOb => tasks::maintain(r),
         DagMaintainAgent => tasks::maintain_agent(r),
+        DagMaintainAgents | DagAgentMainDags => tasks::all_agents_maintenance(r),
     }
 }
 

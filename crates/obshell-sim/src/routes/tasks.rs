@@ -7,6 +7,7 @@ use crate::state::lock;
 use obshell_proto::crypto::agent::recovery_error;
 use obshell_proto::dag::{DagDetail, DagOperation, GenericId};
 use obshell_proto::errors::codes;
+use obshell_proto::envelope::Identity;
 use obshell_proto::AgentError;
 
 /// `WrapRetain(ErrTaskNotFound, gorm.ErrRecordNotFound)`.
@@ -106,29 +107,69 @@ pub fn sub_task_logs(r: &Req<'_>, id: &str) -> Out {
     Ok(Data::contents(&logs))
 }
 
-fn list(r: &Req<'_>, filter: impl Fn(&crate::engine::model::Dag) -> bool) -> Out {
-    let details = show_details(r).ok_or_else(recovery_error)?;
+fn render_dags(r: &Req<'_>, details: bool, filter: impl Fn(&crate::engine::model::Dag) -> bool) -> Vec<DagDetail> {
     let w = lock(&r.st.world);
     let rr = Renderer { clock: &r.st.clock };
-    let dags: Vec<DagDetail> = w.engine.dags.values().filter(|d| filter(d)).map(|d| rr.dag(d, details)).collect();
-    Ok(Data::contents(&dags))
+    w.engine.dags.values().filter(|d| filter(d)).map(|d| rr.dag(d, details)).collect()
 }
 
-/// `/task/dag/unfinish` (this agent's local DAGs, none here, plus unfinished cluster DAGs) and
-/// `/task/dag/ob/unfinish`.
+/// `GetClusterUnfinishDags` and `GetAllClusterDags` on an agent that is not the cluster agent:
+/// they return without a response, and `PostHandlers` answers for them.
+fn no_response_unless_cluster_agent(r: &Req<'_>) -> Result<(), AgentError> {
+    if r.st.runtime().identity == Identity::ClusterAgent {
+        Ok(())
+    } else {
+        Err(codes::COMMON_UNEXPECTED.occur(&[&"ocsagent cannot build response body"]))
+    }
+}
+
+/// `/task/dag/unfinish`, by identity (`GetUnfinishedDags`): a cluster agent gathers every
+/// agent's local unfinished DAGs (none here) and the cluster's. Go appends the cluster DAGs to
+/// a nil slice, so with nothing unfinished the answer is `{"contents":null}`. A follower would
+/// forward to its master (the simulator has none to forward to); a single or master agent
+/// answers its own local DAGs (none).
 pub fn unfinished(r: &Req<'_>) -> Out {
-    list(r, |d| !d.is_finished)
+    let identity = r.st.runtime().identity.clone();
+    match identity {
+        Identity::ClusterAgent => {
+            let details = show_details(r).ok_or_else(recovery_error)?;
+            let dags = render_dags(r, details, |d| !d.is_finished);
+            Ok(if dags.is_empty() { Data::nil_contents() } else { Data::contents(&dags) })
+        }
+        Identity::Follower => Err(crate::extra_codes::AGENT_NO_MASTER.occur(&[])),
+        Identity::Single | Identity::Master | Identity::TakeOverMaster | Identity::TakeOverFollower => agent_unfinished(r),
+        other => Err(crate::extra_codes::AGENT_IDENTIFY_UNKNOWN.occur(&[&other.as_str()])),
+    }
 }
 
-/// `/task/dags/ob`: every cluster DAG.
+/// `/task/dag/ob/unfinish`.
+pub fn cluster_unfinished(r: &Req<'_>) -> Out {
+    no_response_unless_cluster_agent(r)?;
+    let details = show_details(r).ok_or_else(recovery_error)?;
+    Ok(Data::contents(&render_dags(r, details, |d| !d.is_finished)))
+}
+
+/// `/task/dags/ob`: every cluster DAG. `show_details` is read per DAG, so a bad value only
+/// fails (a nil-pointer panic in Go) when there is a DAG to show.
 pub fn all_dags(r: &Req<'_>) -> Out {
-    list(r, |_| true)
+    no_response_unless_cluster_agent(r)?;
+    if lock(&r.st.world).engine.dags.is_empty() {
+        return Ok(Data::contents::<DagDetail>(&[]));
+    }
+    let details = show_details(r).ok_or_else(recovery_error)?;
+    Ok(Data::contents(&render_dags(r, details, |_| true)))
 }
 
-/// `/task/dag/agent/unfinish`, `/task/dags/agent`: local DAGs of this agent (backup DAGs are
-/// all cluster DAGs, so none).
-pub fn agent_dags(r: &Req<'_>) -> Out {
-    list(r, |_| false)
+/// `/task/dag/agent/unfinish`: this agent's local DAGs (backup DAGs are all cluster DAGs, so
+/// none); `show_details` is read first.
+pub fn agent_unfinished(r: &Req<'_>) -> Out {
+    show_details(r).ok_or_else(recovery_error)?;
+    Ok(Data::contents::<DagDetail>(&[]))
+}
+
+/// `/task/dags/agent`: this agent's local DAGs, none; `show_details` would be read per DAG.
+pub fn agent_dags(_r: &Req<'_>) -> Out {
+    Ok(Data::contents::<DagDetail>(&[]))
 }
 
 /// `/task/dag/maintain/ob`: the last cluster maintenance DAG.
@@ -144,4 +185,11 @@ pub fn maintain(r: &Req<'_>) -> Out {
 /// The simulator runs no agent-level maintenance (join, takeover, …), so there is none.
 pub fn maintain_agent(_r: &Req<'_>) -> Out {
     Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"Agent is not under maintenance"]))
+}
+
+/// `/task/dag/maintain/agents` and `/task/dag/agent/main_dags` (`getAllAgentLastMaintenanceDag`):
+/// the agent converts its own last maintenance DAG without checking that there is one, so with
+/// none (always here) it dereferences nil: the pre-built panic answer.
+pub fn all_agents_maintenance(_r: &Req<'_>) -> Out {
+    Err(recovery_error())
 }
