@@ -208,8 +208,9 @@ fn zero_time() -> String {
 pub enum GenericId {
     /// `"1" + id`: a cluster task stored in OceanBase (all backup DAGs).
     Cluster(i64),
-    /// `"2"`/`"3"`: a local task of one agent; `"4"`/`"5"`: an obproxy task.
-    Local { kind: u8, agent: String, id: i64 },
+    /// `"2"`/`"3"`: a local task of one agent; `"4"`/`"5"`: an obproxy task. `ip` is the agent's
+    /// address as the big integer the id spells (IPv4 or IPv6), `port` its port.
+    Local { kind: u8, ip: u128, port: i64, id: i64 },
 }
 
 impl GenericId {
@@ -218,40 +219,60 @@ impl GenericId {
         format!("1{id}")
     }
 
-    /// Parses like the agent, with its `Task.GenericID.Invalid` errors.
+    /// Parses like the agent, with its `Task.GenericID.Invalid` errors, byte by byte as Go
+    /// slices the string: kind digit, then for local/obproxy ids the address (10 digits for
+    /// IPv4, 39 for IPv6, a `big.Int` whose bytes must make an IP) and a 5-character port
+    /// (`strconv.Atoi`), then the id (`strconv.ParseInt`).
     pub fn parse(s: &str) -> Result<GenericId, AgentError> {
         let invalid = || codes::TASK_GENERIC_ID_INVALID.occur(&[&s]);
-        let parse_tail = |tail: &str| -> Result<i64, AgentError> {
-            tail.parse::<i64>().map_err(|_| {
-                let reason = if tail.bytes().all(|b| b.is_ascii_digit()) && !tail.is_empty() { "value out of range" } else { "invalid syntax" };
-                invalid().wrap_as_detail(format!("strconv.ParseInt: parsing \"{tail}\": {reason}"))
-            })
+        let b = s.as_bytes();
+        let (kind, ip_end, v6) = match b.first() {
+            Some(b'1') if b.len() > 1 => (1, 0, false),
+            Some(k @ (b'2' | b'4')) if b.len() > 16 => (k - b'0', 11, false),
+            Some(k @ (b'3' | b'5')) if b.len() > 45 => (k - b'0', 40, true),
+            Some(b'1'..=b'5') => return Err(invalid()),
+            _ => return Err(invalid().wrap_as_detail("invalid generic id")),
         };
-        let first = s.as_bytes().first().copied();
-        match first {
-            Some(b'1') => {
-                if s.len() <= 1 {
-                    return Err(invalid());
-                }
-                Ok(GenericId::Cluster(parse_tail(&s[1..])?))
-            }
-            Some(k @ (b'2' | b'4')) => {
-                if s.len() <= 16 || !s.is_char_boundary(16) {
-                    return Err(invalid());
-                }
-                let id = parse_tail(&s[16..])?;
-                Ok(GenericId::Local { kind: k - b'0', agent: s[1..16].to_string(), id })
-            }
-            Some(k @ (b'3' | b'5')) => {
-                if s.len() <= 45 || !s.is_char_boundary(45) {
-                    return Err(invalid());
-                }
-                let id = parse_tail(&s[45..])?;
-                Ok(GenericId::Local { kind: k - b'0', agent: s[1..45].to_string(), id })
-            }
-            _ => Err(invalid().wrap_as_detail("invalid generic id")),
+        let id_start = if kind == 1 { 1 } else { ip_end + 5 };
+        let parse_tail = || {
+            let tail = String::from_utf8_lossy(&b[id_start..]);
+            crate::crypto::go::parse_int(&tail).map_err(|e| invalid().wrap_as_detail(e))
+        };
+        if kind == 1 {
+            return Ok(GenericId::Cluster(parse_tail()?));
         }
+        let ip = go_big_int(&b[1..ip_end]).ok_or_else(|| invalid().wrap_as_detail("convert id to bigInt failed"))?;
+        // `net.IP(ipInt.Bytes())` then `To4()` (4 bytes) or `To16()` (4 or 16 bytes).
+        let byte_len = ip.map_or(17, |v| (128 - v.leading_zeros() as usize).div_ceil(8));
+        let is_ip = if v6 { byte_len == 4 || byte_len == 16 } else { byte_len == 4 };
+        let ip = ip.filter(|_| is_ip).ok_or_else(|| invalid().wrap_as_detail("convert id to ip failed"))?;
+        let port = go_atoi(&b[ip_end..ip_end + 5]).ok_or_else(|| invalid().wrap_as_detail("parse port failed"))?;
+        Ok(GenericId::Local { kind, ip, port, id: parse_tail()? })
     }
+}
+
+/// `new(big.Int).SetString(s, 10)`'s magnitude: optional sign, then decimal digits only.
+/// `Some(None)`: valid but beyond 128 bits (then it is no IP anyway).
+fn go_big_int(s: &[u8]) -> Option<Option<u128>> {
+    let digits = s.strip_prefix(b"+").or_else(|| s.strip_prefix(b"-")).unwrap_or(s);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(digits.iter().try_fold(0u128, |n, d| n.checked_mul(10)?.checked_add(u128::from(d - b'0'))))
+}
+
+/// `strconv.Atoi` of a short string: optional sign, then decimal digits only.
+fn go_atoi(s: &[u8]) -> Option<i64> {
+    let (neg, digits) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = digits.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+    Some(if neg { -n } else { n })
 }
 
 impl AgentError {

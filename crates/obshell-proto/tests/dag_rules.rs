@@ -149,7 +149,22 @@ fn generic_ids() {
     assert_eq!(msg("1abc"), "Invalid ID: 1abc: strconv.ParseInt: parsing \"abc\": invalid syntax");
     assert_eq!(msg("2123"), "Invalid ID: 2123");
     assert_eq!(GenericId::parse("1abc").unwrap_err().status(), 400);
-    assert!(matches!(GenericId::parse("22130706433028869").unwrap(), GenericId::Local { kind: 2, id: 9, .. }));
+    assert_eq!(GenericId::parse("22130706433028869").unwrap(), GenericId::Local { kind: 2, ip: 0x7f00_0001, port: 2886, id: 9 });
+    assert_eq!(msg("1+99999999999999999999"), "Invalid ID: 1+99999999999999999999: strconv.ParseInt: parsing \"+99999999999999999999\": value out of range");
+    assert_eq!(msg("19223372036854775808x"), "Invalid ID: 19223372036854775808x: strconv.ParseInt: parsing \"9223372036854775808x\": invalid syntax");
+    assert_eq!(GenericId::parse("1-5").unwrap(), GenericId::Cluster(-5));
+    // The address must be a big integer whose bytes make an IP, the port a number.
+    assert_eq!(msg("2abcdefghij000011"), "Invalid ID: 2abcdefghij000011: convert id to bigInt failed");
+    assert_eq!(msg("40000000000000001"), "Invalid ID: 40000000000000001: convert id to ip failed");
+    assert_eq!(msg("20000065535028869"), "Invalid ID: 20000065535028869: convert id to ip failed", "below 2^24: fewer than 4 bytes");
+    assert_eq!(msg("25000000000028869"), "Invalid ID: 25000000000028869: convert id to ip failed", "above 2^32");
+    assert_eq!(msg("221307064330x8869"), "Invalid ID: 221307064330x8869: parse port failed");
+    assert!(matches!(GenericId::parse("4+167772161-00019").unwrap(), GenericId::Local { kind: 4, ip: 167_772_161, port: -1, id: 9 }));
+    let v6 = |ip: &str| format!("3{ip:0>39}02886{}", 7);
+    assert!(matches!(GenericId::parse(&v6("2130706433")).unwrap(), GenericId::Local { kind: 3, port: 2886, id: 7, .. }), "an IPv4 address in a v6 id");
+    assert!(matches!(GenericId::parse(&v6(&(1u128 << 127).to_string())).unwrap(), GenericId::Local { kind: 3, .. }));
+    assert!(msg(&v6(&(1u128 << 100).to_string())).ends_with("convert id to ip failed"));
+    assert!(msg(&v6(&"9".repeat(39))).ends_with("convert id to ip failed"), "beyond 128 bits");
     assert_eq!(dag::parse_error_line("ERROR: [A.B]: m: n"), Some(("A.B", "m: n")));
 }
 
