@@ -129,9 +129,20 @@ impl<'a> StructDecoder<'a> {
         }
     }
 
+    /// Whether the object has the key at all (even `null`): Go allocates the embedded pointer
+    /// struct holding the field before it stores anything.
+    pub fn has(&self, name: &str) -> bool {
+        occurrences(self.obj, name).next().is_some()
+    }
+
     /// A `*int` field (64-bit): the literal must be an integer that fits.
     pub fn int(&mut self, name: &str, path: &str) -> Option<i64> {
-        self.fold(name, path, "int", None, true, |v| match v {
+        self.int_of(name, path, "int")
+    }
+
+    /// A 64-bit integer field of Go type `ty` (`int`, `int64`) as [`int`](Self::int) reads it.
+    pub fn int_of(&mut self, name: &str, path: &str, ty: &str) -> Option<i64> {
+        self.fold(name, path, ty, None, true, |v| match v {
             JVal::Num(lit) => lit.parse::<i64>().map_err(|_| format!("number {lit}")),
             other => Err(other.kind()),
         })

@@ -201,6 +201,30 @@ async fn failed_dag_retry_then_pass() {
         "Common.BindJsonFailed",
         "Bind JSON failed: Key: 'DagOperator.Operator' Error:Field validation for 'Operator' failed on the 'required' tag",
     );
+    // The whole DagOperator is bound: its DTO fields are type-checked, an empty id is refused,
+    // and gin lists every failed rule.
+    let dag_url = format!("/api/v1/task/dag/{id}");
+    c.post(&dag_url, r#"{"operator":"retry","stage":"x"}"#).await.assert_err(
+        400,
+        "Common.BindJsonFailed",
+        "Bind JSON failed: json: cannot unmarshal string into Go struct field DagOperator.DagDetailDTO.DagDetail.stage of type int",
+    );
+    c.post(&dag_url, r#"{"operator":"retry","dag_id":1.5}"#).await.assert_err(
+        400,
+        "Common.BindJsonFailed",
+        "Bind JSON failed: json: cannot unmarshal number 1.5 into Go struct field DagOperator.DagDetailDTO.DagDetail.dag_id of type int64",
+    );
+    c.post(&dag_url, r#"{"id":""}"#).await.assert_err(
+        400,
+        "Common.BindJsonFailed",
+        "Bind JSON failed: Key: 'DagOperator.DagDetailDTO.GenericDTO.GenericID' Error:Field validation for 'GenericID' failed on the 'required' tag\nKey: 'DagOperator.Operator' Error:Field validation for 'Operator' failed on the 'required' tag",
+    );
+    let node_url = format!("/api/v1/task/node/{}", d["nodes"][0]["id"].as_str().unwrap());
+    c.post(&node_url, r#"{"operator":"PASS","id":null}"#).await.assert_err(
+        400,
+        "Common.BindJsonFailed",
+        "Bind JSON failed: Key: 'DagOperator.DagDetailDTO.GenericDTO.GenericID' Error:Field validation for 'GenericID' failed on the 'required' tag",
+    );
 
     // RETRY: READY/RUN, node PENDING/RETRY, sub-tasks go through READY/ROLLBACK, execute_times +2.
     c.control("POST", "/__sim/scheduler", Some(r#"{"paused":true}"#)).await;

@@ -42,20 +42,48 @@ pub fn get_dag(r: &Req<'_>, id: &str) -> Out {
     Ok(Data::of(&Renderer { clock: &r.st.clock }.dag(dag, details)))
 }
 
-/// Body of `POST /task/dag/{id}` and `/task/node/{id}` (`task.DagOperator`): `operator`
-/// (required) and the embedded DTO's `id`, which overrides the path id.
-fn bind_operator(r: &Req<'_>) -> Result<(String, Option<String>), AgentError> {
-    let (op, id) = bind(r.body, "task.DagOperator", "DagOperator", |d| (d.string("operator", "operator"), d.string("id", "DagDetailDTO.GenericDTO.id")))?;
-    match op {
-        Some(op) if !op.is_empty() => Ok((op, id)),
-        _ => Err(codes::COMMON_BIND_JSON_FAILED.occur(&[&"Key: 'DagOperator.Operator' Error:Field validation for 'Operator' failed on the 'required' tag"])),
+/// Body of `POST /task/dag/{id}` and `/task/node/{id}`: a whole `task.DagOperator`, i.e. the
+/// operator and an embedded `DagDetailDTO` whose fields Go type-checks although only `id` is
+/// used (the DAG's times, `additional_data` and `nodes` are not checked here). `path_id`: the
+/// DAG route binds the path into the DTO first, so a body `id` overrides it (`null` keeps it);
+/// the node route does not, and a body `id` key of any value allocates the DTO. An allocated
+/// DTO's id is `required`, as is `operator`; gin reports every failed rule, in field order.
+fn bind_operator(r: &Req<'_>, path_id: Option<&str>) -> Result<(String, Option<String>), AgentError> {
+    const DETAIL: &str = "DagDetailDTO.DagDetail.";
+    let (operator, id) = bind(r.body, "task.DagOperator", "DagOperator", |d| {
+        let mut operator = String::new();
+        d.string_value("operator", "operator", &mut operator);
+        let mut id = path_id.map(str::to_string).or_else(|| d.has("id").then(String::new));
+        if let Some(id) = id.as_mut() {
+            d.string_value("id", "DagDetailDTO.GenericDTO.id", id);
+        }
+        d.int_of("dag_id", &format!("{DETAIL}dag_id"), "int64");
+        for key in ["name", "maintenance_key"] {
+            d.string(key, &format!("{DETAIL}{key}"));
+        }
+        for key in ["stage", "max_stage", "maintenance_type"] {
+            d.int_of(key, &format!("{DETAIL}{key}"), "int");
+        }
+        d.string("state", &format!("{DETAIL}TaskStatusDTO.state"));
+        (operator, id)
+    })?;
+    let mut failed = Vec::new();
+    if id.as_deref() == Some("") {
+        failed.push("Key: 'DagOperator.DagDetailDTO.GenericDTO.GenericID' Error:Field validation for 'GenericID' failed on the 'required' tag");
     }
+    if operator.is_empty() {
+        failed.push("Key: 'DagOperator.Operator' Error:Field validation for 'Operator' failed on the 'required' tag");
+    }
+    if !failed.is_empty() {
+        return Err(codes::COMMON_BIND_JSON_FAILED.occur(&[&failed.join("\n")]));
+    }
+    Ok((operator, id))
 }
 
 pub fn operate_dag(r: &Req<'_>, id: &str) -> Out {
     // The agent parses the id, then binds the body, then looks at where the task lives.
     let g = GenericId::parse(id)?;
-    let (op, body_id) = bind_operator(r)?;
+    let (op, body_id) = bind_operator(r, Some(id))?;
     let n = classify(g);
     let id = body_id.unwrap_or_else(|| id.to_string());
     let mut w = lock(&r.st.world);
@@ -83,7 +111,7 @@ pub fn get_node(r: &Req<'_>, id: &str) -> Out {
 
 pub fn operate_node(r: &Req<'_>, id: &str) -> Out {
     let g = GenericId::parse(id)?;
-    let (op, _) = bind_operator(r)?;
+    let (op, _) = bind_operator(r, None)?;
     if op.to_uppercase() != "PASS" {
         return Err(codes::TASK_NODE_OPERATOR_NOT_SUPPORT.occur(&[&op]));
     }
