@@ -129,7 +129,7 @@ impl Field {
                 let quoted = message.split('\'').nth(1)?;
                 if sent.piece_switch_interval.as_deref() == Some(quoted) {
                     Field::PieceSwitchInterval
-                } else if sent.archive_lag_target.as_deref().map(str::to_lowercase).as_deref() == Some(quoted) {
+                } else if sent.archive_lag_target.as_deref().map(crate::gostrings::to_lower).as_deref() == Some(quoted) {
                     Field::ArchiveLagTarget
                 } else {
                     return None;
@@ -183,13 +183,13 @@ impl BackupConfig {
     pub fn normalized(&self) -> BackupConfig {
         let mut c = self.clone();
         if let Some(b) = c.binding.as_mut() {
-            *b = if b.is_empty() { BINDING_OPTIONAL.to_string() } else { b.to_uppercase() };
+            *b = if b.is_empty() { BINDING_OPTIONAL.to_string() } else { crate::gostrings::to_upper(b) };
         }
         if let Some(l) = c.archive_lag_target.as_mut() {
-            *l = l.to_lowercase();
+            *l = crate::gostrings::to_lower(l);
         }
         if let Some(p) = c.delete_policy.as_mut() {
-            p.policy = if p.policy.is_empty() { DELETE_POLICY_DEFAULT.to_string() } else { p.policy.to_lowercase() };
+            p.policy = if p.policy.is_empty() { DELETE_POLICY_DEFAULT.to_string() } else { crate::gostrings::to_lower(&p.policy) };
         }
         c
     }

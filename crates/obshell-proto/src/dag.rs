@@ -349,7 +349,7 @@ impl DagOperation {
 
     /// Case-insensitive, as the agent upper-cases the operator.
     pub fn parse(op: &str) -> Result<DagOperation, AgentError> {
-        match op.to_ascii_uppercase().as_str() {
+        match crate::gostrings::to_upper(op).as_str() {
             "RETRY" => Ok(DagOperation::Retry),
             "ROLLBACK" => Ok(DagOperation::Rollback),
             "CANCEL" => Ok(DagOperation::Cancel),

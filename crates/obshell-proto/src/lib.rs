@@ -22,6 +22,7 @@ pub mod envelope;
 pub mod errors;
 pub mod form;
 pub mod gojson;
+pub mod gostrings;
 pub mod request_uri;
 pub mod storage;
 pub mod time;

@@ -135,6 +135,7 @@ fn operations_the_agent_accepts() {
     succeeded.state = TaskState::Succeed;
     assert!(succeeded.allowed_operations().is_empty());
     assert_eq!(DagOperation::parse("retry").unwrap(), Retry);
+    assert_eq!(DagOperation::parse("paſs").unwrap(), Pass, "Go's strings.ToUpper maps ſ to S");
     assert_eq!(DagOperation::parse("RUN").unwrap_err().message(obshell_proto::Lang::En), "Operator RUN is not supported");
     assert_eq!(Cancel.success_state(), (TaskState::Failed, TaskOperator::Cancel));
 }

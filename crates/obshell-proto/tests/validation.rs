@@ -120,6 +120,21 @@ fn binding_is_case_insensitive_and_empty_means_optional() {
 }
 
 #[test]
+fn case_folding_is_gos_simple_mapping() {
+    // `strings.ToUpper`/`ToLower` map rune by rune: `ß` stays, `İ` lowers to a plain `i`, `ſ`
+    // uppers to `S`; the echoed values and the accepted ones follow.
+    let c = BackupConfig { binding: s("ß"), ..cluster("file:///b") };
+    assert_err(&c, Scope::Cluster, Method::Set, "OB.Backup.Binding.Invalid", "Invalid binding mode: ß, must be OPTIONAL or MANDATORY");
+    let c = BackupConfig { binding: s("mandatoryſ"), ..cluster("file:///b") };
+    assert_err(&c, Scope::Cluster, Method::Set, "OB.Backup.Binding.Invalid", "Invalid binding mode: MANDATORYS, must be OPTIONAL or MANDATORY");
+    let c = BackupConfig { archive_lag_target: s("1İ"), ..cluster("file:///b") };
+    assert_err(&c, Scope::Cluster, Method::Set, "Common.InvalidTimeDuration", "Time duration '1i' is invalid: invalid time unit");
+    let mut c = cluster("file:///b");
+    c.delete_policy = Some(DeletePolicy { policy: "İ".into(), recovery_window: String::new() });
+    assert_err(&c, Scope::Cluster, Method::Set, "OB.Backup.DeletePolicy.Invalid", "Invalid delete policy: 'i', must be 'default'");
+}
+
+#[test]
 fn piece_switch_interval_bounds_and_raw_value_in_message() {
     let cases: &[(&str, Option<(&str, &str)>)] = &[
         ("1d", None),

@@ -99,7 +99,7 @@ pub fn start(r: &Req<'_>, tenant: Option<&str>) -> Out {
         }
         Some(x) => check_all_dest(&w.cluster, x)?,
     }
-    let mode = mode.unwrap_or_default().to_lowercase();
+    let mode = obshell_proto::gostrings::to_lower(&mode.unwrap_or_default());
     let incremental = match mode.as_str() {
         "" | "full" => false,
         "incremental" => true,
@@ -126,7 +126,7 @@ fn targets(r: &Req<'_>, tenant: Option<&str>) -> Result<Vec<TenantRef>, AgentErr
 pub fn cancel(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let ts = targets(r, tenant)?;
     let status = bind(r.body, "param.BackupStatusParam", "BackupStatusParam", |d| d.string("status", "status"))?;
-    let status = status.filter(|s| !s.is_empty()).unwrap_or_else(|| "canceled".into()).to_lowercase();
+    let status = obshell_proto::gostrings::to_lower(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "canceled".into()));
     if status != "canceled" {
         return Err(codes::OB_BACKUP_STATUS_INVALID.occur(&[&status, &"canceled"]));
     }
@@ -143,7 +143,7 @@ pub fn cancel(r: &Req<'_>, tenant: Option<&str>) -> Out {
 pub fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let ts = targets(r, tenant)?;
     let status = bind(r.body, "param.ArchiveLogStatusParam", "ArchiveLogStatusParam", |d| d.string("status", "status"))?;
-    let status = status.filter(|s| !s.is_empty()).unwrap_or_else(|| "STOP".into()).to_uppercase();
+    let status = obshell_proto::gostrings::to_upper(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "STOP".into()));
     if !matches!(status.as_str(), "DOING" | "STOP" | "SUSPEND") {
         return Err(codes::OB_BACKUP_ARCHIVE_LOG_STATUS_INVALID.occur(&[&status, &"STOP", &"DOING"]));
     }
@@ -349,7 +349,11 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
         }
     };
     let (from, to) = (time("start_time")?, time("end_time")?);
-    let statuses: Vec<String> = r.q("status").unwrap_or("").split(',').map(|s| s.trim().to_uppercase()).filter(|s| !s.is_empty()).collect();
+    // `strings.Split(strings.ToUpper(status), ",")`: no trimming; an empty part matches nothing.
+    let statuses: Vec<String> = match r.q("status").unwrap_or("") {
+        "" => Vec::new(),
+        s => obshell_proto::gostrings::to_upper(s).split(',').map(str::to_string).collect(),
+    };
     let (sort_end, asc) = {
         let s = r.q("sort").unwrap_or("");
         let mut it = s.split(',');

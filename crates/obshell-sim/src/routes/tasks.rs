@@ -112,7 +112,7 @@ pub fn get_node(r: &Req<'_>, id: &str) -> Out {
 pub fn operate_node(r: &Req<'_>, id: &str) -> Out {
     let g = GenericId::parse(id)?;
     let (op, _) = bind_operator(r, None)?;
-    if op.to_uppercase() != "PASS" {
+    if obshell_proto::gostrings::to_upper(&op) != "PASS" {
         return Err(codes::TASK_NODE_OPERATOR_NOT_SUPPORT.occur(&[&op]));
     }
     let n = classify(g);
