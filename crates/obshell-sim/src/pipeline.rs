@@ -44,10 +44,29 @@ pub fn header_str(h: &HeaderMap, name: &str) -> String {
     h.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).unwrap_or_default()
 }
 
+/// Go's `url.ParseRequestURI` refuses a path with a `%` not followed by two hex digits (the
+/// query is not checked); `net/http` then answers before any handler runs.
+fn has_invalid_path_escape(path: &str) -> bool {
+    let b = path.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| c == b'%' && !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)))
+}
+
+/// `net/http`'s answer to a request it cannot parse: plain text, and the connection closed.
+fn go_bad_request() -> Response<Body> {
+    let mut r = Response::new(Body::from("400 Bad Request"));
+    *r.status_mut() = StatusCode::BAD_REQUEST;
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
+}
+
 pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<Body> {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
+    if has_invalid_path_escape(&path) {
+        return go_bad_request();
+    }
 
     if st.config.enable_faults && (path == "/__sim" || path.starts_with("/__sim/")) {
         let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
