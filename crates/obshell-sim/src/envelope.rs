@@ -82,10 +82,11 @@ pub fn success(meta: &EnvelopeMeta<'_>, data: Data) -> Reply {
     Reply { status: 200, content_type: meta.content_type, body }
 }
 
-pub fn failure(meta: &EnvelopeMeta<'_>, err: &AgentError) -> Reply {
+/// An error envelope; `data`: what the handler passed beside the error (see `routes::Fail`).
+pub fn failure(meta: &EnvelopeMeta<'_>, err: &AgentError, data: &Data) -> Reply {
     let api = err.to_api_error(meta.lang);
     let status = err.status();
-    let body = write(false, meta.timestamp, meta.duration_ms, status, meta.trace_id, &Data::Omit, Some(&api));
+    let body = write(false, meta.timestamp, meta.duration_ms, status, meta.trace_id, data, Some(&api));
     Reply { status, content_type: meta.content_type, body }
 }
 

@@ -95,7 +95,7 @@ pub fn respond(st: &AppState, action: FaultAction, lang: Option<obshell_proto::L
             // What the agent itself answers when it fails unexpectedly.
             let ts = st.clock.render(st.clock.now_nanos());
             let meta = crate::envelope::EnvelopeMeta { timestamp: &ts, duration_ms: 0, trace_id: "", content_type: ContentType::Json, lang };
-            to_response(crate::envelope::failure(&meta, &obshell_proto::AgentError::unexpected_raw("simulated fault")))
+            to_response(crate::envelope::failure(&meta, &obshell_proto::AgentError::unexpected_raw("simulated fault"), &crate::envelope::Data::Omit))
         }
         FaultAction::Error(code) => {
             // A reverse proxy in front of the agent: plain text, no envelope.

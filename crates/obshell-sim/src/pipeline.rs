@@ -25,7 +25,7 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
 use obshell_proto::crypto::agent::{decrypt_body_like_agent, is_recovery_error, open_header, recovery_error};
-use obshell_proto::{AgentError, Lang};
+use obshell_proto::Lang;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -101,7 +101,7 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
     let raw = if too_big { None } else { axum::body::to_bytes(body, BODY_LIMIT).await.ok() };
     let Some(raw) = raw else {
         let e = extra_codes::REQUEST_BODY_READ_FAILED.occur(&[&format!("http: request body too large (limit {BODY_LIMIT} bytes)")]);
-        let mut resp = ctx.finish(Err(e));
+        let mut resp = ctx.finish(Err(e.into()));
         resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         journal(&st, &parts.method, &target, None, "none", resp.status().as_u16(), &ctx.trace_id);
         return resp;
@@ -121,7 +121,7 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
     let decrypted = match decrypted.transpose() {
         Ok(d) => d,
         Err(e) => {
-            let resp = ctx.finish(Err(e));
+            let resp = ctx.finish(Err(e.into()));
             journal(&st, &parts.method, &target, None, "header-error", resp.status().as_u16(), "");
             return resp;
         }
@@ -134,7 +134,7 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
             match decrypt_body_like_agent(d.header.keys_bytes(), &body) {
                 Ok(b) => body = b,
                 Err(e) => {
-                    let resp = ctx.finish(Err(e));
+                    let resp = ctx.finish(Err(e.into()));
                     journal(&st, &parts.method, &target, None, "body-error", resp.status().as_u16(), "");
                     return resp;
                 }
@@ -168,8 +168,8 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
             std::thread::Builder::new()
                 .stack_size(512 << 20)
                 .spawn_scoped(s, run)
-                .map(|h| h.join().unwrap_or_else(|_| Routed::Done(Err(recovery_error()))))
-                .unwrap_or_else(|_| Routed::Done(Err(recovery_error())))
+                .map(|h| h.join().unwrap_or_else(|_| Routed::Done(Err(recovery_error().into()))))
+                .unwrap_or_else(|_| Routed::Done(Err(recovery_error().into())))
         })
     } else {
         run()
@@ -209,7 +209,7 @@ fn nesting_depth(b: &[u8]) -> usize {
 }
 
 enum Routed {
-    Done(Result<Data, AgentError>),
+    Done(routes::Out),
     Redirect(u16, String),
 }
 
@@ -227,16 +227,16 @@ fn route_and_run(st: &AppState, method: &Method, path: &str, target: &str, dec: 
                 return Routed::Redirect(status, format!("{trimmed}{q}"));
             }
         }
-        return Routed::Done(Err(obshell_proto::errors::codes::COMMON_NOT_FOUND.occur(&[&"404 not found"])));
+        return Routed::Done(Err(obshell_proto::errors::codes::COMMON_NOT_FOUND.occur(&[&"404 not found"]).into()));
     };
     let verified = match auth::verify(st, guard, dec, target, received_secs) {
         Ok(v) => v,
-        Err(e) => return Routed::Done(Err(e)),
+        Err(e) => return Routed::Done(Err(e.into())),
     };
     let query = routes::parse_query(target.split_once('?').map(|(_, q)| q).unwrap_or(""));
     let req = Req { st, method, uri: target, query, body, verified, now };
     // A panic in a handler is the agent's gin recovery: the pre-built 500.
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| routes::dispatch(route, &req))).unwrap_or_else(|_| Err(recovery_error()));
+    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| routes::dispatch(route, &req))).unwrap_or_else(|_| Err(recovery_error().into()));
     Routed::Done(out)
 }
 
@@ -249,14 +249,14 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn finish(&self, out: Result<Data, AgentError>) -> Response<Body> {
+    fn finish(&self, out: routes::Out) -> Response<Body> {
         let reply = match out {
-            Err(e) if is_recovery_error(&e) => {
+            Err(f) if is_recovery_error(&f.err) => {
                 // gin.CustomRecovery writes `recoveryResponse`, built at agent start: its
                 // timestamp is the start time, no trace id, no duration.
                 let ts = self.st.clock.render(self.st.started_nanos);
                 let meta = EnvelopeMeta { timestamp: &ts, duration_ms: 0, trace_id: "", content_type: self.content_type, lang: None };
-                envelope::failure(&meta, &e)
+                envelope::failure(&meta, &f.err, &Data::Omit)
             }
             out => {
                 let ts = self.st.clock.render(self.st.clock.now_nanos());
@@ -269,7 +269,7 @@ impl Ctx<'_> {
                 };
                 match out {
                     Ok(data) => envelope::success(&meta, data),
-                    Err(e) => envelope::failure(&meta, &e),
+                    Err(f) => envelope::failure(&meta, &f.err, &f.data),
                 }
             }
         };

@@ -35,7 +35,13 @@ async fn cluster_endpoint_validation_in_agent_order() {
     for (method, body, code, msg) in cases {
         let r = c.call(method, CLUSTER, Some(body)).await;
         assert_eq!((r.status, r.err_code(), r.message()), (400, code.to_string(), msg.to_string()), "{method} {body}");
+        // `dag, err := ob.PostObclusterBackupConfig(…); SendResponse(c, dag, err)`: the executor's
+        // errors carry the nil `*DagDetailDTO` as `"data":null`; a bind error has no `data`.
+        let data = if *code == "Common.BindJsonFailed" { None } else { Some(serde_json::Value::Null) };
+        assert_eq!(r.json().as_object().unwrap().get("data").cloned(), data, "{method} {body}: {}", r.text());
     }
+    let raw = c.post(CLUSTER, "{}").await.text();
+    assert!(raw.contains(r#""traceId":"#) && raw.contains(r#","data":null,"error":{"#), "{raw}");
     // Accepted as the agent accepts them: unvalidated fields, malformed-but-prefixed URIs,
     // unknown keys, null, case-insensitive keys.
     for (method, body) in [
@@ -118,8 +124,14 @@ async fn parameters_readback() {
     let c = &sim.client;
     let p = c.get("/api/v1/tenant/sys/parameter/archive_lag_target").await.assert_ok();
     assert_eq!(p, serde_json::json!({"name":"archive_lag_target","value":"2m","data_type":"TIME","info":p["info"],"edit_level":"DYNAMIC_EFFECTIVE"}));
-    c.get("/api/v1/tenant/t1/parameter/nope").await.assert_err(400, "OB.Tenant.Parameter.NotExist", "Tenant parameter 'nope' does not exist.");
-    c.get("/api/v1/tenant/zz/parameter/nope").await.assert_err(400, "OB.Tenant.NotExist", "Tenant 'zz' does not exist.");
+    let r = c.get("/api/v1/tenant/t1/parameter/nope").await;
+    r.assert_err(400, "OB.Tenant.Parameter.NotExist", "Tenant parameter 'nope' does not exist.");
+    assert_eq!(r.json()["data"], serde_json::Value::Null, "the executor's nil *GvObParameter");
+    let r = c.get("/api/v1/tenant/zz/parameter/nope").await;
+    r.assert_err(400, "OB.Tenant.NotExist", "Tenant 'zz' does not exist.");
+    assert!(r.json().get("data").is_none(), "the tenant guard sends no data");
+    // The view's collation: case and trailing spaces do not matter.
+    assert_eq!(c.get("/api/v1/tenant/sys/parameter/ARCHIVE_LAG_TARGET%20").await.assert_ok()["name"], "archive_lag_target");
     let all = c.get("/api/v1/tenant/t1/parameters").await.assert_ok();
     assert!(all["contents"].as_array().unwrap().len() >= 5);
     let ha = c.get("/api/v1/tenant/t1/parameters?filter=ha%5C_low%25").await.assert_ok();
@@ -129,5 +141,7 @@ async fn parameters_readback() {
     for (p, v) in [("log_archive_concurrency", "7"), ("archive_lag_target", "90s"), ("ha_low_thread_score", "9")] {
         assert_eq!(c.get(&format!("/api/v1/tenant/t2/parameter/{p}")).await.assert_ok()["value"], v);
     }
-    c.get("/api/v1/tenants/overview?mode=PG").await.assert_err(400, "OB.Tenant.Mode.NotSupported", "Tenant mode 'PG' is not supported.");
+    let r = c.get("/api/v1/tenants/overview?mode=PG").await;
+    r.assert_err(400, "OB.Tenant.Mode.NotSupported", "Tenant mode 'PG' is not supported.");
+    assert_eq!(r.json()["data"], serde_json::json!({"contents": null}), "a nil slice is still wrapped");
 }

@@ -1,6 +1,6 @@
 //! Backup routes (`backup_route.go`, `executor/ob/backup_{config,tenant,status}.go`).
 
-use super::{bind, check_cluster_agent, check_tenant, Out, Req};
+use super::{bind, check_cluster_agent, check_tenant, Out, Req, TypedNil};
 use crate::cluster::{BackupJob, Cluster, TenantRef};
 use crate::engine::model::Renderer;
 use crate::envelope::Data;
@@ -22,16 +22,20 @@ pub fn config(r: &Req<'_>, scope: Scope, method: Method, tenant: Option<&str>) -
         Scope::Tenant => Some(check_tenant(r, tenant.unwrap_or(""))?),
     };
     let cfg = backup::decode_like_agent(r.body, scope)?;
-    backup::precheck(&cfg, scope, method)?;
-    let mut w = lock(&r.st.world);
-    if scope == Scope::Cluster && w.cluster.user_tenants().is_empty() {
-        return Err(codes::OB_BACKUP_NO_USER_TENANTS.occur(&[]));
-    }
-    let cfg = backup::check(&cfg)?;
-    let now = r.st.clock.now_nanos();
-    let id = w.engine.create_backup_config(tenant, cfg, now)?;
-    let dag = w.engine.dag(id).expect("just created");
-    Ok(Data::of(&Renderer { clock: &r.st.clock }.created(dag)))
+    // `Post…/Patch…BackupConfig`: their errors go out beside the nil `*DagDetailDTO`.
+    let create = || -> Result<Data, AgentError> {
+        backup::precheck(&cfg, scope, method)?;
+        let mut w = lock(&r.st.world);
+        if scope == Scope::Cluster && w.cluster.user_tenants().is_empty() {
+            return Err(codes::OB_BACKUP_NO_USER_TENANTS.occur(&[]));
+        }
+        let cfg = backup::check(&cfg)?;
+        let now = r.st.clock.now_nanos();
+        let id = w.engine.create_backup_config(tenant, cfg, now)?;
+        let dag = w.engine.dag(id).expect("just created");
+        Ok(Data::of(&Renderer { clock: &r.st.clock }.created(dag)))
+    };
+    create().or_nil_pointer()
 }
 
 #[derive(Serialize)]
@@ -53,8 +57,9 @@ pub fn storage(r: &Req<'_>, name: &str) -> Out {
         }
         Ok(StorageDest::parse(uri)?.uri_without_secret())
     };
-    let archive = render(tenant.backup.archive_dest.as_ref().map(|d| d.location.as_str()).unwrap_or(""))?;
-    let data = render(&tenant.backup.data_dest)?;
+    // `GetTenantBackupConfig`'s errors go out beside its nil `*BackupDestInfo`.
+    let archive = render(tenant.backup.archive_dest.as_ref().map(|d| d.location.as_str()).unwrap_or("")).or_nil_pointer()?;
+    let data = render(&tenant.backup.data_dest).or_nil_pointer()?;
     let leaky = |s: &str| s.contains("access_id") || s.contains("access_key");
     if leaky(&archive) || leaky(&data) {
         return Ok(Data::typed_nil());
@@ -86,30 +91,34 @@ pub fn start(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let (mode, encryption, plus) = bind(r.body, "param.BackupParam", "BackupParam", |d| {
         (d.string("mode", "mode"), d.string("encryption", "encryption"), d.bool("plus_archive", "plus_archive"))
     })?;
-    let mut w = lock(&r.st.world);
-    match &t {
-        None => {
-            let all = w.cluster.user_tenants();
-            if all.is_empty() {
-                return Err(codes::OB_BACKUP_NO_USER_TENANTS.occur(&[]));
+    // `ObclusterStartBackup`/`TenantStartBackup`: errors beside the nil `*DagDetailDTO`.
+    let create = || -> Result<Data, AgentError> {
+        let mut w = lock(&r.st.world);
+        match &t {
+            None => {
+                let all = w.cluster.user_tenants();
+                if all.is_empty() {
+                    return Err(codes::OB_BACKUP_NO_USER_TENANTS.occur(&[]));
+                }
+                for x in &all {
+                    check_all_dest(&w.cluster, x)?;
+                }
             }
-            for x in &all {
-                check_all_dest(&w.cluster, x)?;
-            }
+            Some(x) => check_all_dest(&w.cluster, x)?,
         }
-        Some(x) => check_all_dest(&w.cluster, x)?,
-    }
-    let mode = obshell_proto::gostrings::to_lower(&mode.unwrap_or_default());
-    let incremental = match mode.as_str() {
-        "" | "full" => false,
-        "incremental" => true,
-        other => return Err(codes::OB_BACKUP_MODE_INVALID.occur(&[&other, &"full", &"incremental"])),
+        let mode = obshell_proto::gostrings::to_lower(mode.as_deref().unwrap_or_default());
+        let incremental = match mode.as_str() {
+            "" | "full" => false,
+            "incremental" => true,
+            other => return Err(codes::OB_BACKUP_MODE_INVALID.occur(&[&other, &"full", &"incremental"])),
+        };
+        let encrypted = encryption.as_ref().is_some_and(|e| !e.is_empty());
+        let now = r.st.clock.now_nanos();
+        let id = w.engine.create_start_backup(t.clone(), incremental, encrypted, plus.unwrap_or(false), now)?;
+        let dag = w.engine.dag(id).expect("just created");
+        Ok(Data::of(&Renderer { clock: &r.st.clock }.created(dag)))
     };
-    let encrypted = encryption.is_some_and(|e| !e.is_empty());
-    let now = r.st.clock.now_nanos();
-    let id = w.engine.create_start_backup(t, incremental, encrypted, plus.unwrap_or(false), now)?;
-    let dag = w.engine.dag(id).expect("just created");
-    Ok(Data::of(&Renderer { clock: &r.st.clock }.created(dag)))
+    create().or_nil_pointer()
 }
 
 fn targets(r: &Req<'_>, tenant: Option<&str>) -> Result<Vec<TenantRef>, AgentError> {
@@ -128,7 +137,7 @@ pub fn cancel(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let status = bind(r.body, "param.BackupStatusParam", "BackupStatusParam", |d| d.string("status", "status"))?;
     let status = obshell_proto::gostrings::to_lower(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "canceled".into()));
     if status != "canceled" {
-        return Err(codes::OB_BACKUP_STATUS_INVALID.occur(&[&status, &"canceled"]));
+        return Err(codes::OB_BACKUP_STATUS_INVALID.occur(&[&status, &"canceled"]).into());
     }
     let mut w = lock(&r.st.world);
     for t in ts {
@@ -145,7 +154,7 @@ pub fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let status = bind(r.body, "param.ArchiveLogStatusParam", "ArchiveLogStatusParam", |d| d.string("status", "status"))?;
     let status = obshell_proto::gostrings::to_upper(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "STOP".into()));
     if !matches!(status.as_str(), "DOING" | "STOP" | "SUSPEND") {
-        return Err(codes::OB_BACKUP_ARCHIVE_LOG_STATUS_INVALID.occur(&[&status, &"STOP", &"DOING"]));
+        return Err(codes::OB_BACKUP_ARCHIVE_LOG_STATUS_INVALID.occur(&[&status, &"STOP", &"DOING"]).into());
     }
     let mut w = lock(&r.st.world);
     for t in ts {
@@ -155,7 +164,7 @@ pub fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
             "DOING" => match cur.as_str() {
                 "DOING" | "PREPARE" | "BEGINNING" => {}
                 "SUSPEND" | "SUSPENDING" => w.cluster.set_dest_state(t.id, true),
-                "INTERRUPTED" => return Err(interrupted()),
+                "INTERRUPTED" => return Err(interrupted().into()),
                 _ => {
                     w.cluster.set_dest_state(t.id, true);
                     w.cluster.open_archive_log(t.id)?;
@@ -163,7 +172,7 @@ pub fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
             },
             "STOP" => match cur.as_str() {
                 "STOP" | "STOPPING" | "" => {}
-                "INTERRUPTED" => return Err(interrupted()),
+                "INTERRUPTED" => return Err(interrupted().into()),
                 _ => w.cluster.close_archive_log(t.id),
             },
             _ => w.cluster.set_dest_state(t.id, false),
@@ -249,7 +258,8 @@ pub fn overview(r: &Req<'_>, tenant: Option<&str>) -> Out {
             let w = lock(&r.st.world);
             let statuses: Vec<BackupTask> = w.cluster.user_tenants().iter().filter_map(|t| latest(&w.cluster, t.id)).map(|j| task_of(r, j)).collect();
             if statuses.is_empty() {
-                return Err(codes::COMMON_NOT_FOUND.occur(&[&"backup task"]));
+                // `GetObclusterBackupOverview`'s error, beside its nil `*BackupOverview`.
+                return Err(codes::COMMON_NOT_FOUND.occur(&[&"backup task"])).or_nil_pointer();
             }
             #[derive(Serialize)]
             struct O {
@@ -260,7 +270,7 @@ pub fn overview(r: &Req<'_>, tenant: Option<&str>) -> Out {
         Some(n) => {
             let t = check_tenant(r, n)?;
             let w = lock(&r.st.world);
-            let Some(j) = latest(&w.cluster, t.id) else { return Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"no backup task"])) };
+            let Some(j) = latest(&w.cluster, t.id) else { return Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"no backup task"])).or_nil_pointer() };
             #[derive(Serialize)]
             struct O {
                 status: BackupTask,

@@ -40,7 +40,41 @@ impl Req<'_> {
     }
 }
 
-pub type Out = Result<Data, AgentError>;
+pub type Out = Result<Data, Fail>;
+
+/// A handler's failure: the agent's error and the `data` its envelope carries beside it. A Go
+/// handler that hands its executor's typed result to `SendResponse` (`dag, err := …;
+/// SendResponse(c, dag, err)`) answers `"data":null` with the error (a typed nil pointer is not
+/// omitted) or `"data":{"contents":null}` (a nil slice is still wrapped); guards (identity,
+/// tenant, binding) pass an untyped nil and the key is omitted.
+#[derive(Debug)]
+pub struct Fail {
+    pub err: AgentError,
+    pub data: Data,
+}
+
+impl From<AgentError> for Fail {
+    fn from(err: AgentError) -> Self {
+        Fail { err, data: Data::Omit }
+    }
+}
+
+/// Marks an executor's errors with the typed nil its Go handler sends along.
+pub trait TypedNil<T> {
+    /// A nil pointer result: `"data":null`.
+    fn or_nil_pointer(self) -> Result<T, Fail>;
+    /// A nil slice result: `"data":{"contents":null}`.
+    fn or_nil_slice(self) -> Result<T, Fail>;
+}
+
+impl<T> TypedNil<T> for Result<T, AgentError> {
+    fn or_nil_pointer(self) -> Result<T, Fail> {
+        self.map_err(|err| Fail { err, data: Data::typed_nil() })
+    }
+    fn or_nil_slice(self) -> Result<T, Fail> {
+        self.map_err(|err| Fail { err, data: Data::nil_contents() })
+    }
+}
 
 #[derive(Clone, Debug)]
 pub enum Route {

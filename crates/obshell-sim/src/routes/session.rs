@@ -13,7 +13,7 @@ fn timeout(r: &Req<'_>) -> i128 {
 
 /// The session id, AES-encrypted with the request's `Keys`.
 pub fn login(r: &Req<'_>) -> Out {
-    let Some(keys) = r.verified.keys.as_deref() else { return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[])) };
+    let Some(keys) = r.verified.keys.as_deref() else { return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[]).into()) };
     // Encrypt first so a bad key never leaves a session behind.
     let probe = encrypt_response_like_agent(keys, b"")?;
     drop(probe);
@@ -35,7 +35,7 @@ pub fn logout(r: &Req<'_>) -> Out {
 }
 
 pub fn sso_token(r: &Req<'_>) -> Out {
-    let Some(keys) = r.verified.keys.as_deref() else { return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[])) };
+    let Some(keys) = r.verified.keys.as_deref() else { return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[]).into()) };
     encrypt_response_like_agent(keys, b"")?;
     let token = lock(&r.st.sessions).create_sso_token(r.st.clock.now_nanos());
     Ok(Data::of(&encrypt_response_like_agent(keys, token.as_bytes())?))
@@ -44,11 +44,11 @@ pub fn sso_token(r: &Req<'_>) -> Out {
 pub fn sso_exchange(r: &Req<'_>) -> Out {
     let token = r.verified.sso_token.clone().unwrap_or_default();
     if token.is_empty() {
-        return Err(codes::SECURITY_SSO_TOKEN_MISSING.occur(&[]));
+        return Err(codes::SECURITY_SSO_TOKEN_MISSING.occur(&[]).into());
     }
     let keys = r.verified.keys.clone().unwrap_or_default();
     if keys.len() < 32 {
-        return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[]));
+        return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[]).into());
     }
     let now = r.st.clock.now_nanos();
     let mut s = lock(&r.st.sessions);

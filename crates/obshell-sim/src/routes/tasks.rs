@@ -36,7 +36,7 @@ pub fn get_dag(r: &Req<'_>, id: &str) -> Out {
     let w = lock(&r.st.world);
     let dag = n.and_then(|n| w.engine.dag(n)).ok_or_else(record_not_found)?;
     if GenericId::cluster(dag.id) != id {
-        return Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"dag id not match"]));
+        return Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"dag id not match"]).into());
     }
     let details = details.ok_or_else(recovery_error)?;
     Ok(Data::of(&Renderer { clock: &r.st.clock }.dag(dag, details)))
@@ -89,7 +89,7 @@ pub fn operate_dag(r: &Req<'_>, id: &str) -> Out {
     let mut w = lock(&r.st.world);
     let dag = n.and_then(|n| w.engine.dag(n)).ok_or_else(record_not_found)?;
     if GenericId::cluster(dag.id) != id {
-        return Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"dag id not match"]));
+        return Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"dag id not match"]).into());
     }
     let dag_id = dag.id;
     let op = DagOperation::parse(&op)?;
@@ -105,7 +105,7 @@ pub fn get_node(r: &Req<'_>, id: &str) -> Out {
     // `show_details=false` leaves the DTO nil and the agent panics on it.
     match details {
         Some(true) => Ok(Data::of(&Renderer { clock: &r.st.clock }.node(node, true))),
-        _ => Err(recovery_error()),
+        _ => Err(recovery_error().into()),
     }
 }
 
@@ -113,7 +113,7 @@ pub fn operate_node(r: &Req<'_>, id: &str) -> Out {
     let g = GenericId::parse(id)?;
     let (op, _) = bind_operator(r, None)?;
     if obshell_proto::gostrings::to_upper(&op) != "PASS" {
-        return Err(codes::TASK_NODE_OPERATOR_NOT_SUPPORT.occur(&[&op]));
+        return Err(codes::TASK_NODE_OPERATOR_NOT_SUPPORT.occur(&[&op]).into());
     }
     let n = classify(g);
     let mut w = lock(&r.st.world);
@@ -165,9 +165,9 @@ pub fn unfinished(r: &Req<'_>) -> Out {
             let dags = render_dags(r, details, |d| !d.is_finished);
             Ok(if dags.is_empty() { Data::nil_contents() } else { Data::contents(&dags) })
         }
-        Identity::Follower => Err(crate::extra_codes::AGENT_NO_MASTER.occur(&[])),
+        Identity::Follower => Err(crate::extra_codes::AGENT_NO_MASTER.occur(&[]).into()),
         Identity::Single | Identity::Master | Identity::TakeOverMaster | Identity::TakeOverFollower => agent_unfinished(r),
-        other => Err(crate::extra_codes::AGENT_IDENTIFY_UNKNOWN.occur(&[&other.as_str()])),
+        other => Err(crate::extra_codes::AGENT_IDENTIFY_UNKNOWN.occur(&[&other.as_str()]).into()),
     }
 }
 
@@ -213,12 +213,12 @@ pub fn maintain(r: &Req<'_>) -> Out {
 /// `/task/dag/maintain/agent`: the agent's own last maintenance DAG (`GetAgentLastMaintenanceDag`).
 /// The simulator runs no agent-level maintenance (join, takeover, …), so there is none.
 pub fn maintain_agent(_r: &Req<'_>) -> Out {
-    Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"Agent is not under maintenance"]))
+    Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"Agent is not under maintenance"]).into())
 }
 
 /// `/task/dag/maintain/agents` and `/task/dag/agent/main_dags` (`getAllAgentLastMaintenanceDag`):
 /// the agent converts its own last maintenance DAG without checking that there is one, so with
 /// none (always here) it dereferences nil: the pre-built panic answer.
 pub fn all_agents_maintenance(_r: &Req<'_>) -> Out {
-    Err(recovery_error())
+    Err(recovery_error().into())
 }

@@ -1,7 +1,7 @@
 //! `GET /api/v1/tenants/overview`, `GET /api/v1/tenant/{name}/parameter/{p}`,
 //! `GET /api/v1/tenant/{name}/parameters?filter=` (`tenant_handler.go`, `executor/tenant`).
 
-use super::{check_cluster_agent, Out, Req};
+use super::{check_cluster_agent, Out, Req, TypedNil};
 use crate::cluster::{self, sql_like};
 use crate::envelope::Data;
 use crate::extra_codes;
@@ -41,7 +41,8 @@ pub fn overview(r: &Req<'_>) -> Out {
     check_cluster_agent(r)?;
     let mode = r.q("mode").unwrap_or("");
     if !mode.is_empty() && mode != "MYSQL" && mode != "ORACLE" {
-        return Err(extra_codes::OB_TENANT_MODE_NOT_SUPPORTED.occur(&[&mode]));
+        // `GetTenantsOverView` returns a nil slice with the error.
+        return Err(extra_codes::OB_TENANT_MODE_NOT_SUPPORTED.occur(&[&mode])).or_nil_slice();
     }
     let me = r.st.me().ip.clone();
     let w = lock(&r.st.world);
@@ -97,13 +98,17 @@ fn rows(r: &Req<'_>, tid: i64, pred: impl Fn(&str) -> bool) -> Vec<TenantParamet
         .collect()
 }
 
+/// `NAME = ?` under the view's case-insensitive, pad-space collation; a missing parameter is
+/// the executor's error, sent with its nil `*GvObParameter` (`"data":null`).
 pub fn parameter(r: &Req<'_>, name: &str, para: &str) -> Out {
     let tid = tenant_id(r, name)?;
-    rows(r, tid, |n| n == para)
+    let wanted = para.trim_end_matches(' ');
+    rows(r, tid, |n| n.eq_ignore_ascii_case(wanted))
         .into_iter()
         .next()
         .map(|p| Data::of(&p))
         .ok_or_else(|| codes::OB_TENANT_PARAMETER_NOT_EXIST.occur(&[&para]))
+        .or_nil_pointer()
 }
 
 pub fn parameters(r: &Req<'_>, name: &str) -> Out {
