@@ -29,6 +29,7 @@ pub mod envelope;
 pub mod extra_codes;
 pub mod faults;
 pub mod pipeline;
+pub mod redirect;
 pub mod routes;
 pub mod sessions;
 pub mod state;

@@ -90,6 +90,11 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
         other => return faults::respond(&st, other, lang),
     }
 
+    if let Some(resp) = crate::redirect::trailing_slash(&st.runtime(), &parts.method, &path, &target, &parts.headers) {
+        journal(&st, &parts.method, &target, None, "none", resp.status().as_u16(), "");
+        return resp;
+    }
+
     let content_length = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     let chunked = parts.headers.get(header::TRANSFER_ENCODING).is_some();
     let received_nanos = st.clock.now_nanos();
@@ -168,16 +173,13 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
             std::thread::Builder::new()
                 .stack_size(512 << 20)
                 .spawn_scoped(s, run)
-                .map(|h| h.join().unwrap_or_else(|_| Routed::Done(Err(recovery_error().into()))))
-                .unwrap_or_else(|_| Routed::Done(Err(recovery_error().into())))
+                .map(|h| h.join().unwrap_or_else(|_| Err(recovery_error().into())))
+                .unwrap_or_else(|_| Err(recovery_error().into()))
         })
     } else {
         run()
     };
-    let resp = match result {
-        Routed::Redirect(status, location) => redirect(status, &location, &parts.method),
-        Routed::Done(out) => ctx.finish(out),
-    };
+    let resp = ctx.finish(result);
     journal(&st, &parts.method, &target, Some(&body), auth_mode, resp.status().as_u16(), &ctx.trace_id);
     resp
 }
@@ -208,36 +210,21 @@ fn nesting_depth(b: &[u8]) -> usize {
     max
 }
 
-enum Routed {
-    Done(routes::Out),
-    Redirect(u16, String),
-}
-
 #[allow(clippy::too_many_arguments)]
-fn route_and_run(st: &AppState, method: &Method, path: &str, target: &str, dec: Option<&Decrypted>, body: &[u8], received_secs: i64, now: i128) -> Routed {
+fn route_and_run(st: &AppState, method: &Method, path: &str, target: &str, dec: Option<&Decrypted>, body: &[u8], received_secs: i64, now: i128) -> routes::Out {
     let rt = st.runtime();
     let segs = routes::decode_segments(path);
     let Some((guard, route)) = routes::match_route(method, &segs, &rt) else {
-        // gin's RedirectTrailingSlash: `/x/` → `/x` when `/x` is a route.
-        if path.len() > 1 && path.ends_with('/') {
-            let trimmed = &path[..path.len() - 1];
-            if routes::match_route(method, &routes::decode_segments(trimmed), &rt).is_some() {
-                let q = target.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
-                let status = if method == Method::GET { 301 } else { 307 };
-                return Routed::Redirect(status, format!("{trimmed}{q}"));
-            }
-        }
-        return Routed::Done(Err(obshell_proto::errors::codes::COMMON_NOT_FOUND.occur(&[&"404 not found"]).into()));
+        return Err(obshell_proto::errors::codes::COMMON_NOT_FOUND.occur(&[&"404 not found"]).into());
     };
     let verified = match auth::verify(st, guard, dec, target, received_secs) {
         Ok(v) => v,
-        Err(e) => return Routed::Done(Err(e.into())),
+        Err(e) => return Err(e.into()),
     };
     let query = routes::parse_query(target.split_once('?').map(|(_, q)| q).unwrap_or(""));
     let req = Req { st, method, uri: target, query, body, verified, now };
     // A panic in a handler is the agent's gin recovery: the pre-built 500.
-    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| routes::dispatch(route, &req))).unwrap_or_else(|_| Err(recovery_error().into()));
-    Routed::Done(out)
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| routes::dispatch(route, &req))).unwrap_or_else(|_| Err(recovery_error().into()))
 }
 
 struct Ctx<'a> {
@@ -285,24 +272,6 @@ pub fn to_response(r: Reply) -> Response<Body> {
 }
 
 /// Go's `http.Redirect` as gin's trailing-slash redirect uses it.
-fn redirect(status: u16, location: &str, method: &Method) -> Response<Body> {
-    let text = if status == 301 { "Moved Permanently" } else { "Temporary Redirect" };
-    let body = if method == Method::GET { format!("<a href=\"{}\">{text}</a>.\n\n", html_escape(location)) } else { String::new() };
-    let mut resp = Response::new(Body::from(body));
-    *resp.status_mut() = StatusCode::from_u16(status).expect("valid redirect status");
-    if let Ok(v) = HeaderValue::from_str(location) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    if method == Method::GET || method == Method::HEAD {
-        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    }
-    resp
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&#34;").replace('\'', "&#39;")
-}
-
 /// `trace.RandomTraceId`: 8 random bytes as lowercase hex.
 fn random_trace_id() -> String {
     use rand::RngCore;

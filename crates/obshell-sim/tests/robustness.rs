@@ -17,6 +17,15 @@ async fn unknown_routes_options_and_trailing_slash() {
     }
     let r = raw(a, "GET", "/api/v1/info/?x=1", &[], None).await.unwrap();
     assert_eq!((r.status, r.header("location")), (301, Some("/api/v1/info?x=1")));
+    // gin redirects while looking the route up, before any middleware: a header that would
+    // fail to decrypt, or a body that would, is never looked at.
+    let r = raw(a, "GET", "/api/v1/info/", &[("X-OCS-Header", "AAAA")], None).await.unwrap();
+    assert_eq!((r.status, r.header("location")), (301, Some("/api/v1/info")));
+    let r = raw(a, "POST", "/api/v1/login/", &[("X-OCS-Header", "AAAA")], Some(b"garbage")).await.unwrap();
+    assert_eq!((r.status, r.header("location"), r.body.len()), (307, Some("/api/v1/login"), 0));
+    // The Location is the decoded path, escaped again, behind a forwarded prefix.
+    let r = raw(a, "GET", "/api/v1/tenant/t%31/parameters/", &[("X-Forwarded-Prefix", "/obshell")], None).await.unwrap();
+    assert_eq!((r.status, r.header("location")), (301, Some("/obshell/api/v1/tenant/t1/parameters")));
     let r = raw(a, "GET", "/elsewhere", &[], None).await.unwrap();
     assert_eq!((r.status, r.text().as_str()), (404, "404 page not found"));
 }
