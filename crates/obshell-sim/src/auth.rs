@@ -53,8 +53,11 @@ pub fn verify(st: &AppState, guard: Guard, dec: Option<&Decrypted>, request_uri:
     verify_uri(h, request_uri)?;
     let keys = Some(h.keys_bytes().to_vec());
     let rt = st.runtime();
+    // `VerifySSOToken` and `VerifySession` drop the timestamp check's reason: any bad `Ts`
+    // (missing, malformed, old) is "Authentication expired".
+    let fresh = || verify_ts(&h.ts, received_secs).map_err(|_| codes::SECURITY_AUTHENTICATION_EXPIRED.occur(&[]));
     if guard == Guard::SsoExchange {
-        verify_ts(&h.ts, received_secs)?;
+        fresh()?;
         if h.sso_token.is_empty() {
             return Err(codes::SECURITY_SSO_TOKEN_MISSING.occur(&[]));
         }
@@ -64,7 +67,7 @@ pub fn verify(st: &AppState, guard: Guard, dec: Option<&Decrypted>, request_uri:
     // Agents older than the session feature have no `session_id` in their HttpHeader: the key
     // is ignored and the password path runs.
     if guard != Guard::Login && !h.session_id.is_empty() && rt.identity == Identity::ClusterAgent && rt.has_sessions() {
-        verify_ts(&h.ts, received_secs)?;
+        fresh()?;
         lock(&st.sessions).validate(&h.session_id, st.clock.now_nanos(), st.config.session_timeout.as_nanos() as i128)?;
         return Ok(Verified { keys, session_id: Some(h.session_id.clone()), ..Default::default() });
     }

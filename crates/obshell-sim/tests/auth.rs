@@ -121,6 +121,13 @@ async fn sessions_login_use_expiry_logout() {
         q
     }).await;
     r.assert_err(401, "Security.Authentication.Expired", "Authentication expired");
+    // So is a missing or malformed Ts: `VerifySession` drops the parse error.
+    for ts in [r#""Ts":"","#, r#""Ts":"1.5","#, ""] {
+        let json = format!(r#"{{{ts}"Uri":"{OVERVIEW}","session_id":"{sid}"}}"#);
+        let header = obshell_proto::crypto::seal_header_json(&mut rand::rngs::OsRng, &c.pk, json.as_bytes());
+        let r = raw(sim.addr, "GET", OVERVIEW, &[("X-OCS-Header", &header)], None).await.unwrap();
+        r.assert_err(401, "Security.Authentication.Expired", "Authentication expired");
+    }
     // Expiry.
     sim.client.control("POST", "/__sim/sessions/expire", None).await;
     c.get(OVERVIEW).await.assert_err(401, "Security.Authentication.SessionExpired", "Session is expired");
