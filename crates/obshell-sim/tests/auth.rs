@@ -136,6 +136,15 @@ async fn sessions_login_use_expiry_logout() {
     c.session = None;
     c.login().await.assert_ok();
     let sid = c.session.clone().unwrap();
+    let required = "Bind JSON failed: Key: 'LogoutSessionParam.SessionID' Error:Field validation for 'SessionID' failed on the 'required' tag";
+    for body in ["", "{}", r#"{"session_id":""}"#, r#"{"session_id":null}"#] {
+        c.post("/api/v1/logout", body).await.assert_err(400, "Common.BindJsonFailed", required);
+    }
+    c.post("/api/v1/logout", r#"{"session_id":1}"#).await.assert_err(
+        400,
+        "Common.BindJsonFailed",
+        "Bind JSON failed: json: cannot unmarshal number into Go struct field LogoutSessionParam.session_id of type string",
+    );
     c.post("/api/v1/logout", &format!(r#"{{"session_id":"{sid}"}}"#)).await.assert_ok();
     c.get(OVERVIEW).await.assert_err(401, "Security.Authentication.SessionInvalid", "Session is invalid");
     // Login needs Keys in the header.

@@ -21,10 +21,14 @@ pub fn login(r: &Req<'_>) -> Out {
     Ok(Data::of(&encrypt_response_like_agent(keys, sid.as_bytes())?))
 }
 
-/// Body `{"session_id": …}`: with session auth only the caller's own session can be dropped;
+/// Body `{"session_id": …}` (`param.LogoutSessionParam`, required): with session auth only the caller's own session can be dropped;
 /// with password auth the named one is.
 pub fn logout(r: &Req<'_>) -> Out {
-    let sid = bind(r.body, "param.DashboardSessionParam", "DashboardSessionParam", |d| d.string("session_id", "session_id"))?.unwrap_or_default();
+    let mut sid = String::new();
+    bind(r.body, "param.LogoutSessionParam", "LogoutSessionParam", |d| d.string_value("session_id", "session_id", &mut sid))?;
+    if sid.is_empty() {
+        return Err(codes::COMMON_BIND_JSON_FAILED.occur(&[&"Key: 'LogoutSessionParam.SessionID' Error:Field validation for 'SessionID' failed on the 'required' tag"]).into());
+    }
     let mut s = lock(&r.st.sessions);
     match &r.verified.session_id {
         Some(own) if *own == sid => s.invalidate(own),
