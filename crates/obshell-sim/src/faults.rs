@@ -273,7 +273,7 @@ pub async fn control(st: &std::sync::Arc<AppState>, method: &Method, uri: &Uri, 
                 }
             });
             if dropped {
-                lock(&st.sessions).clear();
+                lock(&st.sessions).invalidate_all();
             }
             let rt = st.runtime();
             json_reply(200, &json!({ "version": rt.version, "identity": rt.identity.as_str() }))

@@ -82,7 +82,7 @@ impl AppState {
             runtime: RwLock::new(Runtime { version: config.version.clone(), identity: config.identity.clone(), password: config.password.clone() }),
             key: RwLock::new(Arc::new(key)),
             world: Mutex::new(World { cluster, engine }),
-            sessions: Mutex::new(Sessions::default()),
+            sessions: Mutex::new(Sessions::new(now)),
             faults: Mutex::new(Faults::default()),
             journal: Mutex::new(Journal::default()),
             started_nanos: now,
