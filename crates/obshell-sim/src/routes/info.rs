@@ -45,7 +45,8 @@ pub fn git_info(_r: &Req<'_>) -> Out {
         branch: "master",
         commit_id: "61ee14767de8b661dbbb3fbbd4fa6ae2bfb1c45b",
         short_commit_id: "61ee147",
-        commit_time: "2026-05-08T09:06:47Z",
+        // `git log -1 --format=%cd` at build time (git's default date format).
+        commit_time: "Fri May 8 09:06:47 2026 +0000",
     }))
 }
 
