@@ -23,6 +23,7 @@ pub mod errors;
 pub mod form;
 pub mod gojson;
 pub mod gostrings;
+pub mod gotime;
 pub mod request_uri;
 pub mod storage;
 pub mod time;

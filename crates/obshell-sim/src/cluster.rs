@@ -52,6 +52,7 @@ pub struct TenantBackup {
     /// Archive status of the current round: "" (no round), BEGINNING, DOING, STOPPING, STOP,
     /// SUSPENDING, SUSPEND, INTERRUPTED.
     pub archive_status: String,
+    /// The newest archive round (`CDB_OB_ARCHIVELOG_SUMMARY` keeps stopped rounds too).
     pub round: Option<ArchiveRound>,
     pub delete_policy: Option<DeletePolicy>,
     pub jobs: Vec<BackupJob>,
@@ -297,7 +298,8 @@ impl Cluster {
             incremental,
             plus_archivelog,
             encrypted,
-            start_nanos: now,
+            // CDB_OB_BACKUP_JOBS' timestamps are TIMESTAMP(6): microseconds.
+            start_nanos: crate::clock::truncate_micros(now),
             end_nanos: None,
             status: "INIT".into(),
             result: 0,
@@ -337,9 +339,6 @@ impl Cluster {
                     b.round = Some(ArchiveRound { round_id: next_round, path, start_nanos: now, checkpoint_nanos: now });
                     next_round += 1;
                 }
-                if n == "STOP" {
-                    b.round = None;
-                }
                 b.archive_status = n.to_string();
             }
             if b.archive_status == "DOING" {
@@ -355,14 +354,14 @@ impl Cluster {
                     "INIT" => j.status = "DOING".into(),
                     "DOING" if j.ticks >= BACKUP_JOB_TICKS => {
                         j.status = "COMPLETED".into();
-                        j.end_nanos = Some(now);
+                        j.end_nanos = Some(crate::clock::truncate_micros(now));
                         finished.push(i);
                     }
                     "CANCELING" => {
                         j.status = "CANCELED".into();
                         j.result = -4072;
                         j.comment = "backup canceled".into();
-                        j.end_nanos = Some(now);
+                        j.end_nanos = Some(crate::clock::truncate_micros(now));
                         finished.push(i);
                     }
                     _ => {}

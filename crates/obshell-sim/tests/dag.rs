@@ -28,8 +28,14 @@ async fn cluster_config_dag_runs_through_stages_with_exact_logs() {
     let first = c.get("/api/v1/task/dags/ob?show_details=false").await.assert_ok();
     let first_id = first["contents"][0]["id"].as_str().unwrap().to_string();
     c.wait_finished(&first_id).await;
+    // `PATCH …/backup/log {"status":"DOING"}` does nothing while a tenant has no archive round
+    // yet (`startArchiveLog` has no case for ""); a full backup opens the archive log.
     c.patch("/api/v1/obcluster/backup/log", r#"{"status":"DOING"}"#).await.assert_ok();
     sim.handle.state.tick(3);
+    assert_eq!(c.get("/api/v1/tenant/t1/backup/log/tasks").await.assert_ok()["contents"], serde_json::json!([]));
+    let backup = c.post("/api/v1/obcluster/backup", "{}").await.assert_ok()["id"].as_str().unwrap().to_string();
+    assert_eq!(c.wait_finished(&backup).await["state"], "SUCCEED");
+    assert_eq!(c.get("/api/v1/tenant/t1/backup/log/tasks").await.assert_ok()["contents"][0]["status"], "DOING");
 
     // Step the scheduler by hand to see every intermediate state.
     c.control("POST", "/__sim/scheduler", Some(r#"{"paused":true}"#)).await;
@@ -485,6 +491,23 @@ async fn start_backup_dag_opens_archive_and_finishes() {
     c.patch("/api/v1/tenant/t1/backup/log", "").await.assert_ok();
     sim.handle.state.tick(2);
     assert_eq!(c.get("/api/v1/tenant/t1/backup/log/tasks").await.assert_ok(), serde_json::json!({"contents":[]}));
+    // The stopped round is still the newest in the summary: info keeps its checkpoint.
+    let stopped = c.get("/api/v1/tenant/t1/backup/info").await.assert_ok();
+    assert_eq!(stopped["lastest_archive_log_checkpoint"], info["lastest_archive_log_checkpoint"], "{stopped}");
+    // Timestamps from TIMESTAMP(6) columns: at most six fraction digits.
+    let start = tasks["contents"][0]["start_timestamp"].as_str().unwrap();
+    assert!(start.split(['.', '+', 'Z']).nth(1).is_none_or(|f| f.len() <= 6), "{start}");
+    // gin's query binding: uint64 page/size, Go's time parser, the first field in order fails.
+    let q = |s: &str| format!("/api/v1/tenant/t1/backup/tasks?{s}");
+    let bind = |m: &str| format!("Bind JSON failed: {m}");
+    c.get(&q("page=-1")).await.assert_err(400, "Common.BindJsonFailed", &bind(r#"strconv.ParseUint: parsing "-1": invalid syntax"#));
+    c.get(&q("page=x&start_time=2024-01-01")).await.assert_err(
+        400,
+        "Common.BindJsonFailed",
+        &bind(r#"parsing time "2024-01-01" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "T""#),
+    );
+    assert_eq!(c.get(&q("end_time=")).await.assert_ok()["contents"], serde_json::json!([]), "an empty end_time is Go's zero time");
+    assert_eq!(c.get(&q("sort=start_timestamp,ASC")).await.assert_ok()["page"]["total_elements"], 1);
     c.patch("/api/v1/tenant/t1/backup", r#"{"status":"done"}"#).await.assert_err(400, "OB.Backup.Status.Invalid", "Invalid backup status: 'done', must be 'canceled'");
     c.patch("/api/v1/tenant/t1/backup", r#"{"status":"CANCELED"}"#).await.assert_ok();
 }

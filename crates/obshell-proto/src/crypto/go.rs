@@ -3,7 +3,8 @@
 //!
 //! - [`std_base64_decode`]: `base64.StdEncoding.Decode` (skips CR/LF, returns the bytes decoded
 //!   before an error, errors as `illegal base64 data at input byte N`).
-//! - [`parse_int`]: `strconv.ParseInt(s, 10, 64)` with its exact error texts.
+//! - [`parse_int`], [`parse_uint`]: `strconv.ParseInt`/`ParseUint` (base 10, 64 bits) with their
+//!   exact error texts.
 //! - [`quote`] / [`quote_char`]: `strconv.Quote` and `encoding/json`'s `quoteChar`, used inside
 //!   those error texts.
 //! - [`json`]: `encoding/json` decoding into the agent's `HttpHeader`.
@@ -113,49 +114,58 @@ fn decode_quantum(src: &[u8], mut si: usize) -> (usize, [u8; 3], usize, Option<u
     (si, bytes, dlen - 1, err)
 }
 
-/// `strconv.ParseInt(s, 10, 64)`; the error is `(*NumError).Error()`, e.g.
-/// `strconv.ParseInt: parsing "1767225600.5": invalid syntax`.
-pub fn parse_int(s: &str) -> Result<i64, String> {
-    let syntax = || format!("strconv.ParseInt: parsing {}: invalid syntax", quote(s));
-    let range = || format!("strconv.ParseInt: parsing {}: value out of range", quote(s));
-    if s.is_empty() {
-        return Err(syntax());
-    }
-    let (neg, digits) = match s.as_bytes()[0] {
-        b'+' => (false, &s[1..]),
-        b'-' => (true, &s[1..]),
-        _ => (false, s),
-    };
+/// Why `strconv.ParseUint` failed.
+enum NumErr {
+    Syntax,
+    Range,
+}
+
+/// `strconv.ParseUint`'s digits loop (base 10, 64 bits): a syntax error at any non-digit, but
+/// overflow is reported as soon as it happens, even if invalid bytes follow (Go returns on the
+/// first problem it meets).
+fn parse_digits(digits: &str) -> Result<u64, NumErr> {
     if digits.is_empty() {
-        return Err(syntax());
+        return Err(NumErr::Syntax);
     }
-    // ParseUint: a syntax error at any byte, but overflow is reported as soon as it happens,
-    // even if invalid bytes follow (Go returns on the first problem it meets).
     let mut n: u64 = 0;
     for c in digits.bytes() {
         if !c.is_ascii_digit() {
-            return Err(syntax());
+            return Err(NumErr::Syntax);
         }
-        n = match n
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(c - b'0')))
-        {
-            Some(v) => v,
-            None => return Err(range()),
-        };
+        n = n.checked_mul(10).and_then(|v| v.checked_add(u64::from(c - b'0'))).ok_or(NumErr::Range)?;
     }
+    Ok(n)
+}
+
+/// `(*NumError).Error()`.
+fn num_error(func: &str, s: &str, e: NumErr) -> String {
+    let why = match e {
+        NumErr::Syntax => "invalid syntax",
+        NumErr::Range => "value out of range",
+    };
+    format!("strconv.{func}: parsing {}: {why}", quote(s))
+}
+
+/// `strconv.ParseUint(s, 10, 64)` (no sign accepted), e.g.
+/// `strconv.ParseUint: parsing "-1": invalid syntax`.
+pub fn parse_uint(s: &str) -> Result<u64, String> {
+    parse_digits(s).map_err(|e| num_error("ParseUint", s, e))
+}
+
+/// `strconv.ParseInt(s, 10, 64)`; the error is `(*NumError).Error()`, e.g.
+/// `strconv.ParseInt: parsing "1767225600.5": invalid syntax`.
+pub fn parse_int(s: &str) -> Result<i64, String> {
+    let (neg, digits) = match s.as_bytes().first() {
+        Some(b'+') => (false, &s[1..]),
+        Some(b'-') => (true, &s[1..]),
+        _ => (false, s),
+    };
+    let n = parse_digits(digits).map_err(|e| num_error("ParseInt", s, e))?;
     const CUTOFF: u64 = 1 << 63;
-    if !neg && n >= CUTOFF {
-        return Err(range());
+    if (!neg && n >= CUTOFF) || (neg && n > CUTOFF) {
+        return Err(num_error("ParseInt", s, NumErr::Range));
     }
-    if neg && n > CUTOFF {
-        return Err(range());
-    }
-    Ok(if neg {
-        (n as i64).wrapping_neg()
-    } else {
-        n as i64
-    })
+    Ok(if neg { (n as i64).wrapping_neg() } else { n as i64 })
 }
 
 /// `strconv.Quote(s)` for valid UTF-8 input.
@@ -261,6 +271,14 @@ mod tests {
         assert_eq!(dec("QQ="), (vec![], Some(3)));
         assert_eq!(dec("Q==="), (vec![], Some(1)));
         assert_eq!(dec("QUJD\n"), (b"ABC".to_vec(), None));
+    }
+
+    #[test]
+    fn parse_uint_matches_go() {
+        assert_eq!(parse_uint("18446744073709551615"), Ok(u64::MAX));
+        assert_eq!(parse_uint("+2").unwrap_err(), r#"strconv.ParseUint: parsing "+2": invalid syntax"#);
+        assert_eq!(parse_uint("-1").unwrap_err(), r#"strconv.ParseUint: parsing "-1": invalid syntax"#);
+        assert_eq!(parse_uint("18446744073709551616").unwrap_err(), r#"strconv.ParseUint: parsing "18446744073709551616": value out of range"#);
     }
 
     #[test]

@@ -161,19 +161,21 @@ pub fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
         let cur = w.cluster.archive_status(t.id);
         let interrupted = || codes::COMMON_UNEXPECTED.occur(&[&format!("tenant {} archive log is interrupted", t.name)]);
         match status.as_str() {
+            // `startArchiveLog`/`stopArchiveLog`: a status they do not list (no round yet: "")
+            // leaves everything as it is.
             "DOING" => match cur.as_str() {
-                "DOING" | "PREPARE" | "BEGINNING" => {}
-                "SUSPEND" | "SUSPENDING" => w.cluster.set_dest_state(t.id, true),
-                "INTERRUPTED" => return Err(interrupted().into()),
-                _ => {
+                "STOP" | "STOPPING" => {
                     w.cluster.set_dest_state(t.id, true);
                     w.cluster.open_archive_log(t.id)?;
                 }
+                "SUSPEND" | "SUSPENDING" => w.cluster.set_dest_state(t.id, true),
+                "INTERRUPTED" => return Err(interrupted().into()),
+                _ => {}
             },
             "STOP" => match cur.as_str() {
-                "STOP" | "STOPPING" | "" => {}
+                "DOING" | "PREPARE" | "BEGINNING" | "SUSPEND" | "SUSPENDING" => w.cluster.close_archive_log(t.id),
                 "INTERRUPTED" => return Err(interrupted().into()),
-                _ => w.cluster.close_archive_log(t.id),
+                _ => {}
             },
             _ => w.cluster.set_dest_state(t.id, false),
         }
@@ -296,13 +298,14 @@ pub fn info(r: &Req<'_>, name: &str) -> Out {
     let w = lock(&r.st.world);
     let b = &w.cluster.tenant_by_id(t.id).expect("checked").backup;
     let now = r.st.clock.now_nanos();
-    let round = b.round.as_ref().filter(|_| b.archive_status == "DOING");
-    let last_backup = b.history.iter().filter(|j| j.status == "COMPLETED").max_by_key(|j| j.job_id);
+    // The running backup task, else the last one whatever its status; the newest archive round
+    // whatever its status (`float64` with `omitempty`: a zero delay is left out).
+    let round = b.round.as_ref();
     Ok(Data::of(&Info {
         tenant_id: t.id,
         lastest_archive_log_checkpoint: round.map(|x| r.st.clock.render(crate::clock::truncate_micros(x.checkpoint_nanos))),
-        lastest_data_backup_time: last_backup.map(|j| r.st.clock.render(j.start_nanos)),
-        archive_log_delay: round.map(|x| ((now - x.checkpoint_nanos) as f64 / 1e9 * 10_000.0).round() / 10_000.0),
+        lastest_data_backup_time: latest(&w.cluster, t.id).map(|j| r.st.clock.render(j.start_nanos)),
+        archive_log_delay: round.map(|x| archive_delay(now, x.checkpoint_nanos)).filter(|d| *d != 0.0),
     }))
 }
 
@@ -328,8 +331,8 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
     struct Page {
         total_elements: usize,
         total_pages: usize,
-        size: i64,
-        number: i64,
+        size: u64,
+        number: u64,
     }
     #[derive(Serialize)]
     struct Paged {
@@ -337,39 +340,40 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
         page: Page,
     }
     let t = check_tenant(r, name)?;
-    let int = |k: &str, default: i64| -> Result<i64, AgentError> {
-        match r.q(k) {
-            None | Some("") => Ok(default),
-            Some(v) => v.parse::<i64>().map_err(|_| {
-                codes::COMMON_BIND_JSON_FAILED.occur(&[&format!("strconv.ParseInt: parsing {}: invalid syntax", go_quote(v))])
-            }),
-        }
-    };
-    let page = int("page", 1)?.max(1);
-    let mut size = int("size", i32::MAX as i64)?;
-    if size < 1 {
-        size = i32::MAX as i64;
-    }
+    // gin's form binding, in `QueryBackupTasksParam`'s field order (the first error wins):
+    // start_time, end_time (RFC 3339; present but empty = Go's zero time), page, size
+    // (`uint64`; absent or empty = the default), then status and sort (strings).
     let time = |k: &str| -> Result<Option<i128>, AgentError> {
         match r.q(k) {
-            None | Some("") => Ok(None),
-            Some(v) => obshell_proto::time::Timestamp::parse(v).map(|t| Some(t.unix_nanos)).ok_or_else(|| {
-                codes::COMMON_BIND_JSON_FAILED.occur(&[&format!("parsing time {} as \"2006-01-02T15:04:05Z07:00\": cannot parse {} as \"2006\"", go_quote(v), go_quote(v))])
-            }),
+            None => Ok(None),
+            Some("") => Ok(Some(crate::clock::GO_ZERO_NANOS)),
+            Some(v) => obshell_proto::gotime::parse_rfc3339(v).map(Some).map_err(|e| codes::COMMON_BIND_JSON_FAILED.occur(&[&e])),
         }
     };
     let (from, to) = (time("start_time")?, time("end_time")?);
+    let uint = |k: &str, default: u64| -> Result<u64, AgentError> {
+        match r.q(k) {
+            None | Some("") => Ok(default),
+            Some(v) => obshell_proto::crypto::go::parse_uint(v).map_err(|e| codes::COMMON_BIND_JSON_FAILED.occur(&[&e])),
+        }
+    };
+    let page = uint("page", 1)?.max(1);
+    let mut size = uint("size", i32::MAX as u64)?;
+    if size < 1 {
+        size = i32::MAX as u64;
+    }
     // `strings.Split(strings.ToUpper(status), ",")`: no trimming; an empty part matches nothing.
     let statuses: Vec<String> = match r.q("status").unwrap_or("") {
         "" => Vec::new(),
         s => obshell_proto::gostrings::to_upper(s).split(',').map(str::to_string).collect(),
     };
+    // `Format`: exactly two parts give field and order, else the first part is the field;
+    // anything but `end_timestamp` sorts by start, anything but a lower-case `asc` is `desc`.
     let (sort_end, asc) = {
-        let s = r.q("sort").unwrap_or("");
-        let mut it = s.split(',');
-        let field = it.next().unwrap_or("").trim();
-        let dir = it.next().unwrap_or("desc").trim();
-        (field == "end_timestamp", dir.eq_ignore_ascii_case("asc"))
+        let s = r.q("sort").filter(|s| !s.is_empty()).unwrap_or("start_timestamp");
+        let parts: Vec<&str> = s.split(',').collect();
+        let order = if parts.len() == 2 { parts[1] } else { "" };
+        (parts[0] == "end_timestamp", order == "asc")
     };
     let w = lock(&r.st.world);
     let b = &w.cluster.tenant_by_id(t.id).expect("checked").backup;
@@ -380,10 +384,13 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
         .filter(|j| statuses.is_empty() || statuses.contains(&j.status))
         .filter(|j| from.is_none_or(|f| j.start_nanos >= f) && to.is_none_or(|e| j.start_nanos <= e))
         .collect();
-    jobs.sort_by_key(|j| if sort_end { j.end_nanos.unwrap_or(i128::MAX) } else { j.start_nanos });
-    if !asc {
-        jobs.reverse();
-    }
+    // Jobs without the sorted timestamp (a running job's end) come last in either order.
+    let key = |j: &BackupJob| if sort_end { j.end_nanos } else { Some(j.start_nanos) };
+    jobs.sort_by(|a, b| match (key(a), key(b)) {
+        (Some(x), Some(y)) if asc => x.cmp(&y),
+        (Some(x), Some(y)) => y.cmp(&x),
+        (x, y) => y.is_some().cmp(&x.is_some()),
+    });
     let total = jobs.len();
     let skip = ((page - 1) as u128 * size as u128).min(usize::MAX as u128) as usize;
     let contents: Vec<Job> = jobs
@@ -407,6 +414,13 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
         .collect();
     let total_pages = if total == 0 { 0 } else { total.div_ceil(size as usize) };
     Ok(Data::of(&Paged { contents, page: Page { total_elements: total, total_pages, size, number: page } }))
+}
+
+/// `truncate((time_to_usec(now()) - checkpoint_scn / 1000) / 1000000, 4)`: OceanBase's `now()`
+/// has whole seconds, and the delay is truncated (toward zero) to 0.1 ms.
+fn archive_delay(now: i128, checkpoint_nanos: i128) -> f64 {
+    let now_whole_secs = now - now.rem_euclid(1_000_000_000);
+    ((now_whole_secs - checkpoint_nanos) / 100_000) as f64 / 10_000.0
 }
 
 /// `GET /tenant/{name}/backup/log/tasks`: the current archive round while it is in
@@ -437,7 +451,7 @@ pub fn archive_tasks(r: &Req<'_>, name: &str) -> Out {
             round_id: x.round_id,
             status: b.archive_status.clone(),
             path: x.path.clone(),
-            delay: ((now - x.checkpoint_nanos) as f64 / 1e9 * 10_000.0).round() / 10_000.0,
+            delay: archive_delay(now, x.checkpoint_nanos),
             checkpoint: r.st.clock.render(crate::clock::truncate_micros(x.checkpoint_nanos)),
             start_time: r.st.clock.render(crate::clock::truncate_micros(x.start_nanos)),
         })
