@@ -102,7 +102,7 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     let main = NodeRef::<leptos::html::Main>::new();
     // The page is re-created when the page changes, not when only its tenant does.
     let page = Memo::new(move |_| page_of(nav.route.get()));
-    follow_page_changes(nav, gate.clone(), main, options.host.is_none(), i18n);
+    follow_page_changes(nav, gate, main, options.host.is_none(), i18n);
     view! {
         <div class="obshell-console" lang=move || i18n.lang.get().tag()>
             <Header/>

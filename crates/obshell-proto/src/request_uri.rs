@@ -87,36 +87,7 @@ impl fmt::Display for RequestTarget {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
 
-    #[test]
-    fn encodes_everything_but_unreserved() {
-        assert_eq!(encode_component("AZaz09-._~"), "AZaz09-._~");
-        assert_eq!(encode_component("t 1"), "t%201");
-        assert_eq!(encode_component("'"), "%27");
-        assert_eq!(encode_component("a/b?c&d=e+f%"), "a%2Fb%3Fc%26d%3De%2Bf%25");
-        assert_eq!(encode_component("é租户"), "%C3%A9%E7%A7%9F%E6%88%B7");
-        assert_eq!(encode_component(""), "");
-    }
-
-    #[test]
-    fn builds_targets_in_order_without_trailing_slash() {
-        let t = RequestTarget::new(&["api", "v1", "tenant"]).query("name", "t 1");
-        assert_eq!(t.to_string(), "/api/v1/tenant?name=t%201");
-        let t = RequestTarget::new(&["api", "v1", "tenant", "o'k"])
-            .query("b", "2")
-            .query("a", "1");
-        assert_eq!(t.to_string(), "/api/v1/tenant/o%27k?b=2&a=1");
-        assert_eq!(t.path(), "/api/v1/tenant/o%27k");
-        assert_eq!(
-            RequestTarget::new(&["api", "v1", "ob", "info"]).to_string(),
-            "/api/v1/ob/info"
-        );
-        assert_eq!(RequestTarget::new(&[]).to_string(), "/");
-    }
-}
 
 /// Go's `url.QueryUnescape` (`plus_as_space`) or `url.PathUnescape`: `%XX` decoded, the first
 /// malformed escape is an error with Go's text (`invalid URL escape "%zz"`). Invalid UTF-8 is
@@ -149,4 +120,35 @@ pub fn unescape(s: &str, plus_as_space: bool) -> Result<String, String> {
         }
     }
     Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_everything_but_unreserved() {
+        assert_eq!(encode_component("AZaz09-._~"), "AZaz09-._~");
+        assert_eq!(encode_component("t 1"), "t%201");
+        assert_eq!(encode_component("'"), "%27");
+        assert_eq!(encode_component("a/b?c&d=e+f%"), "a%2Fb%3Fc%26d%3De%2Bf%25");
+        assert_eq!(encode_component("é租户"), "%C3%A9%E7%A7%9F%E6%88%B7");
+        assert_eq!(encode_component(""), "");
+    }
+
+    #[test]
+    fn builds_targets_in_order_without_trailing_slash() {
+        let t = RequestTarget::new(&["api", "v1", "tenant"]).query("name", "t 1");
+        assert_eq!(t.to_string(), "/api/v1/tenant?name=t%201");
+        let t = RequestTarget::new(&["api", "v1", "tenant", "o'k"])
+            .query("b", "2")
+            .query("a", "1");
+        assert_eq!(t.to_string(), "/api/v1/tenant/o%27k?b=2&a=1");
+        assert_eq!(t.path(), "/api/v1/tenant/o%27k");
+        assert_eq!(
+            RequestTarget::new(&["api", "v1", "ob", "info"]).to_string(),
+            "/api/v1/ob/info"
+        );
+        assert_eq!(RequestTarget::new(&[]).to_string(), "/");
+    }
 }

@@ -217,10 +217,7 @@ fn route_and_run(st: &AppState, method: &Method, path: &str, target: &str, dec: 
     let Some((guard, route)) = routes::match_route(method, &segs, &rt) else {
         return Err(obshell_proto::errors::codes::COMMON_NOT_FOUND.occur(&[&"404 not found"]).into());
     };
-    let verified = match auth::verify(st, guard, dec, target, received_secs) {
-        Ok(v) => v,
-        Err(e) => return Err(e.into()),
-    };
+    let verified = auth::verify(st, guard, dec, target, received_secs)?;
     let query = routes::parse_query(target.split_once('?').map(|(_, q)| q).unwrap_or(""));
     let req = Req { st, method, uri: target, query, body, verified, now };
     // A panic in a handler is the agent's gin recovery: the pre-built 500.

@@ -458,8 +458,3 @@ pub fn archive_tasks(r: &Req<'_>, name: &str) -> Out {
         .collect();
     Ok(Data::contents(&list))
 }
-
-/// Go's `strconv.Quote` for messages.
-fn go_quote(s: &str) -> String {
-    obshell_proto::crypto::go::quote(s)
-}
