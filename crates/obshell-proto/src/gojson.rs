@@ -55,20 +55,31 @@ fn occurrences<'v>(obj: &'v JVal, name: &'v str) -> impl Iterator<Item = (usize,
         .map(|(i, (_, v))| (i, v))
 }
 
-/// The first type error of a decoding in document order, as Go's decoder reports it (it
-/// saves the first one it meets while walking the input and keeps decoding).
+/// The error a decoding reports, as Go's decoder does: the first type error in document order
+/// (it saves the first one it meets while walking the input and keeps decoding), unless an
+/// `UnmarshalJSON` failed: that stops the decoding at once and wins (the first in document
+/// order, as decoding never gets past it).
 #[derive(Debug, Default)]
-pub struct FirstError(Option<(Vec<usize>, String)>);
+pub struct FirstError {
+    saved: Option<(Vec<usize>, String)>,
+    fatal: Option<(Vec<usize>, String)>,
+}
 
 impl FirstError {
     fn offer(&mut self, at: Vec<usize>, msg: String) {
-        if self.0.as_ref().is_none_or(|(first, _)| at < *first) {
-            self.0 = Some((at, msg));
+        if self.saved.as_ref().is_none_or(|(first, _)| at < *first) {
+            self.saved = Some((at, msg));
+        }
+    }
+
+    fn offer_fatal(&mut self, at: Vec<usize>, msg: String) {
+        if self.fatal.as_ref().is_none_or(|(first, _)| at < *first) {
+            self.fatal = Some((at, msg));
         }
     }
 
     pub fn into_result(self) -> Result<(), String> {
-        match self.0 {
+        match self.fatal.or(self.saved) {
             Some((_, msg)) => Err(msg),
             None => Ok(()),
         }
@@ -126,6 +137,17 @@ impl<'a> StructDecoder<'a> {
     pub fn string_value(&mut self, name: &str, path: &str, target: &mut String) {
         if let Some(v) = self.fold(name, path, "string", None, false, as_string) {
             *target = v;
+        }
+    }
+
+    /// A field whose Go type decodes itself (`UnmarshalJSON`): `check` judges each non-null
+    /// occurrence; its error stops Go's decoding (see [`FirstError`]).
+    pub fn unmarshaler(&mut self, name: &str, check: impl Fn(&JVal) -> Result<(), String>) {
+        let obj: &'a JVal = self.obj;
+        if let Some((index, msg)) = occurrences(obj, name).filter(|(_, v)| !matches!(v, JVal::Null)).find_map(|(i, v)| check(v).err().map(|e| (i, e))) {
+            let mut at = self.at.clone();
+            at.push(index);
+            self.errors.offer_fatal(at, msg);
         }
     }
 

@@ -220,6 +220,13 @@ async fn failed_dag_retry_then_pass() {
         "Common.BindJsonFailed",
         "Bind JSON failed: json: cannot unmarshal number 1.5 into Go struct field DagOperator.DagDetailDTO.DagDetail.dag_id of type int64",
     );
+    // A time Go cannot parse stops the decoding: it wins over an earlier type error.
+    c.post(&dag_url, r#"{"stage":"x","start_time":"yesterday","operator":"retry"}"#).await.assert_err(
+        400,
+        "Common.BindJsonFailed",
+        r#"Bind JSON failed: parsing time "yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006""#,
+    );
+    c.post(&dag_url, r#"{"operator":"retry","end_time":0}"#).await.assert_err(400, "Common.BindJsonFailed", "Bind JSON failed: Time.UnmarshalJSON: input is not a JSON string");
     c.post(&dag_url, r#"{"id":""}"#).await.assert_err(
         400,
         "Common.BindJsonFailed",

@@ -44,7 +44,7 @@ pub fn get_dag(r: &Req<'_>, id: &str) -> Out {
 
 /// Body of `POST /task/dag/{id}` and `/task/node/{id}`: a whole `task.DagOperator`, i.e. the
 /// operator and an embedded `DagDetailDTO` whose fields Go type-checks although only `id` is
-/// used (the DAG's times, `additional_data` and `nodes` are not checked here). `path_id`: the
+/// used (its times are parsed; `additional_data` and `nodes` are not checked here). `path_id`: the
 /// DAG route binds the path into the DTO first, so a body `id` overrides it (`null` keeps it);
 /// the node route does not, and a body `id` key of any value allocates the DTO. An allocated
 /// DTO's id is `required`, as is `operator`; gin reports every failed rule, in field order.
@@ -65,6 +65,13 @@ fn bind_operator(r: &Req<'_>, path_id: Option<&str>) -> Result<(String, Option<S
             d.int_of(key, &format!("{DETAIL}{key}"), "int");
         }
         d.string("state", &format!("{DETAIL}TaskStatusDTO.state"));
+        // `time.Time` decodes itself: a string Go's RFC 3339 layout parser accepts.
+        for key in ["start_time", "end_time"] {
+            d.unmarshaler(key, |v| match v {
+                obshell_proto::gojson::JVal::Str(t) => obshell_proto::gotime::parse_rfc3339(t).map(|_| ()),
+                _ => Err("Time.UnmarshalJSON: input is not a JSON string".into()),
+            });
+        }
         (operator, id)
     })?;
     let mut failed = Vec::new();
