@@ -518,3 +518,37 @@ async fn start_backup_dag_opens_archive_and_finishes() {
     c.patch("/api/v1/tenant/t1/backup", r#"{"status":"done"}"#).await.assert_err(400, "OB.Backup.Status.Invalid", "Invalid backup status: 'done', must be 'canceled'");
     c.patch("/api/v1/tenant/t1/backup", r#"{"status":"CANCELED"}"#).await.assert_ok();
 }
+
+#[tokio::test]
+async fn retrying_a_failed_start_backup_does_not_cancel_the_running_backup() {
+    let sim = start_default().await;
+    let c = &sim.client;
+    let config = create(c, "/api/v1/tenant/t1/backup/config", r#"{"data_base_uri":"file:///bk/data","archive_base_uri":"file:///bk/clog"}"#).await;
+    c.wait_finished(&config).await;
+    c.control("POST", "/__sim/scheduler", Some(r#"{"paused":true}"#)).await;
+    let first = create(c, "/api/v1/tenant/t1/backup", "{}").await;
+    let second = create(c, "/api/v1/tenant/t1/backup", "{}").await;
+    let tick = || c.control("POST", "/__sim/tick", Some(r#"{"count":1}"#));
+    for _ in 0..30 {
+        if c.get_dag(&second).await["state"] == "FAILED" {
+            break;
+        }
+        tick().await;
+    }
+    let d = c.get_dag(&second).await;
+    assert_eq!(d["state"], "FAILED", "{d}");
+    assert_eq!(
+        node_logs(&d, 3)[0].last().unwrap(),
+        "ERROR: [MySQL.Error]: MySQL error: start full backup: Error 9043 (HY000): backup is already in progress"
+    );
+    // The agent's "Start backup" has no rollback of its own: RETRY re-runs it, nothing is
+    // cancelled, and the first backup completes.
+    op(c, &second, "RETRY").await.assert_ok();
+    c.control("POST", "/__sim/scheduler", Some(r#"{"paused":false}"#)).await;
+    let first = c.wait_finished(&first).await;
+    assert_eq!(first["state"], "SUCCEED");
+    c.wait_finished(&second).await;
+    let tasks = c.get("/api/v1/tenant/t1/backup/tasks").await.assert_ok();
+    let statuses: Vec<&str> = tasks["contents"].as_array().unwrap().iter().map(|j| j["status"].as_str().unwrap()).collect();
+    assert!(!statuses.contains(&"CANCELED"), "{statuses:?}");
+}

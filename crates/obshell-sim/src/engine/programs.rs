@@ -14,7 +14,6 @@ use std::collections::VecDeque;
 
 /// How long the agent waits on OceanBase before `OB.Cluster.AsyncOperationTimeout` (1 s polls).
 const WAIT_CLOSE_TICKS: u32 = 600;
-const WAIT_STATUS_TICKS: u32 = 3600;
 
 #[derive(Debug)]
 pub enum Step {
@@ -31,7 +30,9 @@ pub enum Step {
     Sql(Sql),
     /// `stopBackupAndWait`.
     StopBackupAndWait(TenantRef),
-    WaitBackupFinished { t: TenantRef, waited: u32, wrap: Vec<&'static str> },
+    /// Polls until no backup job runs; the agent's own 3600-poll limit is never reached (the
+    /// 3600 s sub-task timeout comes first).
+    WaitBackupFinished(TenantRef),
     /// One tenant of `setDeletePolicy`.
     DeletePolicy { t: TenantRef, policy: String, window: String },
     /// Second loop of `OpenArchiveLogTask`.
@@ -127,13 +128,6 @@ impl Program {
     }
 }
 
-fn wrap_all(mut e: AgentError, ctx: &[&str]) -> AgentError {
-    for c in ctx.iter().rev() {
-        e = e.wrap(*c);
-    }
-    e
-}
-
 fn exec(step: Step, env: &mut Env<'_>) -> Exec {
     match step {
         Step::Log(s) => {
@@ -182,8 +176,6 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
                     if s.is_empty() || s == "STOP" {
                         env.log(format!("Archive log has been closed for {}", t.label()));
                         Exec::Continue
-                    } else if waited >= WAIT_STATUS_TICKS {
-                        fail("stop archive log", "wait archive log stopped")
                     } else {
                         Exec::Block(Step::WaitStop { t, outer, phase, waited: waited + 1 })
                     }
@@ -200,17 +192,14 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
             }
             env.cluster.cancel_backup(t.id);
             env.log(format!("Wait {} backup finish", t.label()));
-            Exec::Expand(vec![Step::WaitBackupFinished { t, waited: 0, wrap: vec!["check and wait backup stopped", "wait backup stopped"] }])
+            Exec::Expand(vec![Step::WaitBackupFinished(t)])
         }
-        Step::WaitBackupFinished { t, waited, wrap } => {
+        Step::WaitBackupFinished(t) => {
             if env.cluster.backup_finished(t.id) {
                 env.log(format!("{} backup finished", t.label()));
                 Exec::Continue
-            } else if waited >= WAIT_STATUS_TICKS {
-                let e = codes::OB_CLUSTER_ASYNC_OPERATION_TIMEOUT.occur(&[&format!("backup for {}", t.label())]);
-                Exec::Fail(wrap_all(e, &wrap))
             } else {
-                Exec::Block(Step::WaitBackupFinished { t, waited: waited + 1, wrap })
+                Exec::Block(Step::WaitBackupFinished(t))
             }
         }
         Step::DeletePolicy { t, policy, window } => {
@@ -270,10 +259,6 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
             let s = env.cluster.archive_status(t.id);
             if s == "DOING" {
                 Exec::Continue
-            } else if s == "INTERRUPTED" {
-                Exec::Fail(codes::COMMON_UNEXPECTED.occur(&[&format!("tenant {} archive log interrupted", t.label())]))
-            } else if waited >= WAIT_STATUS_TICKS {
-                Exec::Fail(codes::OB_CLUSTER_ASYNC_OPERATION_TIMEOUT.occur(&[&"wait archive log doing"]))
             } else {
                 Exec::Block(Step::WaitDoing { t, waited: waited + 1 })
             }
@@ -307,7 +292,9 @@ fn run_sql(env: &mut Env<'_>, sql: Sql) -> Result<(), AgentError> {
             c.set_param(tid, "ha_low_thread_score", value.to_string());
             Ok(())
         }
-        Sql::Backup { tid, incremental, plus_archive, encrypted } => c.start_backup(tid, incremental, plus_archive, encrypted, env.now),
+        Sql::Backup { tid, incremental, plus_archive, encrypted } => c
+            .start_backup(tid, incremental, plus_archive, encrypted, env.now)
+            .map_err(|e| e.wrap(if incremental { "start incremental backup" } else { "start full backup" })),
     }
 }
 
@@ -431,7 +418,7 @@ pub fn build(b: &BuildCtx<'_>) -> Vec<Step> {
             let mut steps = Vec::new();
             for t in tenants {
                 steps.push(Step::Log(format!("Wait {} backup finish", t.label())));
-                steps.push(Step::WaitBackupFinished { t, waited: 0, wrap: vec![] });
+                steps.push(Step::WaitBackupFinished(t));
             }
             steps
         }
@@ -439,13 +426,12 @@ pub fn build(b: &BuildCtx<'_>) -> Vec<Step> {
     }
 }
 
-/// The rollback of a sub-task. Only "Start backup" undoes anything (cancel and wait).
-pub fn build_rollback(b: &BuildCtx<'_>) -> Vec<Step> {
-    let (tenants, _) = tenants(b.kind, b.cluster);
-    match b.task {
-        TaskKind::StartBackup => tenants.into_iter().map(Step::StopBackupAndWait).collect(),
-        _ => vec![],
-    }
+/// The rollback of a sub-task: none of the backup tasks undoes anything. (The agent's
+/// `StartBackupTask` and `OpenArchiveLogTask` define `RollBack`, capital B, which the executor
+/// never calls; it runs the embedded `Task.Rollback`, which does nothing — so a RETRY of a
+/// failed "Start backup" does not cancel the backup that is running.)
+pub fn build_rollback(_b: &BuildCtx<'_>) -> Vec<Step> {
+    Vec::new()
 }
 
 /// `SetBackupConfigTask.Execute` (spec §1.6 step table).
