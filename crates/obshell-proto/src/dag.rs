@@ -246,7 +246,7 @@ impl GenericId {
         let byte_len = ip.map_or(17, |v| (128 - v.leading_zeros() as usize).div_ceil(8));
         let is_ip = if v6 { byte_len == 4 || byte_len == 16 } else { byte_len == 4 };
         let ip = ip.filter(|_| is_ip).ok_or_else(|| invalid().wrap_as_detail("convert id to ip failed"))?;
-        let port = go_atoi(&b[ip_end..ip_end + 5]).ok_or_else(|| invalid().wrap_as_detail("parse port failed"))?;
+        let port = crate::crypto::go::atoi(&b[ip_end..ip_end + 5]).ok_or_else(|| invalid().wrap_as_detail("parse port failed"))?;
         Ok(GenericId::Local { kind, ip, port, id: parse_tail()? })
     }
 }
@@ -259,20 +259,6 @@ fn go_big_int(s: &[u8]) -> Option<Option<u128>> {
         return None;
     }
     Some(digits.iter().try_fold(0u128, |n, d| n.checked_mul(10)?.checked_add(u128::from(d - b'0'))))
-}
-
-/// `strconv.Atoi` of a short string: optional sign, then decimal digits only.
-fn go_atoi(s: &[u8]) -> Option<i64> {
-    let (neg, digits) = match s.first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let n = digits.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
-    Some(if neg { -n } else { n })
 }
 
 impl AgentError {

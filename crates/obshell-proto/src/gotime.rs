@@ -4,6 +4,8 @@
 //! `*time.ParseError` texts, e.g. `parsing time "2024-01-01" as "2006-01-02T15:04:05Z07:00":
 //! cannot parse "" as "T"`.
 
+use crate::crypto::go;
+
 const LAYOUT: &str = "2006-01-02T15:04:05Z07:00";
 
 #[derive(Clone, Copy)]
@@ -47,7 +49,7 @@ pub fn parse_rfc3339(value: &str) -> Result<i128, String> {
                 } else {
                     let (p, rest) = v.split_at(4);
                     v = rest;
-                    atoi(p).map(|y| year = y)
+                    go::atoi(p).map(|y| year = y)
                 }
             }
             Std::ZeroMonth => getnum(v, true).map(|(n, rest)| {
@@ -79,7 +81,7 @@ pub fn parse_rfc3339(value: &str) -> Result<i128, String> {
                 if v.len() >= 2 && (v[0] == b'.' || v[0] == b',') && is_digit(v, 1) {
                     let n = 2 + v[2..].iter().take_while(|b| b.is_ascii_digit()).count();
                     let digits = &v[1..n.min(10)];
-                    let ns = atoi(digits)?;
+                    let ns = go::atoi(digits)?;
                     nsec = ns * 10i64.pow(10 - n.min(10) as u32);
                     v = &v[n..];
                 }
@@ -153,20 +155,6 @@ fn getnum(s: &[u8], fixed: bool) -> Option<(i64, &[u8])> {
         return (!fixed).then(|| (i64::from(s[0] - b'0'), &s[1..]));
     }
     Some((i64::from(s[0] - b'0') * 10 + i64::from(s[1] - b'0'), &s[2..]))
-}
-
-/// The time package's `atoi`: optional sign, then only digits.
-fn atoi(s: &[u8]) -> Option<i64> {
-    let (neg, digits) = match s.first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let n = std::str::from_utf8(digits).ok()?.parse::<i64>().ok()?;
-    Some(if neg { -n } else { n })
 }
 
 fn days_in(month: i64, year: i64) -> i64 {

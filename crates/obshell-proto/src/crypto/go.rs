@@ -152,6 +152,21 @@ pub fn parse_uint(s: &str) -> Result<u64, String> {
     parse_digits(s).map_err(|e| num_error("ParseUint", s, e))
 }
 
+/// `strconv.Atoi` of a short string, which is also the time package's `atoi`: an optional
+/// sign, then decimal digits only (nothing else, not empty).
+pub fn atoi(s: &[u8]) -> Option<i64> {
+    let (neg, digits) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = std::str::from_utf8(digits).ok()?.parse::<i64>().ok()?;
+    Some(if neg { -n } else { n })
+}
+
 /// `strconv.ParseInt(s, 10, 64)`; the error is `(*NumError).Error()`, e.g.
 /// `strconv.ParseInt: parsing "1767225600.5": invalid syntax`.
 pub fn parse_int(s: &str) -> Result<i64, String> {
