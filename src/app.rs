@@ -171,11 +171,20 @@ fn Header() -> impl IntoView {
     let i18n = use_i18n();
     let client = expect_context::<AgentClient>();
     let signed_in = client.signed_in;
+    // Signing out also forgets the form drafts: they may hold access keys, and whoever signs in
+    // next on this browser must not find them (a session lost on the agent's side keeps them).
+    let drafts = use_context::<FormDrafts>();
     let sign_out = {
         let client = client.clone();
         Action::new_local(move |_: &()| {
             let client = client.clone();
-            async move { client.sign_out().await }
+            let drafts = drafts.clone();
+            async move {
+                client.sign_out().await;
+                if let Some(d) = drafts {
+                    d.clear();
+                }
+            }
         })
     };
     let switch_lang = move |_| {

@@ -147,7 +147,7 @@ async fn failed_at_stage_2_refuses_rollback_and_says_why() {
     assert_eq!(m.text("#failure .failure-code"), "OB.Cluster.AsyncOperationTimeout");
     assert_eq!(enabled(&m), vec!["retry", "pass"]);
     let rollback = &ops_state(&m)[3];
-    assert_eq!(rollback.2, "Failed to set DAG rollback: node Set backup config cannot rollback (Task.Dag.Operator.RollbackNotAllowed)");
+    assert_eq!(rollback.2, "Not possible now — the agent would answer: Failed to set DAG rollback: node Set backup config cannot rollback (Task.Dag.Operator.RollbackNotAllowed)");
     assert_eq!(m.find("#op-rollback").get_attribute("aria-describedby").as_deref(), Some("op-rollback-why"));
     assert!(!m.disabled("#op-node-pass-1102"));
     assert!(m.text(".dag-scope").contains("Not a maintenance task"));

@@ -177,7 +177,7 @@ impl AgentClient {
             }
         }
         self.signed_in.set(true);
-        self.finish_reauth(true);
+        self.finish_reauth();
         Ok(())
     }
 
@@ -193,7 +193,7 @@ impl AgentClient {
         let sid = decrypt_session(&env, sealed.keys)?;
         self.st().session = Some(sid);
         self.signed_in.set(true);
-        self.finish_reauth(true);
+        self.finish_reauth();
         Ok(())
     }
 
@@ -218,15 +218,27 @@ impl AgentClient {
         self.signed_in.set(false);
     }
 
-    /// The user dismissed the sign-in dialog: waiting requests fail.
+    /// The user dismissed the sign-in dialog: waiting requests fail, and then (on the next
+    /// turn of the event loop, once the pages' requests have heard it and settled) the console
+    /// shows the sign-in page. Taking the page down first would let those requests resume into
+    /// a disposed page.
     pub fn cancel_reauth(&self) {
-        self.finish_reauth(false);
-    }
-
-    fn finish_reauth(&self, ok: bool) {
         let waiters = std::mem::take(&mut self.st().waiting_for_signin);
         for w in waiters {
-            let _ = w.send(ok);
+            let _ = w.send(false);
+        }
+        let reauth = self.reauth;
+        leptos::task::spawn_local(async move {
+            gloo_timers::future::TimeoutFuture::new(0).await;
+            reauth.try_set(None);
+        });
+    }
+
+    /// Signed in again: the waiting requests continue.
+    fn finish_reauth(&self) {
+        let waiters = std::mem::take(&mut self.st().waiting_for_signin);
+        for w in waiters {
+            let _ = w.send(true);
         }
         self.reauth.set(None);
     }
@@ -365,10 +377,13 @@ fn parse_envelope(url: &str, status: u16, text: &str) -> Result<Envelope<Value>,
     }
     serde_json::from_str::<Envelope<Value>>(text).map_err(|e| {
         // A proxy's or static host's page instead of the agent: say so rather than show markup.
+        let snippet: String = text.trim().chars().take(120).collect();
         let detail = if text.trim_start().starts_with('<') {
             "an HTML page, not the agent's JSON".to_string()
+        } else if serde_json::from_str::<Value>(text).is_err() {
+            // Plain text (a proxy's "503 Service Unavailable"): quoted as it came.
+            format!("“{snippet}”")
         } else {
-            let snippet: String = text.chars().take(120).collect();
             format!("{e}: {snippet}")
         };
         ApiError::BadResponse { url: url.to_string(), status, detail }
@@ -379,4 +394,21 @@ fn decrypt_session(env: &Envelope<Value>, keys: Option<crypto::AesKeys>) -> Resu
     let data = env.data.as_ref().and_then(Value::as_str).ok_or_else(|| ApiError::Crypto("no session in the answer".into()))?;
     let keys = keys.ok_or_else(|| ApiError::Crypto("no AES keys for the session".into()))?;
     crypto::open_response_data(&keys, data).map(Secret::new).map_err(|e| ApiError::Crypto(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_proxy_error_page_is_reported_as_such_not_as_a_parser_error() {
+        let e = parse_envelope("/api/v1/obcluster/backup/config", 503, "503 Service Unavailable\n").unwrap_err();
+        let text = e.summary(Lang::En);
+        assert!(text.contains("HTTP 503") && text.contains("“503 Service Unavailable”") && text.contains("check the task list"), "{text}");
+        assert!(!text.contains("invalid type"), "{text}");
+        let html = parse_envelope("/api/v1/info", 404, "<html>nginx</html>").unwrap_err().summary(Lang::En);
+        assert!(html.contains("an HTML page") && html.contains("Check the API base address"), "{html}");
+        let env = parse_envelope("/x", 400, r#"{"successful":false,"timestamp":"t","status":400,"error":{"errCode":"A.B","message":"m"}}"#).unwrap();
+        assert_eq!(env.error.unwrap().err_code, "A.B");
+    }
 }

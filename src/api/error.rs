@@ -35,6 +35,11 @@ impl ApiError {
         match self {
             ApiError::Network { url, detail } => text_with(lang, "error.network", &[("url", url), ("detail", detail)]),
             ApiError::Agent { message, .. } => message.clone(),
+            // A server error that is not the agent's envelope: a proxy in front of it (or the
+            // agent restarting). Whether a change got through is unknown: say so.
+            ApiError::BadResponse { url, status, detail } if *status >= 500 => {
+                text_with(lang, "error.gateway", &[("url", url), ("status", &status.to_string()), ("detail", detail)])
+            }
             ApiError::BadResponse { url, status, detail } => {
                 text_with(lang, "error.bad_response", &[("url", url), ("status", &status.to_string()), ("detail", detail)])
             }

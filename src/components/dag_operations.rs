@@ -85,9 +85,10 @@ fn sanitize_id(s: &str) -> String {
     s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
 }
 
-/// Why the agent would refuse, in the UI language, with its errCode.
+/// Why the agent would refuse, in the UI language, with its errCode, said as a reason (the
+/// agent's own words read like an error that just happened).
 pub fn refusal(lang: Lang, e: &AgentError) -> String {
-    format!("{} ({})", e.message(lang), e.err_code())
+    text_with(lang, "op.not_now", &[("why", &format!("{} ({})", e.message(lang), e.err_code()))])
 }
 
 /// One operation as shown: request, and the refusal when not allowed.

@@ -109,6 +109,11 @@ impl FormDrafts {
         FormDrafts { map: Arc::default(), owner: Owner::current().unwrap_or_default() }
     }
 
+    /// Forgets every draft (sign-out). Pages shown later start from empty forms.
+    pub fn clear(&self) {
+        self.map.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     fn get(&self, key: &str) -> FormSignals {
         let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
         *m.entry(key.to_string()).or_insert_with(|| self.owner.with(FormSignals::new))
@@ -337,23 +342,27 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
                     Method::Set => HttpMethod::Post,
                     Method::Update => HttpMethod::Patch,
                 };
-                match client.request::<DagDetail>(http, &target, Some(body)).await {
+                let answer = client.request::<DagDetail>(http, &target, Some(body)).await;
+                // The page may be gone by now (the user cancelled signing in again and is back
+                // on the sign-in page): then its signals are disposed and nothing is shown.
+                match answer {
                     Ok(Some(dag)) => {
-                        review.set(false);
-                        form.submitted.set(false);
+                        review.try_set(false);
+                        form.submitted.try_set(false);
                         events.task_submitted(&dag);
                         nav.go(Route::Task(dag.id.clone()));
                     }
-                    Ok(None) => server_error.set(Some(ApiError::BadResponse { url: target, status: 200, detail: "no task in the answer".into() })),
+                    Ok(None) => {
+                        server_error.try_set(Some(ApiError::BadResponse { url: target, status: 200, detail: "no task in the answer".into() }));
+                    }
                     Err(e) => {
-                        review.set(false);
-                        if let ApiError::Agent { err_code, message, .. } = &e {
-                            let sent = request.get_untracked().0;
+                        review.try_set(false);
+                        if let (ApiError::Agent { err_code, message, .. }, Some((sent, _))) = (&e, request.try_get_untracked()) {
                             if let Some(f) = Field::for_error(scope, err_code, message, &sent) {
-                                server_field_error.set(Some((f, message.clone())));
+                                server_field_error.try_set(Some((f, message.clone())));
                             }
                         }
-                        server_error.set(Some(e));
+                        server_error.try_set(Some(e));
                     }
                 }
             }

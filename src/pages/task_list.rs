@@ -132,6 +132,8 @@ pub fn TaskTable(#[prop(into)] dags: Signal<Vec<DagDetail>>, #[prop(into)] label
     let hidden = move || dags.with(|d| d.len()).saturating_sub(limit.get());
     view! {
         <Show when=move || dags.with(|d| !d.is_empty()) fallback=move || view! { <p class="muted">{i18n.t("tasks.none")}</p> }>
+            // Scrolls sideways on a narrow screen rather than squeezing columns to a letter.
+            <div class="table-scroll">
             <table class="tasks" aria-labelledby=labelled_by.clone()>
                 <thead><tr>
                     <th scope="col">{i18n.t("task.id")}</th>
@@ -148,6 +150,7 @@ pub fn TaskTable(#[prop(into)] dags: Signal<Vec<DagDetail>>, #[prop(into)] label
                     </For>
                 </tbody>
             </table>
+            </div>
             <Show when=move || { hidden() > 0 }>
                 <button type="button" class="link" on:click=move |_| limit.update(|l| *l += PAGE)>
                     {move || text_with(i18n.lang.get(), "tasks.show_more", &[("count", &hidden().min(PAGE).to_string()), ("hidden", &hidden().to_string())])}

@@ -115,6 +115,42 @@ test('session expiry mid-form: sign in again, the form and the request survive',
   await page.close();
 });
 
+test('cancelling sign-in-again: back on the sign-in page, working, the draft kept for the next sign-in', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await page.locator('#backup-base-path').fill('/data/cancelled');
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.locator('.modal pre.json').waitFor();
+  await sim.control('sessions/expire', {});
+  await page.locator('.modal button.primary').click();
+  await page.locator('#reauth-password').waitFor();
+  await page.keyboard.press('Escape');
+  // The sign-in page, usable (before: a panic left "Connecting…" and a disabled button).
+  await page.locator('#signin-password').waitFor();
+  await page.locator('#signin-password').fill(PASSWORD);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('#backup-base-path').waitFor();
+  assert.equal(await page.locator('#backup-base-path').inputValue(), '/data/cancelled', 'draft kept');
+  // (The refused request itself is logged by the browser as a failed resource: expected.)
+  assert.deepEqual(page.problems.filter((p) => !p.startsWith('Failed to load resource')), [], 'no errors (a panic was one)');
+  await page.close();
+});
+
+test('signing out forgets the drafts and their access keys', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await page.locator('#backup-base-scheme').selectOption('oss');
+  await page.locator('#backup-base-access-key').fill('S3cr3t-key');
+  await page.locator('header button.link').last().click();
+  await page.locator('#signin-password').waitFor();
+  await page.locator('#signin-password').fill(PASSWORD);
+  await page.locator('form button[type=submit]').click();
+  await page.locator('#backup-base-scheme').waitFor();
+  assert.equal(await page.locator('#backup-base-scheme').inputValue(), 'file', 'a fresh form');
+  assert.ok(!(await page.content()).includes('S3cr3t-key'));
+  await page.close();
+});
+
 test('key rotation mid-form is recovered transparently', async () => {
   const page = await newPage(browser);
   await signIn(page, sim);

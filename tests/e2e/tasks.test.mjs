@@ -167,7 +167,7 @@ test('failing destination: failure on top, Retry fails again, Pass ends SUCCEED 
   assert.deepEqual(await opState(page, 'retry'), { enabled: true, why: null });
   assert.deepEqual(await opState(page, 'pass'), { enabled: true, why: null });
   assert.deepEqual(await opState(page, 'rollback'), { enabled: true, why: null });
-  assert.deepEqual(await opState(page, 'cancel'), { enabled: false, why: 'Failed to cancel DAG: DAG is finished (Task.Dag.Operator.CancelFinishedDag)' });
+  assert.deepEqual(await opState(page, 'cancel'), { enabled: false, why: 'Not possible now — the agent would answer: Failed to cancel DAG: DAG is finished (Task.Dag.Operator.CancelFinishedDag)' });
   assert.equal(await page.locator('[id^=op-node-pass-]').textContent(), 'Mark node “Check backup config” as succeeded');
 
   // Retry, stepping the scheduler by hand so that every state is shown.
@@ -252,7 +252,7 @@ test('a stage-2 failure (recovery window OceanBase rejects): Rollback disabled w
   assert.match(f.message, /set delete policy: Error 1210 \(HY000\): Incorrect arguments to recovery_window/);
   const rollback = await opState(page, 'rollback');
   assert.equal(rollback.enabled, false);
-  assert.equal(rollback.why, 'Failed to set DAG rollback: node Set backup config cannot rollback (Task.Dag.Operator.RollbackNotAllowed)');
+  assert.equal(rollback.why, 'Not possible now — the agent would answer: Failed to set DAG rollback: node Set backup config cannot rollback (Task.Dag.Operator.RollbackNotAllowed)');
   assert.equal(await page.locator('#op-rollback').getAttribute('aria-describedby'), 'op-rollback-why');
   assert.deepEqual(await opState(page, 'retry'), { enabled: true, why: null });
   assert.deepEqual(await operations(quick, id), [], 'nothing sent');
