@@ -11,6 +11,9 @@ use obshell_proto::form::{self, InputProblem, SideEffect};
 #[component]
 pub fn ReviewDialog(
     scope: Scope,
+    /// The request-target the body goes to (with the tenant's name).
+    #[prop(into)]
+    target: String,
     request: Memo<(BackupConfig, Vec<(Field, InputProblem)>)>,
     method: RwSignal<Method>,
     submit: Action<(Method, serde_json::Value), ()>,
@@ -28,14 +31,7 @@ pub fn ReviewDialog(
         SideEffect::ArchiveDestDefaultsReset => "review.effect_dest_defaults",
         SideEffect::AllTenants => "review.effect_all_tenants",
     };
-    let endpoint = format!(
-        "{} {}",
-        m.http(),
-        match scope {
-            Scope::Cluster => "/api/v1/obcluster/backup/config",
-            Scope::Tenant => "/api/v1/tenant/{name}/backup/config",
-        }
-    );
+    let endpoint = format!("{} {target}", m.http());
     let close2 = close.clone();
     // Escape goes back to the form, except while the request is on its way.
     let on_cancel = Callback::new(move |()| {

@@ -26,11 +26,17 @@ pub fn StorageEditor(
     let raw_problem = RwSignal::new(None::<String>);
 
     // Structured edits rebuild the URI; an untouched, empty destination stays empty.
+    let uri_of = |d: &StorageDest| {
+        let blank = d.path.is_empty() && d.bucket.is_empty() && d.object_key.is_empty() && d.host.is_empty() && d.access_id.is_empty() && d.access_key.is_empty();
+        if blank {
+            String::new()
+        } else {
+            d.to_uri()
+        }
+    };
     let edit = move |f: &dyn Fn(&mut StorageDest)| {
         dest.update(|d| f(d));
-        let d = dest.get_untracked();
-        let blank = d.path.is_empty() && d.bucket.is_empty() && d.object_key.is_empty() && d.host.is_empty() && d.access_id.is_empty() && d.access_key.is_empty();
-        uri.set(if blank { String::new() } else { d.to_uri() });
+        uri.set(uri_of(&dest.get_untracked()));
     };
 
     // One text signal per structured field, kept in sync with `dest`.
@@ -69,6 +75,24 @@ pub fn StorageEditor(
             if dest.get_untracked().scheme != Some(sc) {
                 edit(&move |d: &mut StorageDest| d.scheme = Some(sc));
             }
+        }
+    });
+
+    // The URI can also change from outside: the tenant's current destination arriving after
+    // the form was shown, a draft restored. The fields follow it (a URI they cannot show keeps
+    // the editor in raw mode); the editor's own edits come back here unchanged and stop.
+    Effect::new(move |_| {
+        let u = uri.get();
+        if u == uri_of(&dest.get_untracked()) {
+            return;
+        }
+        match StorageDest::parse(&u) {
+            Ok(d) => {
+                scheme.set(d.scheme.unwrap_or(Scheme::File).as_str().to_string());
+                dest.set(d);
+            }
+            Err(_) if u.is_empty() => dest.set(StorageDest::new(dest.get_untracked().scheme.unwrap_or(Scheme::File))),
+            Err(_) => raw_mode.set(true),
         }
     });
 

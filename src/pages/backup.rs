@@ -319,6 +319,11 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
     let err = move |f: Field| Signal::derive(move || msgs.with(|m| m.get(&f).cloned()));
     let recovery_warning = Signal::derive(move || {
         let (req, _) = request.get();
+        // The agent passes an empty window on to OceanBase, which refuses it only when the
+        // task runs (after log archiving was switched off): say so before it is sent.
+        if req.delete_policy.as_ref().is_some_and(|p| p.recovery_window.trim().is_empty()) {
+            return Some(i18n.now("form.recovery_window_empty"));
+        }
         backup::recovery_window_warning(req.delete_policy.as_ref()).map(|e| format!("{} {}", i18n.now("form.recovery_window_warning"), e.message(i18n.lang.get())))
     });
     let blocking = move || {
@@ -330,6 +335,8 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
         Scope::Cluster => routes::CLUSTER_BACKUP_CONFIG.to_string(),
         Scope::Tenant => routes::tenant_backup_config(&tenant),
     };
+    // The review names the exact endpoint, so the tenant about to change is in plain sight.
+    let review_target = target.clone();
     let submit = {
         let client = client.clone();
         Action::new_local(move |(method, body): &(Method, serde_json::Value)| {
@@ -337,6 +344,9 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
             let events = events.clone();
             let target = target.clone();
             let (method, body) = (*method, body.clone());
+            // What this request asks for: once the agent accepted it, later updates compare
+            // with it (for the cluster the agent cannot report its current values).
+            let submitted = untrack(|| form.values());
             async move {
                 let http = match method {
                     Method::Set => HttpMethod::Post,
@@ -349,6 +359,7 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
                     Ok(Some(dag)) => {
                         review.try_set(false);
                         form.submitted.try_set(false);
+                        form.baseline.try_set(submitted);
                         events.task_submitted(&dag);
                         nav.go(Route::Task(dag.id.clone()));
                     }
@@ -442,7 +453,7 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
             </div>
         </form>
         <Show when=move || review.get()>
-            <ReviewDialog scope=scope request=request method=form.method submit=submit close=move || review.set(false)/>
+            <ReviewDialog scope=scope target=review_target.clone() request=request method=form.method submit=submit close=move || review.set(false)/>
         </Show>
     }
 }

@@ -136,11 +136,15 @@ pub fn TaskView(id: String) -> impl IntoView {
     let busy = RwSignal::new(false);
     let op_error = RwSignal::new(None::<ApiError>);
     let op_done = RwSignal::new(None::<String>);
+    // Where the focus goes once an operation is answered: its outcome. The button that sent it
+    // is disabled while it runs (and may stay so), which would leave the focus nowhere.
+    let result_id = crate::ids::uid("op-result");
     let on_operation = {
         let client = client.clone();
         let poll = poll.clone();
+        let result_id = result_id.clone();
         Callback::new(move |req: OpRequest| {
-            let (client, poll) = (client.clone(), poll.clone());
+            let (client, poll, result_id) = (client.clone(), poll.clone(), result_id.clone());
             busy.set(true);
             op_error.set(None);
             op_done.set(None);
@@ -161,6 +165,10 @@ pub fn TaskView(id: String) -> impl IntoView {
                     }
                 }
                 notify_tasks_changed();
+                leptos::task::tick().await;
+                if let Some(el) = document().get_element_by_id(&result_id).and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+                    let _ = el.focus();
+                }
             });
         })
     };
@@ -196,8 +204,10 @@ pub fn TaskView(id: String) -> impl IntoView {
                 </Show>
             </div>
             <ErrorPanel error=load_error/>
-            <ErrorPanel error=op_error/>
-            <p class="op-done" role="status">{move || op_done.get().map(|t| text_with(i18n.lang.get(), "op.sent", &[("op", &t)]))}</p>
+            <div class="op-result" id=result_id tabindex="-1">
+                <ErrorPanel error=op_error/>
+                <p class="op-done" role="status">{move || op_done.get().map(|t| text_with(i18n.lang.get(), "op.sent", &[("op", &t)]))}</p>
+            </div>
             <Show when=move || dag.with(Option::is_none) && load_error.with(Option::is_none)>
                 <p class="muted">{i18n.t("common.loading")}</p>
             </Show>

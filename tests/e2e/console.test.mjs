@@ -65,16 +65,48 @@ test('update sends only the changed field', async () => {
   await page.close();
 });
 
+test('after a Set, an Update sends only what changed since', async () => {
+  const page = await newPage(browser);
+  await signIn(page, sim);
+  await page.locator('#backup-base-path').fill('/data/set-then-update');
+  await page.locator('#log-archive-concurrency').fill('12');
+  await submitAndLand(page);
+  await page.getByRole('link', { name: 'Cluster backup' }).click();
+  await page.locator('label.radio', { hasText: 'Update (PATCH)' }).click();
+  await page.locator('#ha-low-thread-score').fill('21');
+  await submitAndLand(page);
+  const patches = await configRequests('PATCH', '/api/v1/obcluster/backup/config');
+  assert.deepEqual(patches.at(-1).body, { ha_low_thread_score: 21 });
+  await page.close();
+});
+
 test('tenant set with separate destinations', async () => {
   const page = await newPage(browser);
   await signIn(page, sim, PASSWORD, '/backup/tenant/t2');
   await page.locator('#data-base-path').fill('/data/t2/data');
   await page.locator('#archive-base-path').fill('/data/t2/clog');
-  await submitAndLand(page);
+  await page.locator('form.backup-form button[type=submit]').click();
+  assert.match(await page.locator('.modal').textContent(), /POST \/api\/v1\/tenant\/t2\/backup\/config/, 'the review names the tenant');
+  await page.locator('.modal button.primary').click();
+  await page.waitForURL(/\/tasks\/1\d+$/);
   await page.getByRole('heading', { name: 'Set obcluster backup config for t2' }).waitFor();
   const posts = await configRequests('POST', '/api/v1/tenant/t2/backup/config');
   assert.deepEqual(posts.at(-1).body, { data_base_uri: 'file:///data/t2/data', archive_base_uri: 'file:///data/t2/clog' });
   await page.close();
+});
+
+test('the tenant form starts from the configured destinations, in its fields', async () => {
+  const seeded = await startSim(['--seed-backup']);
+  const page = await newPage(browser);
+  try {
+    await signIn(page, seeded, PASSWORD, '/backup/tenant/t1');
+    // The current values arrive after the form is shown: the structured fields follow them.
+    await page.waitForFunction(() => document.querySelector('#data-base-path')?.value === '/data/backup/1/1002/data');
+    assert.equal(await page.locator('#archive-base-path').inputValue(), '/data/backup/1/1002/clog');
+  } finally {
+    await page.close();
+    await seeded.stop();
+  }
 });
 
 test('invalid values are blocked with messages and no request is sent', async () => {

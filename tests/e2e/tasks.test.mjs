@@ -91,6 +91,8 @@ async function operate(page, op, { title, effect }) {
   if (effect) assert.match(await page.locator('#op-dialog-body').textContent(), effect);
   await page.locator('#op-confirm').click();
   await dialog.waitFor({ state: 'hidden' });
+  // Once answered, the focus is on the outcome (not lost on the disabled button).
+  await page.waitForFunction(() => document.activeElement?.id === 'op-result');
 }
 
 /** Operation requests the simulator received for DAG `id`. */

@@ -98,7 +98,9 @@ impl FormValues {
         }
         let policy_changed = self.delete_policy != baseline.delete_policy || self.recovery_window != baseline.recovery_window;
         if self.delete_policy && policy_changed {
-            c.delete_policy = Some(DeletePolicy { policy: String::new(), recovery_window: self.recovery_window.clone() });
+            // Named explicitly (the agent reads "" as "default" too): the review shows what the
+            // checkbox says.
+            c.delete_policy = Some(DeletePolicy { policy: crate::backup::DELETE_POLICY_DEFAULT.to_string(), recovery_window: self.recovery_window.clone() });
         }
         // Binding and piece switch interval are part of the archive destination: send it along.
         if method == Method::Update && (c.binding.is_some() || c.piece_switch_interval.is_some()) {
@@ -169,7 +171,7 @@ mod tests {
         assert!(p.is_empty());
         assert_eq!(
             c.to_json(Scope::Cluster).to_string(),
-            r#"{"archive_lag_target":"2m","backup_base_uri":"file:///data/backup","binding":"MANDATORY","delete_policy":{"policy":"","recovery_window":"7d"},"ha_low_thread_score":20,"log_archive_concurrency":10,"piece_switch_interval":"1d"}"#
+            r#"{"archive_lag_target":"2m","backup_base_uri":"file:///data/backup","binding":"MANDATORY","delete_policy":{"policy":"default","recovery_window":"7d"},"ha_low_thread_score":20,"log_archive_concurrency":10,"piece_switch_interval":"1d"}"#
         );
     }
 
