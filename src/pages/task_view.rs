@@ -59,6 +59,11 @@ pub fn TaskView(id: String) -> impl IntoView {
             events.task_observed(&d);
             // An unknown state of a newer agent is not known to be finished: keep watching.
             let outcome = if d.state.is_finished() { Outcome::Terminal } else { Outcome::Active };
+            // Seen finishing here: the header's running-tasks badge need not wait for its own
+            // (slower) poll.
+            if d.state.is_finished() && dag.with_untracked(|p| p.as_ref().is_some_and(|p| !p.state.is_finished())) {
+                notify_tasks_changed();
+            }
             now_ms.set(now_client.server_now_ms() as i64);
             load_error.set(None);
             dag.set(Some(d));

@@ -137,6 +137,8 @@ test('a submitted config is followed live: READY → RUNNING → SUCCEED without
   const nodes = await page.locator('.tl-nodes > li .tl-node-row .state').evaluateAll((els) => els.map((e) => e.dataset.state));
   assert.deepEqual(nodes, ['SUCCEED', 'SUCCEED']);
   assert.equal(await page.locator('.poll-status').getAttribute('data-phase'), 'finished');
+  // The header's running-tasks badge follows at once, not at its own next poll (15 s).
+  await page.waitForFunction(() => !document.querySelector('.topbar .badge'), null, { timeout: 5000 });
   const gets = (await dagGets(paced, id)).length;
   assert.ok(gets >= 2, `polled the DAG (${gets} GETs)`);
   // No further polling once finished.
