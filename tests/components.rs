@@ -68,6 +68,10 @@ async fn invalid_values_are_shown_next_to_their_field_and_nothing_is_reviewed() 
     assert_eq!(input(&root, "#log-archive-concurrency").get_attribute("aria-invalid").as_deref(), Some("true"));
     assert_eq!(text(&root, "#ha-low-thread-score-msg"), "Enter a whole number.");
     assert!(text(&root, "#backup-base-msg").contains("must start with '/'"));
+    // The directory is the field at fault: marked invalid and described by that message.
+    let dir = input(&root, "#backup-base-path");
+    assert_eq!(dir.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(dir.get_attribute("aria-describedby").unwrap_or_default().split(' ').any(|id| id == "backup-base-msg"));
     submit(&root).await;
     assert!(root.query_selector("pre.json").unwrap().is_none(), "no review for invalid input");
     cleanup(root);

@@ -26,12 +26,21 @@ pub fn TextField(
     #[prop(optional, into)] hint: Signal<String>,
     #[prop(optional, into)] placeholder: String,
     #[prop(optional)] inputmode: &'static str,
+    /// Marked invalid by a message shown elsewhere (the storage editor's, under its URI), which
+    /// `described_by` names.
+    #[prop(optional, into)]
+    invalid_by: Signal<bool>,
+    #[prop(optional, into)] described_by: Option<String>,
 ) -> impl IntoView {
     let msg_id = format!("{id}-msg");
     let hint_id = format!("{id}-hint");
-    let described = format!("{hint_id} {msg_id}");
+    let described = match described_by {
+        Some(other) => format!("{hint_id} {msg_id} {other}"),
+        None => format!("{hint_id} {msg_id}"),
+    };
+    let invalid = move || error.get().is_some() || invalid_by.get();
     view! {
-        <div class="field" class:invalid=move || error.get().is_some()>
+        <div class="field" class:invalid=invalid>
             <label for=id.clone()>{move || label.get()}</label>
             <input
                 id=id
@@ -40,7 +49,7 @@ pub fn TextField(
                 spellcheck="false"
                 inputmode=(!inputmode.is_empty()).then_some(inputmode)
                 placeholder=placeholder
-                aria-invalid=move || error.get().is_some().to_string()
+                aria-invalid=move || invalid().to_string()
                 aria-describedby=described
                 prop:value=move || value.get()
                 on:input=move |ev| value.set(event_target_value(&ev))

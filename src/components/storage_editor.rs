@@ -161,7 +161,9 @@ pub fn StorageEditor(
                     <SecretField id=ids("access-key") label=i18n.t("storage.access_key") value=access_key/>
                     <TextField id=ids("delete-mode") label=i18n.t("storage.delete_mode") value=delete_mode hint=i18n.t("storage.delete_mode_hint")/>
                 }>
-                    <TextField id=ids("path") label=i18n.t("storage.path") value=path placeholder="/data/backup" hint=i18n.t("storage.path_hint")/>
+                    // A local directory is the whole destination: the URI's message is about it.
+                    <TextField id=ids("path") label=i18n.t("storage.path") value=path placeholder="/data/backup" hint=i18n.t("storage.path_hint")
+                        invalid_by=Signal::derive(move || error.get().is_some()) described_by=ids("msg")/>
                 </Show>
             }>
                 <div class="field" class:invalid=move || error.get().is_some()>
