@@ -44,13 +44,6 @@ pub fn header_str(h: &HeaderMap, name: &str) -> String {
     h.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).unwrap_or_default()
 }
 
-/// Go's `url.ParseRequestURI` refuses a path with a `%` not followed by two hex digits (the
-/// query is not checked); `net/http` then answers before any handler runs.
-fn has_invalid_path_escape(path: &str) -> bool {
-    let b = path.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| c == b'%' && !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)))
-}
-
 /// `net/http`'s answer to a request it cannot parse: plain text, and the connection closed.
 fn go_bad_request() -> Response<Body> {
     let mut r = Response::new(Body::from("400 Bad Request"));
@@ -64,7 +57,9 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
     let started = Instant::now();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
-    if has_invalid_path_escape(&path) {
+    // Go's `url.ParseRequestURI` refuses a path with a `%` not followed by two hex digits (the
+    // query is not checked); `net/http` then answers before any handler runs.
+    if obshell_proto::request_uri::unescape(&path, false).is_err() {
         return go_bad_request();
     }
 

@@ -258,25 +258,10 @@ pub fn bind<T>(body: &[u8], go_type: &str, name: &str, f: impl FnOnce(&mut Struc
     Ok(out)
 }
 
-/// Percent-decodes a path (`%2F` becomes `/` too, as Go's `URL.Path`); invalid escapes are kept.
+/// Percent-decodes a path (`%2F` becomes `/` too, as Go's `URL.Path`). The pipeline has
+/// already refused paths with a malformed escape, as Go's URL parser does.
 pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let h = (b[i + 1] as char).to_digit(16);
-            let l = (b[i + 2] as char).to_digit(16);
-            if let (Some(h), Some(l)) = (h, l) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    obshell_proto::request_uri::unescape(s, false).unwrap_or_else(|_| s.to_string())
 }
 
 pub fn decode_segments(path: &str) -> Vec<String> {
