@@ -59,6 +59,11 @@ pub fn truncate_micros(nanos: i128) -> i128 {
     nanos - nanos.rem_euclid(1000)
 }
 
+/// Whole seconds: a plain `TIMESTAMP` column, OceanBase's `now()`.
+pub fn truncate_secs(nanos: i128) -> i128 {
+    nanos - nanos.rem_euclid(1_000_000_000)
+}
+
 /// Parses `+08:00`, `-05:30`, `Z`, `UTC` into seconds east of UTC.
 pub fn parse_offset(s: &str) -> Result<i32, String> {
     let s = s.trim();

@@ -209,7 +209,7 @@ impl Engine {
         let id = self.next_log;
         self.next_log += 1;
         // `DEFAULT CURRENT_TIMESTAMP` of a `TIMESTAMP` column: the second it was written.
-        let t = now - now.rem_euclid(1_000_000_000);
+        let t = crate::clock::truncate_secs(now);
         if let Some(s) = self.dags.get_mut(&dag_id).and_then(|d| d.nodes.get_mut(pos)).and_then(|n| n.subs.get_mut(sub)) {
             s.logs.push(model::LogRow { id, execute_times: s.execute_times, content, time: t });
         }

@@ -419,8 +419,7 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
 /// `truncate((time_to_usec(now()) - checkpoint_scn / 1000) / 1000000, 4)`: OceanBase's `now()`
 /// has whole seconds, and the delay is truncated (toward zero) to 0.1 ms.
 fn archive_delay(now: i128, checkpoint_nanos: i128) -> f64 {
-    let now_whole_secs = now - now.rem_euclid(1_000_000_000);
-    ((now_whole_secs - checkpoint_nanos) / 100_000) as f64 / 10_000.0
+    ((crate::clock::truncate_secs(now) - checkpoint_nanos) / 100_000) as f64 / 10_000.0
 }
 
 /// `GET /tenant/{name}/backup/log/tasks`: the current archive round while it is in
