@@ -81,13 +81,8 @@ impl AgentClient {
     /// one (key, clock, session, password) is forgotten.
     pub fn set_config(&self, config: ClientConfig) {
         *self.config.lock().unwrap_or_else(|p| p.into_inner()) = config;
-        let mut st = self.st();
-        let waiting = std::mem::take(&mut st.waiting_for_signin);
-        *st = State::default();
-        drop(st);
-        for w in waiting {
-            let _ = w.send(false);
-        }
+        self.answer_waiters(false);
+        *self.st() = State::default();
         self.signed_in.set(false);
         self.reauth.set(None);
     }
@@ -223,10 +218,7 @@ impl AgentClient {
     /// shows the sign-in page. Taking the page down first would let those requests resume into
     /// a disposed page.
     pub fn cancel_reauth(&self) {
-        let waiters = std::mem::take(&mut self.st().waiting_for_signin);
-        for w in waiters {
-            let _ = w.send(false);
-        }
+        self.answer_waiters(false);
         let reauth = self.reauth;
         leptos::task::spawn_local(async move {
             gloo_timers::future::TimeoutFuture::new(0).await;
@@ -236,11 +228,16 @@ impl AgentClient {
 
     /// Signed in again: the waiting requests continue.
     fn finish_reauth(&self) {
+        self.answer_waiters(true);
+        self.reauth.set(None);
+    }
+
+    /// Tells the requests waiting for a new sign-in whether they may go on.
+    fn answer_waiters(&self, signed_in: bool) {
         let waiters = std::mem::take(&mut self.st().waiting_for_signin);
         for w in waiters {
-            let _ = w.send(true);
+            let _ = w.send(signed_in);
         }
-        self.reauth.set(None);
     }
 
     fn seal(&self, target: &str, body: Option<&[u8]>, auth: SealAuth<'_>, include_keys: bool) -> Result<crypto::Sealed, ApiError> {
