@@ -35,7 +35,7 @@ pub fn Modal(
         }
         opener.set_value(document().active_element().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()));
         let _ = d.show_modal();
-        if let Some(el) = initial_focus.as_deref().and_then(|id| document().get_element_by_id(id)).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        if let Some(el) = initial_focus.as_deref().and_then(crate::ids::html_element) {
             let _ = el.focus();
         }
     });
@@ -51,7 +51,7 @@ pub fn Modal(
         let el = if el.is_connected() || el.id().is_empty() {
             Some(el)
         } else {
-            document().get_element_by_id(&el.id()).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            crate::ids::html_element(&el.id())
         };
         if let Some(el) = el.filter(|el| el.is_connected()) {
             let _ = el.focus();

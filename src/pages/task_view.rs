@@ -171,7 +171,7 @@ pub fn TaskView(id: String) -> impl IntoView {
                 }
                 notify_tasks_changed();
                 leptos::task::tick().await;
-                if let Some(el) = document().get_element_by_id(&result_id).and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+                if let Some(el) = crate::ids::html_element(&result_id) {
                     let _ = el.focus();
                 }
             });
