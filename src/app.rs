@@ -33,8 +33,13 @@ pub fn App() -> impl IntoView {
 
 /// The path of the page's `<base href>` (`/` unless a host mounted the console deeper).
 pub fn document_base_path() -> String {
-    let base = web_sys::window().and_then(|w| w.document()).and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default();
-    web_sys::Url::new(&base).map(|u| u.pathname()).unwrap_or_else(|_| "/".into())
+    let base = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.base_uri().ok().flatten())
+        .unwrap_or_default();
+    web_sys::Url::new(&base)
+        .map(|u| u.pathname())
+        .unwrap_or_else(|_| "/".into())
 }
 
 /// Why the host's SSO token did not sign in (shown on the sign-in page).
@@ -58,7 +63,10 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     let client = AgentClient::new(config.client(first_profile, &options.page_base), i18n.lang);
     provide_context(client.clone());
     provide_context(config.clone());
-    provide_context(ProfileChoice { selected: RwSignal::new(0), page_base: StoredValue::new(options.page_base.clone()) });
+    provide_context(ProfileChoice {
+        selected: RwSignal::new(0),
+        page_base: StoredValue::new(options.page_base.clone()),
+    });
     provide_context(FormDrafts::new());
     provide_context(HostEvents::new(options.host.clone()));
     let nav = match &options.host {
@@ -78,7 +86,10 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     if let Some(token) = config.sso_token.clone() {
         let client = client.clone();
         leptos::task::spawn_local(async move {
-            if let Err(e) = client.sign_in_with_sso_token(obshell_proto::crypto::Secret::new(token)).await {
+            if let Err(e) = client
+                .sign_in_with_sso_token(obshell_proto::crypto::Secret::new(token))
+                .await
+            {
                 sso_error.0.set(Some(e));
             }
         });
@@ -121,7 +132,13 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
 /// main region, so the new page is read from its start (unless the focus is outside the console,
 /// in an embedding host page). Picking another tenant on the tenant page is not a page change
 /// (the picker keeps the focus).
-fn follow_page_changes(nav: Nav, gate: impl Fn() -> bool + Clone + Send + Sync + 'static, main: NodeRef<leptos::html::Main>, standalone: bool, i18n: I18n) {
+fn follow_page_changes(
+    nav: Nav,
+    gate: impl Fn() -> bool + Clone + Send + Sync + 'static,
+    main: NodeRef<leptos::html::Main>,
+    standalone: bool,
+    i18n: I18n,
+) {
     if standalone {
         let gate = gate.clone();
         Effect::new(move |_| {
@@ -224,11 +241,26 @@ mod tests {
 
     #[test]
     fn document_titles_name_the_page() {
-        assert_eq!(document_title(Lang::En, &Route::Tasks, false), "Sign in to the obshell agent · obshell console");
-        assert_eq!(document_title(Lang::En, &Route::ClusterBackup, true), "Cluster backup configuration · obshell console");
-        assert_eq!(document_title(Lang::En, &Route::TenantBackup("t1".into()), true), "Tenant backup configuration: t1 · obshell console");
-        assert_eq!(document_title(Lang::Zh, &Route::Task("142".into()), true), "任务 142 · obshell 控制台");
+        assert_eq!(
+            document_title(Lang::En, &Route::Tasks, false),
+            "Sign in to the obshell agent · obshell console"
+        );
+        assert_eq!(
+            document_title(Lang::En, &Route::ClusterBackup, true),
+            "Cluster backup configuration · obshell console"
+        );
+        assert_eq!(
+            document_title(Lang::En, &Route::TenantBackup("t1".into()), true),
+            "Tenant backup configuration: t1 · obshell console"
+        );
+        assert_eq!(
+            document_title(Lang::Zh, &Route::Task("142".into()), true),
+            "任务 142 · obshell 控制台"
+        );
         // A hostile tenant name stays text (document.title never parses HTML).
-        assert_eq!(document_title(Lang::En, &Route::TenantBackup("<b>x".into()), true), "Tenant backup configuration: <b>x · obshell console");
+        assert_eq!(
+            document_title(Lang::En, &Route::TenantBackup("<b>x".into()), true),
+            "Tenant backup configuration: <b>x · obshell console"
+        );
     }
 }

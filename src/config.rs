@@ -61,7 +61,10 @@ fn check_prefix(what: &str, v: &str) -> Result<(), String> {
 impl RuntimeConfig {
     /// Parses and validates; `source` names where it came from for the error message.
     pub fn parse(json: &str, source: &str) -> Result<RuntimeConfig, ConfigError> {
-        let err = |detail: String| ConfigError { source: source.to_string(), detail };
+        let err = |detail: String| ConfigError {
+            source: source.to_string(),
+            detail,
+        };
         let c: RuntimeConfig = serde_json::from_str(json).map_err(|e| err(e.to_string()))?;
         c.validate().map_err(err)?;
         Ok(c)
@@ -101,7 +104,9 @@ impl RuntimeConfig {
     }
 
     pub fn lang(&self) -> Option<Lang> {
-        self.lang.as_deref().map(|l| if l == "zh" { Lang::Zh } else { Lang::En })
+        self.lang
+            .as_deref()
+            .map(|l| if l == "zh" { Lang::Zh } else { Lang::En })
     }
 
     /// The client configuration of the top level (or of a profile). Without an explicit API
@@ -111,9 +116,15 @@ impl RuntimeConfig {
         let page_base = page_base.trim_end_matches('/');
         let (api_base, agent_prefix) = match profile {
             Some(p) => (p.api_base.clone(), p.agent_prefix.clone()),
-            None => (self.api_base.clone().unwrap_or_else(|| page_base.to_string()), self.agent_prefix.clone()),
+            None => (
+                self.api_base.clone().unwrap_or_else(|| page_base.to_string()),
+                self.agent_prefix.clone(),
+            ),
         };
-        ClientConfig { api_base: api_base.trim_end_matches('/').to_string(), agent_prefix: agent_prefix.unwrap_or_default().trim_end_matches('/').to_string() }
+        ClientConfig {
+            api_base: api_base.trim_end_matches('/').to_string(),
+            agent_prefix: agent_prefix.unwrap_or_default().trim_end_matches('/').to_string(),
+        }
     }
 }
 
@@ -131,11 +142,18 @@ mod tests {
 
     #[test]
     fn parses_and_validates_as_a_whole() {
-        let c = RuntimeConfig::parse(r#"{"apiBase":"/ops/obshell","agentPrefix":"","lang":"zh","profiles":[{"name":"prod","apiBase":"/prod"}]}"#, "config.json").unwrap();
+        let c = RuntimeConfig::parse(
+            r#"{"apiBase":"/ops/obshell","agentPrefix":"","lang":"zh","profiles":[{"name":"prod","apiBase":"/prod"}]}"#,
+            "config.json",
+        )
+        .unwrap();
         assert_eq!(c.lang(), Some(Lang::Zh));
         assert_eq!(c.client(None, "/").api_base, "/ops/obshell");
         assert_eq!(c.client(Some(&c.profiles[0]), "/").api_base, "/prod");
-        assert_eq!(RuntimeConfig::default().client(None, "/ops/obshell/").api_base, "/ops/obshell");
+        assert_eq!(
+            RuntimeConfig::default().client(None, "/ops/obshell/").api_base,
+            "/ops/obshell"
+        );
         let e = RuntimeConfig::parse(r#"{"apiBase":"/x","colour":"red"}"#, "config.json").unwrap_err();
         assert!(e.to_string().starts_with("config.json: unknown field `colour`"), "{e}");
         assert!(RuntimeConfig::parse(r#"{"lang":"fr"}"#, "c").is_err());

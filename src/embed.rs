@@ -19,7 +19,9 @@ pub fn start_standalone() {
         let body = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body());
         let Some(body) = body else { return };
         let handle = leptos::mount::mount_to(body.clone(), move || match config.clone() {
-            Ok(config) => view! { <AppWith options=AppOptions { config, page_base: base.clone(), host: None }/> }.into_any(),
+            Ok(config) => {
+                view! { <AppWith options=AppOptions { config, page_base: base.clone(), host: None }/> }.into_any()
+            }
             Err(e) => view! { <ConfigProblem error=e/> }.into_any(),
         });
         handle.forget();
@@ -28,8 +30,13 @@ pub fn start_standalone() {
 
 async fn load_config_file() -> Result<RuntimeConfig, ConfigError> {
     let url = "config.json";
-    let err = |detail: String| ConfigError { source: url.to_string(), detail };
-    let resp = crate::api::transport::send(crate::api::HttpMethod::Get, url, &[], None).await.map_err(|e| err(e.to_string()))?;
+    let err = |detail: String| ConfigError {
+        source: url.to_string(),
+        detail,
+    };
+    let resp = crate::api::transport::send(crate::api::HttpMethod::Get, url, &[], None)
+        .await
+        .map_err(|e| err(e.to_string()))?;
     match resp.status {
         200 => {
             let text = resp.text;
@@ -74,7 +81,11 @@ impl MountHandle {
 /// `obshell:task-finished`, with `detail = {id, name, state, operator}`.
 #[wasm_bindgen]
 pub fn mount(element: HtmlElement, options: JsValue) -> Result<MountHandle, JsValue> {
-    let json = if options.is_undefined() || options.is_null() { "{}".to_string() } else { js_sys::JSON::stringify(&options)?.as_string().unwrap_or_default() };
+    let json = if options.is_undefined() || options.is_null() {
+        "{}".to_string()
+    } else {
+        js_sys::JSON::stringify(&options)?.as_string().unwrap_or_default()
+    };
     let config = RuntimeConfig::parse(&json, "mount options").map_err(|e| JsValue::from_str(&e.to_string()))?;
     let host = element.clone();
     let handle = leptos::mount::mount_to(element, move || {
@@ -95,7 +106,10 @@ pub struct HostEvents {
 
 impl HostEvents {
     pub fn new(target: Option<send_wrapper::SendWrapper<HtmlElement>>) -> Self {
-        HostEvents { target, watched: Default::default() }
+        HostEvents {
+            target,
+            watched: Default::default(),
+        }
     }
 
     fn watched(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
@@ -105,11 +119,19 @@ impl HostEvents {
     fn emit(&self, kind: &str, dag: &DagDetail) {
         let target: Option<web_sys::EventTarget> = match &self.target {
             Some(el) => Some((**el).clone().unchecked_into()),
-            None => web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()).map(|b| b.unchecked_into()),
+            None => web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.body())
+                .map(|b| b.unchecked_into()),
         };
         let Some(target) = target else { return };
         let detail = js_sys::Object::new();
-        for (k, v) in [("id", dag.id.as_str()), ("name", dag.name.as_str()), ("state", dag.state.as_str()), ("operator", dag.operator.as_str())] {
+        for (k, v) in [
+            ("id", dag.id.as_str()),
+            ("name", dag.name.as_str()),
+            ("state", dag.state.as_str()),
+            ("operator", dag.operator.as_str()),
+        ] {
             let _ = js_sys::Reflect::set(&detail, &k.into(), &v.into());
         }
         let init = web_sys::CustomEventInit::new();

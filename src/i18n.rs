@@ -45,7 +45,9 @@ pub struct I18n {
 
 impl I18n {
     pub fn new(lang: Lang) -> Self {
-        I18n { lang: RwSignal::new(lang) }
+        I18n {
+            lang: RwSignal::new(lang),
+        }
     }
 
     /// Reactive text: re-renders when the language changes.
@@ -67,7 +69,9 @@ pub fn use_i18n() -> I18n {
 
 /// The language a browser prefers, from `navigator.language`.
 pub fn browser_lang() -> Lang {
-    let nav = web_sys::window().map(|w| w.navigator().language().unwrap_or_default()).unwrap_or_default();
+    let nav = web_sys::window()
+        .map(|w| w.navigator().language().unwrap_or_default())
+        .unwrap_or_default();
     if nav.to_ascii_lowercase().starts_with("zh") {
         Lang::Zh
     } else {
@@ -81,14 +85,25 @@ mod tests {
     use std::collections::BTreeSet;
 
     fn keys(src: &str) -> BTreeSet<String> {
-        serde_json::from_str::<HashMap<String, String>>(src).unwrap().into_keys().collect()
+        serde_json::from_str::<HashMap<String, String>>(src)
+            .unwrap()
+            .into_keys()
+            .collect()
     }
 
     #[test]
     fn both_locales_have_the_same_keys() {
         let (en, zh) = (keys(EN), keys(ZH));
-        assert_eq!(en.difference(&zh).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in zh");
-        assert_eq!(zh.difference(&en).collect::<Vec<_>>(), Vec::<&String>::new(), "missing in en");
+        assert_eq!(
+            en.difference(&zh).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in zh"
+        );
+        assert_eq!(
+            zh.difference(&en).collect::<Vec<_>>(),
+            Vec::<&String>::new(),
+            "missing in en"
+        );
     }
 
     #[test]

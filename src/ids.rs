@@ -28,5 +28,7 @@ pub fn uid(base: &str) -> String {
 /// The HTML element with this (full) id in the document, e.g. to move the focus to it.
 pub fn html_element(id: &str) -> Option<web_sys::HtmlElement> {
     use wasm_bindgen::JsCast;
-    document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
 }

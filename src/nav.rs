@@ -67,11 +67,21 @@ impl Nav {
     /// Standalone: the route follows the address bar, and back/forward work.
     pub fn with_history(base: &str) -> Nav {
         let base = base.trim_end_matches('/').to_string();
-        let initial = current_path().strip_prefix(&base).map(str::to_string).unwrap_or_default();
-        let nav = Nav { route: RwSignal::new(Route::parse(&initial)), base: StoredValue::new(base), history: true };
+        let initial = current_path()
+            .strip_prefix(&base)
+            .map(str::to_string)
+            .unwrap_or_default();
+        let nav = Nav {
+            route: RwSignal::new(Route::parse(&initial)),
+            base: StoredValue::new(base),
+            history: true,
+        };
         let on_pop = Closure::<dyn Fn()>::new(move || {
             let base = nav.base.get_value();
-            let p = current_path().strip_prefix(&base).map(str::to_string).unwrap_or_default();
+            let p = current_path()
+                .strip_prefix(&base)
+                .map(str::to_string)
+                .unwrap_or_default();
             nav.route.set(Route::parse(&p));
         });
         if let Some(w) = web_sys::window() {
@@ -88,7 +98,11 @@ impl Nav {
 
     /// Embedded: the route lives in memory only, starting at `initial`.
     pub fn in_memory(initial: Route) -> Nav {
-        Nav { route: RwSignal::new(initial), base: StoredValue::new(String::new()), history: false }
+        Nav {
+            route: RwSignal::new(initial),
+            base: StoredValue::new(String::new()),
+            history: false,
+        }
     }
 
     pub fn go(&self, route: Route) {
@@ -111,7 +125,9 @@ impl Nav {
 }
 
 fn current_path() -> String {
-    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
 }
 
 pub fn use_nav() -> Nav {
@@ -157,7 +173,13 @@ mod tests {
 
     #[test]
     fn routes_round_trip() {
-        for r in [Route::ClusterBackup, Route::TenantBackup(String::new()), Route::TenantBackup("t 1/x".into()), Route::Tasks, Route::Task("142".into())] {
+        for r in [
+            Route::ClusterBackup,
+            Route::TenantBackup(String::new()),
+            Route::TenantBackup("t 1/x".into()),
+            Route::Tasks,
+            Route::Task("142".into()),
+        ] {
             assert_eq!(Route::parse(&r.path()), r);
         }
         assert_eq!(Route::parse("/"), Route::ClusterBackup);

@@ -55,7 +55,9 @@ fn report(what: &str, v: Vec<f64>) {
 
 async fn run(expanded: bool) {
     // The agent's answers, prepared outside the measurement.
-    let answers: Vec<String> = (1..=POLLS).map(|k| serde_json::to_string(&big_dag(AGENTS, k)).unwrap()).collect();
+    let answers: Vec<String> = (1..=POLLS)
+        .map(|k| serde_json::to_string(&big_dag(AGENTS, k)).unwrap())
+        .collect();
     let m = mount_panel(big_dag(AGENTS, 0), big_now(0)).await;
     if expanded {
         for n in 1..=2 {
@@ -95,7 +97,11 @@ async fn run(expanded: bool) {
     assert!(summary.contains("200 agents"), "{summary}");
     assert!(m.count(".tl-node:nth-child(2) .tl-lane.tl-failed") >= 2);
     let (base, _, _, _) = stats(baseline);
-    let mode = if expanded { "all 200 lanes of each parallel node rendered" } else { "collapsed: 8 lanes per node + per-state summary" };
+    let mode = if expanded {
+        "all 200 lanes of each parallel node rendered"
+    } else {
+        "collapsed: 8 lanes per node + per-state summary"
+    };
     console_log!("--- timeline of a 3-stage DAG with {AGENTS} agents, {POLLS} polls; {mode}: {lanes} lanes, {nodes} elements in the panel");
     report("decode the agent's JSON (DagDetail)", decode);
     report("update: reactive graph + DOM changes", update);

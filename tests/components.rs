@@ -20,7 +20,10 @@ async fn secret_fields_are_masked_until_revealed() {
     let key = input(&root, "#backup-base-access-key");
     assert_eq!(key.type_(), "password");
     type_into(&root, "#backup-base-access-key", "S3cr3t!").await;
-    assert!(!root.text_content().unwrap_or_default().contains("S3cr3t!"), "secret must not appear as text");
+    assert!(
+        !root.text_content().unwrap_or_default().contains("S3cr3t!"),
+        "secret must not appear as text"
+    );
     click(&root, "#backup-base-access-key + button.reveal").await;
     assert_eq!(input(&root, "#backup-base-access-key").type_(), "text");
     click(&root, "#backup-base-access-key + button.reveal").await;
@@ -44,8 +47,16 @@ async fn storage_editor_builds_the_uri_and_raw_mode_round_trips() {
     click_text(&root, "button", "Raw URI").await;
     let raw = input(&root, "#backup-base-raw");
     assert_eq!(raw.type_(), "password");
-    assert_eq!(raw.value(), "cos://bkt/obbackup?host=cos.example.com&appid=1250000000&access_id=AKID&access_key=SK%26x");
-    set_value(&root, "#backup-base-raw", "oss://other/p?host=h&access_id=a&access_key=k").await;
+    assert_eq!(
+        raw.value(),
+        "cos://bkt/obbackup?host=cos.example.com&appid=1250000000&access_id=AKID&access_key=SK%26x"
+    );
+    set_value(
+        &root,
+        "#backup-base-raw",
+        "oss://other/p?host=h&access_id=a&access_key=k",
+    )
+    .await;
     click_text(&root, "button", "Fields").await;
     assert_eq!(input(&root, "#backup-base-bucket").value(), "other");
     assert_eq!(input(&root, "#backup-base-host").value(), "h");
@@ -64,16 +75,31 @@ async fn invalid_values_are_shown_next_to_their_field_and_nothing_is_reviewed() 
     type_into(&root, "#backup-base-path", "data/backup").await;
     type_into(&root, "#log-archive-concurrency", "101").await;
     type_into(&root, "#ha-low-thread-score", "1.5").await;
-    assert_eq!(text(&root, "#log-archive-concurrency-msg"), "log_archive_concurrency must be between 0 and 100");
-    assert_eq!(input(&root, "#log-archive-concurrency").get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        text(&root, "#log-archive-concurrency-msg"),
+        "log_archive_concurrency must be between 0 and 100"
+    );
+    assert_eq!(
+        input(&root, "#log-archive-concurrency")
+            .get_attribute("aria-invalid")
+            .as_deref(),
+        Some("true")
+    );
     assert_eq!(text(&root, "#ha-low-thread-score-msg"), "Enter a whole number.");
     assert!(text(&root, "#backup-base-msg").contains("must start with '/'"));
     // The directory is the field at fault: marked invalid and described by that message.
     let dir = input(&root, "#backup-base-path");
     assert_eq!(dir.get_attribute("aria-invalid").as_deref(), Some("true"));
-    assert!(dir.get_attribute("aria-describedby").unwrap_or_default().split(' ').any(|id| id == "backup-base-msg"));
+    assert!(dir
+        .get_attribute("aria-describedby")
+        .unwrap_or_default()
+        .split(' ')
+        .any(|id| id == "backup-base-msg"));
     submit(&root).await;
-    assert!(root.query_selector("pre.json").unwrap().is_none(), "no review for invalid input");
+    assert!(
+        root.query_selector("pre.json").unwrap().is_none(),
+        "no review for invalid input"
+    );
     cleanup(root);
 }
 
@@ -90,7 +116,10 @@ async fn update_sends_only_the_changed_fields() {
     type_into(&root, "#archive-lag-target", "2").await;
     submit(&root).await;
     let body: serde_json::Value = serde_json::from_str(&text(&root, "pre.json")).unwrap();
-    assert_eq!(body, serde_json::json!({"ha_low_thread_score": 40, "archive_lag_target": "2m"}));
+    assert_eq!(
+        body,
+        serde_json::json!({"ha_low_thread_score": 40, "archive_lag_target": "2m"})
+    );
     cleanup(root);
 }
 
@@ -101,11 +130,17 @@ async fn binding_and_piece_interval_bring_the_base_uri_or_are_refused() {
     select(&root, "#binding", "MANDATORY").await;
     submit(&root).await;
     assert!(root.query_selector("pre.json").unwrap().is_none());
-    assert_eq!(text(&root, "#binding-msg"), "backup_base_uri cannot be empty: If binding is set, backup_base_uri must be set");
+    assert_eq!(
+        text(&root, "#binding-msg"),
+        "backup_base_uri cannot be empty: If binding is set, backup_base_uri must be set"
+    );
     type_into(&root, "#backup-base-path", "/data/backup").await;
     submit(&root).await;
     let body: serde_json::Value = serde_json::from_str(&text(&root, "pre.json")).unwrap();
-    assert_eq!(body, serde_json::json!({"backup_base_uri": "file:///data/backup", "binding": "MANDATORY"}));
+    assert_eq!(
+        body,
+        serde_json::json!({"backup_base_uri": "file:///data/backup", "binding": "MANDATORY"})
+    );
     cleanup(root);
 }
 
@@ -113,10 +148,18 @@ async fn binding_and_piece_interval_bring_the_base_uri_or_are_refused() {
 async fn review_redacts_credentials_and_lists_side_effects() {
     let root = mount_page(Scope::Cluster).await;
     click_text(&root, "button", "Raw URI").await;
-    set_value(&root, "#backup-base-raw", "s3://b/k?host=s3.example.com&access_id=AKIA&access_key=TOPSECRET").await;
+    set_value(
+        &root,
+        "#backup-base-raw",
+        "s3://b/k?host=s3.example.com&access_id=AKIA&access_key=TOPSECRET",
+    )
+    .await;
     submit(&root).await;
     let shown = text(&root, "pre.json");
-    assert!(shown.contains("s3://b/k?host=s3.example.com") && !shown.contains("TOPSECRET") && !shown.contains("AKIA"), "{shown}");
+    assert!(
+        shown.contains("s3://b/k?host=s3.example.com") && !shown.contains("TOPSECRET") && !shown.contains("AKIA"),
+        "{shown}"
+    );
     let all = root.text_content().unwrap();
     assert!(all.contains("Log archiving is switched off"), "{all}");
     assert!(all.contains("Applies to every user tenant"));
@@ -134,7 +177,9 @@ async fn a_draft_survives_leaving_the_page_and_coming_back() {
         let i18n = obshell_console::i18n::I18n::new(obshell_proto::Lang::En);
         provide_context(i18n);
         provide_context(obshell_console::api::AgentClient::new(Default::default(), i18n.lang));
-        provide_context(obshell_console::nav::Nav::in_memory(obshell_console::nav::Route::ClusterBackup));
+        provide_context(obshell_console::nav::Nav::in_memory(
+            obshell_console::nav::Route::ClusterBackup,
+        ));
         provide_context(FormDrafts::new());
         view! { <Show when=move || shown.get()><BackupPage scope=Scope::Cluster/></Show> }
     });

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use obshell_console::api::ApiError;
 use obshell_console::components::dag_operations::OpRequest;
 use obshell_console::components::poll::{spawn_poller, Fetch, Outcome, PollPhase, PollPolicy};
-use obshell_console::components::task_logs::{LogLine, LogView, Lines};
+use obshell_console::components::task_logs::{Lines, LogLine, LogView};
 use obshell_console::i18n::I18n;
 use obshell_console::nav::{Nav, Route};
 use obshell_console::pages::task_list::TaskTable;
@@ -35,14 +35,21 @@ fn ops_state(m: &Mounted) -> Vec<(&'static str, bool, String)> {
         .into_iter()
         .map(|op| {
             let sel = format!("#op-{op}");
-            let why = m.q(&format!("#op-{op}-why")).map(|e| e.text_content().unwrap_or_default()).unwrap_or_default();
+            let why = m
+                .q(&format!("#op-{op}-why"))
+                .map(|e| e.text_content().unwrap_or_default())
+                .unwrap_or_default();
             (op, !m.disabled(&sel), why)
         })
         .collect()
 }
 
 fn enabled(m: &Mounted) -> Vec<&'static str> {
-    ops_state(m).into_iter().filter(|(_, on, _)| *on).map(|(op, _, _)| op).collect()
+    ops_state(m)
+        .into_iter()
+        .filter(|(_, on, _)| *on)
+        .map(|(op, _, _)| op)
+        .collect()
 }
 
 #[wasm_bindgen_test]
@@ -59,11 +66,18 @@ async fn pending_dag_shows_upcoming_nodes_and_only_cancel() {
     assert_eq!(m.count(".tl-node"), 2);
     assert_eq!(m.count(".tl-node.tl-pending"), 2);
     assert_eq!(m.count(".tl-upcoming-tag"), 2);
-    assert_eq!(m.count(".tl-node[aria-current=step]"), 1, "the first pending node is current");
+    assert_eq!(
+        m.count(".tl-node[aria-current=step]"),
+        1,
+        "the first pending node is current"
+    );
     assert!(m.q("#failure").is_none());
     assert_eq!(enabled(&m), vec!["cancel"]);
     let ops = ops_state(&m);
-    assert!(ops[0].2.contains("DAG state is not failed") && ops[0].2.contains("Task.Dag.Operator.RetryNotFailedDag"), "{ops:?}");
+    assert!(
+        ops[0].2.contains("DAG state is not failed") && ops[0].2.contains("Task.Dag.Operator.RetryNotFailedDag"),
+        "{ops:?}"
+    );
     // No bars for what has not run.
     assert_eq!(m.count(".tl-bar:not(.tl-nobar)"), 0);
     m.cleanup();
@@ -72,7 +86,10 @@ async fn pending_dag_shows_upcoming_nodes_and_only_cancel() {
 #[wasm_bindgen_test]
 async fn running_dag_highlights_the_current_node_and_grows_bars() {
     let m = mount_panel(fixture("running"), NOW - 500).await;
-    assert_eq!(m.find("#dag-state").get_attribute("data-state").as_deref(), Some("RUNNING"));
+    assert_eq!(
+        m.find("#dag-state").get_attribute("data-state").as_deref(),
+        Some("RUNNING")
+    );
     assert_eq!(m.text(".dag-stage span"), "1 / 2");
     assert_eq!(m.text(".dag-elapsed"), "2.4 s");
     let current = m.find(".tl-node[aria-current=step]");
@@ -82,10 +99,19 @@ async fn running_dag_highlights_the_current_node_and_grows_bars() {
     assert_eq!(m.count(".tl-lane.tl-ready .tl-bar.tl-nobar"), 1);
     assert_eq!(enabled(&m), vec!["cancel"]);
     // The running sub-task is selected and its log shown.
-    assert_eq!(m.find(".tl-lane[data-task='1202'] .tl-select").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        m.find(".tl-lane[data-task='1202'] .tl-select")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
     assert!(m.text(".log-view").contains("Storage type is 'file'"));
     // Time passes: the open bar grows and the elapsed time follows.
-    let width = |m: &Mounted| m.find(".tl-lane[data-task='1202'] .tl-bar").unchecked_into::<HtmlElement>().offset_width();
+    let width = |m: &Mounted| {
+        m.find(".tl-lane[data-task='1202'] .tl-bar")
+            .unchecked_into::<HtmlElement>()
+            .offset_width()
+    };
     assert!(width(&m) > 10, "{}", width(&m));
     let before = width(&m);
     m.now.set(NOW);
@@ -114,14 +140,21 @@ async fn running_dag_highlights_the_current_node_and_grows_bars() {
     let current = m.find(".tl-node[aria-current=step]");
     assert!(current.text_content().unwrap().contains("Set backup config"));
     // The selection follows the work until the user picks a sub-task.
-    assert!(m.text(".log-view").contains("Close archive log for t1(1002)"), "{}", m.text(".log-view"));
+    assert!(
+        m.text(".log-view").contains("Close archive log for t1(1002)"),
+        "{}",
+        m.text(".log-view")
+    );
     m.cleanup();
 }
 
 #[wasm_bindgen_test]
 async fn failed_at_stage_1_surfaces_the_error_and_offers_retry_pass_rollback() {
     let m = mount_panel(fixture("failed_stage1"), NOW).await;
-    assert_eq!(m.find("#dag-state").get_attribute("data-state").as_deref(), Some("FAILED"));
+    assert_eq!(
+        m.find("#dag-state").get_attribute("data-state").as_deref(),
+        Some("FAILED")
+    );
     // The failing line is on top, no click needed.
     let banner = m.find("#failure");
     assert_eq!(banner.get_attribute("role").as_deref(), Some("alert"));
@@ -130,7 +163,12 @@ async fn failed_at_stage_1_surfaces_the_error_and_offers_retry_pass_rollback() {
         m.text("#failure .failure-message"),
         "check archive path: get archive storage interface: Invalid storage URI: invalid file path, must start with '/'"
     );
-    assert!(m.text("#failure .failure-title").contains("stage 1 “Check backup config” on 10.0.0.1:2886"), "{}", m.text("#failure .failure-title"));
+    assert!(
+        m.text("#failure .failure-title")
+            .contains("stage 1 “Check backup config” on 10.0.0.1:2886"),
+        "{}",
+        m.text("#failure .failure-title")
+    );
     assert!(m.text("#failure").contains("1 more sub-task(s) failed"));
     assert_eq!(enabled(&m), vec!["retry", "pass", "rollback"]);
     assert!(ops_state(&m)[1].2.contains("DAG is finished"));
@@ -148,7 +186,10 @@ async fn failed_at_stage_2_refuses_rollback_and_says_why() {
     assert_eq!(enabled(&m), vec!["retry", "pass"]);
     let rollback = &ops_state(&m)[3];
     assert_eq!(rollback.2, "Not possible now — the agent would answer: Failed to set DAG rollback: node Set backup config cannot rollback (Task.Dag.Operator.RollbackNotAllowed)");
-    assert_eq!(m.find("#op-rollback").get_attribute("aria-describedby").as_deref(), Some("op-rollback-why"));
+    assert_eq!(
+        m.find("#op-rollback").get_attribute("aria-describedby").as_deref(),
+        Some("op-rollback-why")
+    );
     assert!(!m.disabled("#op-node-pass-1102"));
     assert!(m.text(".dag-scope").contains("Not a maintenance task"));
     assert_eq!(m.text(".dag-elapsed"), "58 s");
@@ -159,9 +200,19 @@ async fn failed_at_stage_2_refuses_rollback_and_says_why() {
 async fn cancelled_passed_and_rolled_back_read_as_such() {
     let m = mount_panel(fixture("cancelled"), NOW).await;
     let s = m.find("#dag-state");
-    assert_eq!((s.get_attribute("data-state").as_deref(), s.get_attribute("data-operator").as_deref()), (Some("FAILED"), Some("CANCEL")));
+    assert_eq!(
+        (
+            s.get_attribute("data-state").as_deref(),
+            s.get_attribute("data-operator").as_deref()
+        ),
+        (Some("FAILED"), Some("CANCEL"))
+    );
     assert_eq!(m.text("#dag-state .state-text"), "Cancelled");
-    assert!(m.text("#failure .failure-title").starts_with("✕ Cancelled at stage 1"), "{}", m.text("#failure .failure-title"));
+    assert!(
+        m.text("#failure .failure-title").starts_with("✕ Cancelled at stage 1"),
+        "{}",
+        m.text("#failure .failure-title")
+    );
     assert_eq!(m.text("#failure .failure-message"), "sub task cancelled");
     // Start and elapsed time cover the whole DAG, not only its last run.
     assert_eq!(m.text(".dag-start"), "2026-05-11 10:00:01 +08:00");
@@ -182,9 +233,15 @@ async fn cancelled_passed_and_rolled_back_read_as_such() {
 
     let m = mount_panel(fixture("rolled_back"), NOW).await;
     assert_eq!(m.text("#dag-state .state-text"), "Rolled back");
-    assert_eq!(m.find("#dag-state").get_attribute("data-operator").as_deref(), Some("ROLLBACK"));
+    assert_eq!(
+        m.find("#dag-state").get_attribute("data-operator").as_deref(),
+        Some("ROLLBACK")
+    );
     assert_eq!(enabled(&m), Vec::<&str>::new());
-    assert!(m.all_text().contains("2 runs"), "retried/rolled-back sub-tasks show their executions");
+    assert!(
+        m.all_text().contains("2 runs"),
+        "retried/rolled-back sub-tasks show their executions"
+    );
     m.cleanup();
 }
 
@@ -195,14 +252,30 @@ async fn operations_go_through_a_confirmation_that_says_what_happens() {
     m.click("#op-pass").await;
     let dialog: web_sys::HtmlDialogElement = m.find("dialog.confirm-dialog").unchecked_into();
     assert!(dialog.open(), "shown modal");
-    assert_eq!(dialog.get_attribute("aria-describedby").as_deref(), Some("op-dialog-body"));
+    assert_eq!(
+        dialog.get_attribute("aria-describedby").as_deref(),
+        Some("op-dialog-body")
+    );
     assert_eq!(m.text("#op-dialog-title"), "Pass (skip) task");
-    assert!(m.text("#op-dialog-body").contains("“Check backup config” and every node after it are marked as succeeded"), "{}", m.text("#op-dialog-body"));
-    assert_eq!(document().active_element().map(|e| e.id()).as_deref(), Some("op-back"), "focus starts on the safe choice");
+    assert!(
+        m.text("#op-dialog-body")
+            .contains("“Check backup config” and every node after it are marked as succeeded"),
+        "{}",
+        m.text("#op-dialog-body")
+    );
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("op-back"),
+        "focus starts on the safe choice"
+    );
     m.click("#op-back").await;
     assert_eq!(m.count("dialog.confirm-dialog"), 0);
     assert!(m.ops.get_untracked().is_empty());
-    assert_eq!(document().active_element().map(|e| e.id()).as_deref(), Some("op-pass"), "focus returns to the button");
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("op-pass"),
+        "focus returns to the button"
+    );
 
     // Escape (the dialog's `cancel` event) is "back", not "confirm".
     m.click("#op-rollback").await;
@@ -216,18 +289,35 @@ async fn operations_go_through_a_confirmation_that_says_what_happens() {
     settle().await;
     assert_eq!(m.count("dialog.confirm-dialog"), 0);
     assert!(m.ops.get_untracked().is_empty());
-    assert_eq!(document().active_element().map(|e| e.id()).as_deref(), Some("op-rollback"));
+    assert_eq!(
+        document().active_element().map(|e| e.id()).as_deref(),
+        Some("op-rollback")
+    );
 
     m.click("#op-retry").await;
-    assert!(m.text("#op-dialog-body").contains("Stage 1 “Check backup config” runs again"));
+    assert!(m
+        .text("#op-dialog-body")
+        .contains("Stage 1 “Check backup config” runs again"));
     m.click("#op-confirm").await;
     assert_eq!(m.count("dialog.confirm-dialog"), 0);
-    assert_eq!(m.ops.get_untracked(), vec![OpRequest::Dag { dag_id: "142".into(), op: DagOperation::Retry }]);
+    assert_eq!(
+        m.ops.get_untracked(),
+        vec![OpRequest::Dag {
+            dag_id: "142".into(),
+            op: DagOperation::Retry
+        }]
+    );
 
     m.click("#op-node-pass-1101").await;
     m.click("#op-confirm").await;
     let last = m.ops.get_untracked().pop().unwrap();
-    assert_eq!(last, OpRequest::NodePass { node_id: "1101".into(), node_name: "Check backup config".into() });
+    assert_eq!(
+        last,
+        OpRequest::NodePass {
+            node_id: "1101".into(),
+            node_name: "Check backup config".into()
+        }
+    );
     assert_eq!(last.body(), serde_json::json!({"operator": "PASS"}));
     assert_eq!(last.target(), "/api/v1/task/node/1101");
     m.cleanup();
@@ -244,7 +334,13 @@ async fn two_hundred_agents_collapse_to_a_summary_and_expand() {
     let summary = m.text(".tl-node:nth-child(2) .tl-summary");
     // 50 done (2 failed: agents 0 and 37), 20 running, 130 ready.
     assert!(summary.contains("200 agents:"), "{summary}");
-    assert!(summary.contains("2 Failed") && summary.contains("20 Running") && summary.contains("130 Ready") && summary.contains("48 Succeeded"), "{summary}");
+    assert!(
+        summary.contains("2 Failed")
+            && summary.contains("20 Running")
+            && summary.contains("130 Ready")
+            && summary.contains("48 Succeeded"),
+        "{summary}"
+    );
     // Failed lanes come first.
     assert_eq!(m.count(".tl-node:nth-child(2) .tl-lane:nth-child(-n+2).tl-failed"), 2);
     // Expand all, then filter by a state chip.
@@ -252,7 +348,12 @@ async fn two_hundred_agents_collapse_to_a_summary_and_expand() {
     assert_eq!(lanes_in(&m, 2), 200);
     m.click(".tl-node:nth-child(2) .chip.state-failed").await;
     assert_eq!(lanes_in(&m, 2), 2);
-    assert_eq!(m.find(".tl-node:nth-child(2) .chip.state-failed").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        m.find(".tl-node:nth-child(2) .chip.state-failed")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
     m.click(".tl-node:nth-child(2) .chip.state-failed").await;
     assert_eq!(lanes_in(&m, 2), 200);
     m.click(".tl-node:nth-child(2) .tl-more").await;
@@ -261,7 +362,11 @@ async fn two_hundred_agents_collapse_to_a_summary_and_expand() {
     m.dag.set(Some(big_dag(200, 30)));
     m.now.set(big_now(30));
     settle().await;
-    assert!(m.text(".tl-node:nth-child(2) .tl-summary").contains("5 Failed"), "{}", m.text(".tl-node:nth-child(2) .tl-summary"));
+    assert!(
+        m.text(".tl-node:nth-child(2) .tl-summary").contains("5 Failed"),
+        "{}",
+        m.text(".tl-node:nth-child(2) .tl-summary")
+    );
     assert!(m.count("*") < 1500, "DOM size {}", m.count("*"));
     m.cleanup();
 }
@@ -271,7 +376,11 @@ async fn one_agent_is_a_plain_row() {
     let m = mount_panel(big_dag(1, 1), big_now(1)).await;
     assert_eq!(m.count(".tl-summary"), 0);
     assert_eq!(m.count(".tl-lane"), 0);
-    assert_eq!(m.count(".tl-node .tl-select.tl-name"), 3, "each node row selects its only sub-task");
+    assert_eq!(
+        m.count(".tl-node .tl-select.tl-name"),
+        3,
+        "each node row selects its only sub-task"
+    );
     m.cleanup();
 }
 
@@ -287,7 +396,11 @@ async fn hostile_strings_render_as_text() {
     // The failed sub-task with the hostile log is selected by default.
     assert!(m.text(".log-view").contains("<script>window.__pwned=5</script>"));
     assert!(m.text(".log-view").contains("</li><li>injected"));
-    assert_eq!(m.count("img, script, svg, b, i"), 0, "no markup from the agent became elements");
+    assert_eq!(
+        m.count("img, script, svg, b, i"),
+        0,
+        "no markup from the agent became elements"
+    );
     let pwned = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__pwned".into()).unwrap();
     assert!(pwned.is_undefined());
     m.cleanup();
@@ -316,7 +429,13 @@ async fn chinese() {
     let m = mount_panel_lang(fixture("failed_stage2"), NOW, Lang::Zh).await;
     assert_eq!(m.text("#dag-state .state-text"), "失败");
     assert_eq!(m.text("#op-retry"), "重试");
-    assert!(ops_state(&m)[3].2.contains("设置 DAG 回滚失败：节点 Set backup config 不能回滚"), "{:?}", ops_state(&m)[3]);
+    assert!(
+        ops_state(&m)[3]
+            .2
+            .contains("设置 DAG 回滚失败：节点 Set backup config 不能回滚"),
+        "{:?}",
+        ops_state(&m)[3]
+    );
     assert!(m.text("#timeline-title").contains("时间线"));
     m.cleanup();
 }
@@ -324,7 +443,17 @@ async fn chinese() {
 // ---------------------------------------------------------------------------------------------
 // Logs
 
-async fn mount_log(lines: Lines) -> (HtmlElement, RwSignal<Lines>, RwSignal<bool>, (Owner, leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>)) {
+async fn mount_log(
+    lines: Lines,
+) -> (
+    HtmlElement,
+    RwSignal<Lines>,
+    RwSignal<bool>,
+    (
+        Owner,
+        leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+    ),
+) {
     load_css();
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
@@ -341,7 +470,15 @@ async fn mount_log(lines: Lines) -> (HtmlElement, RwSignal<Lines>, RwSignal<bool
 }
 
 fn many_lines(n: usize) -> Lines {
-    Arc::new((0..n).map(|i| LogLine { text: format!("line {i} <b>x</b>"), time: None, attempt: 1 }).collect())
+    Arc::new(
+        (0..n)
+            .map(|i| LogLine {
+                text: format!("line {i} <b>x</b>"),
+                time: None,
+                attempt: 1,
+            })
+            .collect(),
+    )
 }
 
 #[wasm_bindgen_test]
@@ -359,7 +496,10 @@ async fn a_100k_line_log_renders_a_window_and_scrolls() {
     settle().await;
     assert!(!follow.get_untracked());
     let text = root.text_content().unwrap();
-    assert!(text.contains("line 50000 ") && !text.contains("line 99999 "), "window around the middle");
+    assert!(
+        text.contains("line 50000 ") && !text.contains("line 99999 "),
+        "window around the middle"
+    );
     // New lines do not move a reader who scrolled up…
     lines.set(many_lines(100_050));
     settle().await;
@@ -387,8 +527,16 @@ struct Probe {
 }
 
 fn probe_fetch(delay_ms: u32, answers: Rc<dyn Fn(u32) -> Result<TaskState, ApiError>>) -> (Probe, Fetch<TaskState>) {
-    let probe = Probe { requests: Rc::new(Cell::new(0)), in_flight: Rc::new(Cell::new(0)), max_in_flight: Rc::new(Cell::new(0)) };
-    let (r, f, m) = (probe.requests.clone(), probe.in_flight.clone(), probe.max_in_flight.clone());
+    let probe = Probe {
+        requests: Rc::new(Cell::new(0)),
+        in_flight: Rc::new(Cell::new(0)),
+        max_in_flight: Rc::new(Cell::new(0)),
+    };
+    let (r, f, m) = (
+        probe.requests.clone(),
+        probe.in_flight.clone(),
+        probe.max_in_flight.clone(),
+    );
     let fetch: Fetch<TaskState> = Rc::new(move || -> LocalBoxFuture<'static, Result<TaskState, ApiError>> {
         let (r, f, m, answers) = (r.clone(), f.clone(), m.clone(), answers.clone());
         Box::pin(async move {
@@ -416,8 +564,15 @@ async fn poller_never_overlaps_stops_on_terminal_and_on_unmount() {
     init_executor();
     // Slow answers (longer than the interval): still one request at a time.
     let owner = Owner::new();
-    let (probe, fetch) = probe_fetch(300, Rc::new(|n| Ok(if n < 4 { TaskState::Running } else { TaskState::Succeed })));
-    let policy = PollPolicy { interval_ms: 100.0, min_gap_ms: 10.0, ..PollPolicy::DAG };
+    let (probe, fetch) = probe_fetch(
+        300,
+        Rc::new(|n| Ok(if n < 4 { TaskState::Running } else { TaskState::Succeed })),
+    );
+    let policy = PollPolicy {
+        interval_ms: 100.0,
+        min_gap_ms: 10.0,
+        ..PollPolicy::DAG
+    };
     let handle = owner.with(|| spawn_poller(policy, fetch, classify));
     gloo_timers::future::TimeoutFuture::new(2500).await;
     assert_eq!(probe.max_in_flight.get(), 1);
@@ -432,7 +587,17 @@ async fn poller_never_overlaps_stops_on_terminal_and_on_unmount() {
     // Unmount (owner cleanup) stops a live poller.
     let owner = Owner::new();
     let (probe, fetch) = probe_fetch(5, Rc::new(|_| Ok(TaskState::Running)));
-    let handle = owner.with(|| spawn_poller(PollPolicy { interval_ms: 50.0, min_gap_ms: 5.0, ..PollPolicy::DAG }, fetch, classify));
+    let handle = owner.with(|| {
+        spawn_poller(
+            PollPolicy {
+                interval_ms: 50.0,
+                min_gap_ms: 5.0,
+                ..PollPolicy::DAG
+            },
+            fetch,
+            classify,
+        )
+    });
     gloo_timers::future::TimeoutFuture::new(400).await;
     let seen = probe.requests.get();
     assert!((4..=10).contains(&seen), "{seen} requests in 400 ms at 50 ms");
@@ -448,8 +613,26 @@ async fn poller_backs_off_visibly_on_network_errors_and_resumes() {
     let owner = Owner::new();
     let down = Rc::new(Cell::new(true));
     let d = down.clone();
-    let (probe, fetch) = probe_fetch(5, Rc::new(move |_| if d.get() { Err(ApiError::Network { url: "/x".into(), detail: "down".into() }) } else { Ok(TaskState::Running) }));
-    let policy = PollPolicy { interval_ms: 50.0, min_gap_ms: 5.0, backoff_initial_ms: 100.0, backoff_max_ms: 400.0, ..PollPolicy::DAG };
+    let (probe, fetch) = probe_fetch(
+        5,
+        Rc::new(move |_| {
+            if d.get() {
+                Err(ApiError::Network {
+                    url: "/x".into(),
+                    detail: "down".into(),
+                })
+            } else {
+                Ok(TaskState::Running)
+            }
+        }),
+    );
+    let policy = PollPolicy {
+        interval_ms: 50.0,
+        min_gap_ms: 5.0,
+        backoff_initial_ms: 100.0,
+        backoff_max_ms: 400.0,
+        ..PollPolicy::DAG
+    };
     let handle = owner.with(|| spawn_poller(policy, fetch, classify));
     gloo_timers::future::TimeoutFuture::new(900).await;
     // 0, +100, +200, +400, +400 → about 4-5 requests in 900 ms, not 18.
@@ -462,8 +645,27 @@ async fn poller_backs_off_visibly_on_network_errors_and_resumes() {
     // A 404 stops.
     owner.cleanup();
     let owner = Owner::new();
-    let (probe, fetch) = probe_fetch(5, Rc::new(|_| Err(ApiError::Agent { status: 404, err_code: "Task.NotFound".into(), message: "Task not found: record not found".into(), trace_id: "t".into() })));
-    let handle = owner.with(|| spawn_poller(PollPolicy { interval_ms: 50.0, ..PollPolicy::DAG }, fetch, classify));
+    let (probe, fetch) = probe_fetch(
+        5,
+        Rc::new(|_| {
+            Err(ApiError::Agent {
+                status: 404,
+                err_code: "Task.NotFound".into(),
+                message: "Task not found: record not found".into(),
+                trace_id: "t".into(),
+            })
+        }),
+    );
+    let handle = owner.with(|| {
+        spawn_poller(
+            PollPolicy {
+                interval_ms: 50.0,
+                ..PollPolicy::DAG
+            },
+            fetch,
+            classify,
+        )
+    });
     gloo_timers::future::TimeoutFuture::new(300).await;
     assert_eq!(probe.requests.get(), 1);
     assert_eq!(handle.phase.get_untracked(), PollPhase::Stopped);
@@ -478,7 +680,9 @@ fn set_page_hidden(hidden: bool) {
     js_sys::Object::define_property(&document(), &"hidden".into(), &desc);
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
-    document().dispatch_event(&web_sys::Event::new_with_event_init_dict("visibilitychange", &init).unwrap()).unwrap();
+    document()
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("visibilitychange", &init).unwrap())
+        .unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -486,7 +690,17 @@ async fn poller_pauses_while_the_page_is_hidden() {
     init_executor();
     let owner = Owner::new();
     let (probe, fetch) = probe_fetch(5, Rc::new(|_| Ok(TaskState::Running)));
-    let _handle = owner.with(|| spawn_poller(PollPolicy { interval_ms: 50.0, min_gap_ms: 5.0, ..PollPolicy::DAG }, fetch, classify));
+    let _handle = owner.with(|| {
+        spawn_poller(
+            PollPolicy {
+                interval_ms: 50.0,
+                min_gap_ms: 5.0,
+                ..PollPolicy::DAG
+            },
+            fetch,
+            classify,
+        )
+    });
     gloo_timers::future::TimeoutFuture::new(200).await;
     assert!(probe.requests.get() >= 2);
     set_page_hidden(true);
@@ -507,7 +721,12 @@ async fn task_table_links_each_task_and_renders_names_as_text() {
     load_css();
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
-    let dags = vec![fixture("hostile"), fixture("unknown_state"), fixture("cancelled"), fixture("rolled_back")];
+    let dags = vec![
+        fixture("hostile"),
+        fixture("unknown_state"),
+        fixture("cancelled"),
+        fixture("rolled_back"),
+    ];
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_context(I18n::new(Lang::En));
         provide_context(Nav::in_memory(Route::Tasks));
@@ -520,7 +739,12 @@ async fn task_table_links_each_task_and_renders_names_as_text() {
     assert!(text.contains("<img src=x onerror=\"window.__pwned=1\">Set <b>backup</b> & config"));
     assert!(text.contains("Unknown state “PAUSED”") && text.contains("Cancelled") && text.contains("Rolled back"));
     assert!(text.contains("Tenant <script>window.__pwned=2</script>") && text.contains("Cluster"));
-    assert_eq!(root.query_selector_all("tbody img, tbody b, tbody script").unwrap().length(), 0);
+    assert_eq!(
+        root.query_selector_all("tbody img, tbody b, tbody script")
+            .unwrap()
+            .length(),
+        0
+    );
     let link = root.query_selector("tbody tr a").unwrap().unwrap();
     assert_eq!(link.get_attribute("href").as_deref(), Some("#/tasks/142"));
     drop(handle);

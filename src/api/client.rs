@@ -102,7 +102,10 @@ impl AgentClient {
     }
 
     pub fn uses_sessions(&self) -> bool {
-        matches!(self.st().info.as_ref().map(|i| i.compatibility()), Some(Compatibility::Ok { sessions: true, .. }))
+        matches!(
+            self.st().info.as_ref().map(|i| i.compatibility()),
+            Some(Compatibility::Ok { sessions: true, .. })
+        )
     }
 
     fn browser_url(&self, target: &str) -> String {
@@ -116,10 +119,20 @@ impl AgentClient {
     /// An unauthenticated GET (never with `X-OCS-*` headers: a stale one would break even these).
     async fn get_plain<T: DeserializeOwned>(&self, target: &str) -> Result<(T, Envelope<Value>), ApiError> {
         let url = self.browser_url(target);
-        let resp = transport::send(HttpMethod::Get, &url, &[("Accept-Language", self.lang.get_untracked().tag().to_string())], None).await?;
+        let resp = transport::send(
+            HttpMethod::Get,
+            &url,
+            &[("Accept-Language", self.lang.get_untracked().tag().to_string())],
+            None,
+        )
+        .await?;
         let env = parse_envelope(&url, resp.status, &resp.text)?;
         let data = env.data.clone().unwrap_or(Value::Null);
-        let t = serde_json::from_value(data).map_err(|e| ApiError::BadResponse { url, status: resp.status, detail: e.to_string() })?;
+        let t = serde_json::from_value(data).map_err(|e| ApiError::BadResponse {
+            url,
+            status: resp.status,
+            detail: e.to_string(),
+        })?;
         Ok((t, env))
     }
 
@@ -166,7 +179,10 @@ impl AgentClient {
         } else {
             self.st().password = Some(password.clone());
             // Verify with a cheap authenticated read; forget the password if it is wrong.
-            if let Err(e) = self.request_once::<Value>(HttpMethod::Get, "/api/v1/tenants/overview", None).await {
+            if let Err(e) = self
+                .request_once::<Value>(HttpMethod::Get, "/api/v1/tenants/overview", None)
+                .await
+            {
                 self.st().password = None;
                 return Err(e);
             }
@@ -204,7 +220,9 @@ impl AgentClient {
         let session = self.st().session.clone();
         if let Some(sid) = session {
             let body = serde_json::json!({ "session_id": sid.expose() });
-            let _ = self.request_once::<Value>(HttpMethod::Post, "/api/v1/logout", Some(body)).await;
+            let _ = self
+                .request_once::<Value>(HttpMethod::Post, "/api/v1/logout", Some(body))
+                .await;
         }
         let mut st = self.st();
         st.session = None;
@@ -240,7 +258,13 @@ impl AgentClient {
         }
     }
 
-    fn seal(&self, target: &str, body: Option<&[u8]>, auth: SealAuth<'_>, include_keys: bool) -> Result<crypto::Sealed, ApiError> {
+    fn seal(
+        &self,
+        target: &str,
+        body: Option<&[u8]>,
+        auth: SealAuth<'_>,
+        include_keys: bool,
+    ) -> Result<crypto::Sealed, ApiError> {
         let st = self.st();
         let key = st.key.clone().ok_or_else(|| ApiError::Crypto("no public key".into()))?;
         let expires = ((now_ms() + st.skew_ms) / 1000.0).floor() as i64 + HEADER_LIFETIME_S;
@@ -267,7 +291,13 @@ impl AgentClient {
         Ok(crypto::seal(&mut OsRng, &key, &req))
     }
 
-    async fn exchange(&self, method: HttpMethod, target: &str, header: String, body: Option<String>) -> Result<Envelope<Value>, ApiError> {
+    async fn exchange(
+        &self,
+        method: HttpMethod,
+        target: &str,
+        header: String,
+        body: Option<String>,
+    ) -> Result<Envelope<Value>, ApiError> {
         let url = self.browser_url(target);
         let headers = [
             ("X-OCS-Header", header),
@@ -300,27 +330,41 @@ impl AgentClient {
     }
 
     /// One sealed request, no recovery.
-    async fn request_once<T: DeserializeOwned>(&self, method: HttpMethod, target: &str, body: Option<Value>) -> Result<Option<T>, ApiError> {
+    async fn request_once<T: DeserializeOwned>(
+        &self,
+        method: HttpMethod,
+        target: &str,
+        body: Option<Value>,
+    ) -> Result<Option<T>, ApiError> {
         let bytes = body.map(|b| serde_json::to_vec(&b).expect("JSON value serializes"));
         let sealed = self.seal(target, bytes.as_deref(), SealAuth::Current, false)?;
         let env = self.exchange(method, target, sealed.header, sealed.body).await?;
         match env.data {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => serde_json::from_value(v)
-                .map(Some)
-                .map_err(|e| ApiError::BadResponse { url: self.browser_url(target), status: env.status, detail: e.to_string() }),
+            Some(v) => serde_json::from_value(v).map(Some).map_err(|e| ApiError::BadResponse {
+                url: self.browser_url(target),
+                status: env.status,
+                detail: e.to_string(),
+            }),
         }
     }
 
     /// A sealed request with the one-shot recoveries. `target` is the canonical path + query
     /// (build it with `obshell_proto::request_uri`).
-    pub async fn request<T: DeserializeOwned>(&self, method: HttpMethod, target: &str, body: Option<Value>) -> Result<Option<T>, ApiError> {
+    pub async fn request<T: DeserializeOwned>(
+        &self,
+        method: HttpMethod,
+        target: &str,
+        body: Option<Value>,
+    ) -> Result<Option<T>, ApiError> {
         let mut refreshed_key = false;
         let mut resynced = false;
         let mut signed_in_again = false;
         loop {
             match self.request_once::<T>(method, target, body.clone()).await {
-                Err(ApiError::Agent { err_code, .. }) if err_code == "Security.Authentication.Header.DecryptFailed" && !refreshed_key => {
+                Err(ApiError::Agent { err_code, .. })
+                    if err_code == "Security.Authentication.Header.DecryptFailed" && !refreshed_key =>
+                {
                     refreshed_key = true;
                     self.refresh_key().await?;
                 }
@@ -329,7 +373,9 @@ impl AgentClient {
                     self.sync_clock().await?;
                 }
                 Err(ApiError::Agent { err_code, .. })
-                    if (err_code == "Security.Authentication.SessionInvalid" || err_code == "Security.Authentication.SessionExpired") && !signed_in_again =>
+                    if (err_code == "Security.Authentication.SessionInvalid"
+                        || err_code == "Security.Authentication.SessionExpired")
+                        && !signed_in_again =>
                 {
                     signed_in_again = true;
                     self.wait_for_signin().await?;
@@ -370,7 +416,15 @@ enum SealAuth<'a> {
 fn parse_envelope(url: &str, status: u16, text: &str) -> Result<Envelope<Value>, ApiError> {
     if text.trim().is_empty() && (200..300).contains(&status) {
         // 204 and friends: success without a body.
-        return Ok(Envelope { successful: true, timestamp: String::new(), duration: 0, status, trace_id: String::new(), data: None, error: None });
+        return Ok(Envelope {
+            successful: true,
+            timestamp: String::new(),
+            duration: 0,
+            status,
+            trace_id: String::new(),
+            data: None,
+            error: None,
+        });
     }
     serde_json::from_str::<Envelope<Value>>(text).map_err(|e| {
         // A proxy's or static host's page instead of the agent: say so rather than show markup.
@@ -383,14 +437,24 @@ fn parse_envelope(url: &str, status: u16, text: &str) -> Result<Envelope<Value>,
         } else {
             format!("{e}: {snippet}")
         };
-        ApiError::BadResponse { url: url.to_string(), status, detail }
+        ApiError::BadResponse {
+            url: url.to_string(),
+            status,
+            detail,
+        }
     })
 }
 
 fn decrypt_session(env: &Envelope<Value>, keys: Option<crypto::AesKeys>) -> Result<Secret, ApiError> {
-    let data = env.data.as_ref().and_then(Value::as_str).ok_or_else(|| ApiError::Crypto("no session in the answer".into()))?;
+    let data = env
+        .data
+        .as_ref()
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::Crypto("no session in the answer".into()))?;
     let keys = keys.ok_or_else(|| ApiError::Crypto("no AES keys for the session".into()))?;
-    crypto::open_response_data(&keys, data).map(Secret::new).map_err(|e| ApiError::Crypto(e.to_string()))
+    crypto::open_response_data(&keys, data)
+        .map(Secret::new)
+        .map_err(|e| ApiError::Crypto(e.to_string()))
 }
 
 #[cfg(test)]
@@ -401,11 +465,26 @@ mod tests {
     fn a_proxy_error_page_is_reported_as_such_not_as_a_parser_error() {
         let e = parse_envelope("/api/v1/obcluster/backup/config", 503, "503 Service Unavailable\n").unwrap_err();
         let text = e.summary(Lang::En);
-        assert!(text.contains("HTTP 503") && text.contains("“503 Service Unavailable”") && text.contains("check the task list"), "{text}");
+        assert!(
+            text.contains("HTTP 503")
+                && text.contains("“503 Service Unavailable”")
+                && text.contains("check the task list"),
+            "{text}"
+        );
         assert!(!text.contains("invalid type"), "{text}");
-        let html = parse_envelope("/api/v1/info", 404, "<html>nginx</html>").unwrap_err().summary(Lang::En);
-        assert!(html.contains("an HTML page") && html.contains("Check the API base address"), "{html}");
-        let env = parse_envelope("/x", 400, r#"{"successful":false,"timestamp":"t","status":400,"error":{"errCode":"A.B","message":"m"}}"#).unwrap();
+        let html = parse_envelope("/api/v1/info", 404, "<html>nginx</html>")
+            .unwrap_err()
+            .summary(Lang::En);
+        assert!(
+            html.contains("an HTML page") && html.contains("Check the API base address"),
+            "{html}"
+        );
+        let env = parse_envelope(
+            "/x",
+            400,
+            r#"{"successful":false,"timestamp":"t","status":400,"error":{"errCode":"A.B","message":"m"}}"#,
+        )
+        .unwrap();
         assert_eq!(env.error.unwrap().err_code, "A.B");
     }
 }

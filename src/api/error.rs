@@ -7,7 +7,12 @@ pub enum ApiError {
     /// The request never got an HTTP answer (agent down, proxy gone, network cut).
     Network { url: String, detail: String },
     /// The agent answered with an error envelope.
-    Agent { status: u16, err_code: String, message: String, trace_id: String },
+    Agent {
+        status: u16,
+        err_code: String,
+        message: String,
+        trace_id: String,
+    },
     /// An answer that is not the agent's JSON envelope (wrong API base, a proxy's HTML page, …).
     BadResponse { url: String, status: u16, detail: String },
     /// Local encryption failed (e.g. the agent's public key is unusable).
@@ -37,12 +42,16 @@ impl ApiError {
             ApiError::Agent { message, .. } => message.clone(),
             // A server error that is not the agent's envelope: a proxy in front of it (or the
             // agent restarting). Whether a change got through is unknown: say so.
-            ApiError::BadResponse { url, status, detail } if *status >= 500 => {
-                text_with(lang, "error.gateway", &[("url", url), ("status", &status.to_string()), ("detail", detail)])
-            }
-            ApiError::BadResponse { url, status, detail } => {
-                text_with(lang, "error.bad_response", &[("url", url), ("status", &status.to_string()), ("detail", detail)])
-            }
+            ApiError::BadResponse { url, status, detail } if *status >= 500 => text_with(
+                lang,
+                "error.gateway",
+                &[("url", url), ("status", &status.to_string()), ("detail", detail)],
+            ),
+            ApiError::BadResponse { url, status, detail } => text_with(
+                lang,
+                "error.bad_response",
+                &[("url", url), ("status", &status.to_string()), ("detail", detail)],
+            ),
             ApiError::Crypto(d) => text_with(lang, "error.crypto", &[("detail", d)]),
             ApiError::SignInCancelled => crate::i18n::text(lang, "error.signin_cancelled"),
         }

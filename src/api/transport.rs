@@ -29,12 +29,23 @@ pub struct RawResponse {
 }
 
 fn js_detail(e: wasm_bindgen::JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| "request failed".into())
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "request failed".into())
 }
 
 /// Sends one request. `headers` are added as given; `body` is sent verbatim (already encrypted).
-pub async fn send(method: HttpMethod, url: &str, headers: &[(&str, String)], body: Option<String>) -> Result<RawResponse, ApiError> {
-    let net = |detail: String| ApiError::Network { url: url.to_string(), detail };
+pub async fn send(
+    method: HttpMethod,
+    url: &str,
+    headers: &[(&str, String)],
+    body: Option<String>,
+) -> Result<RawResponse, ApiError> {
+    let net = |detail: String| ApiError::Network {
+        url: url.to_string(),
+        detail,
+    };
     let h = Headers::new().map_err(|e| net(js_detail(e)))?;
     for (k, v) in headers {
         h.set(k, v).map_err(|e| net(js_detail(e)))?;
@@ -47,8 +58,15 @@ pub async fn send(method: HttpMethod, url: &str, headers: &[(&str, String)], bod
     }
     let req = Request::new_with_str_and_init(url, &init).map_err(|e| net(js_detail(e)))?;
     let window = web_sys::window().ok_or_else(|| net("no window".into()))?;
-    let resp: Response = JsFuture::from(window.fetch_with_request(&req)).await.map_err(|e| net(js_detail(e)))?.unchecked_into();
+    let resp: Response = JsFuture::from(window.fetch_with_request(&req))
+        .await
+        .map_err(|e| net(js_detail(e)))?
+        .unchecked_into();
     let status = resp.status();
-    let text = JsFuture::from(resp.text().map_err(|e| net(js_detail(e)))?).await.map_err(|e| net(js_detail(e)))?.as_string().unwrap_or_default();
+    let text = JsFuture::from(resp.text().map_err(|e| net(js_detail(e)))?)
+        .await
+        .map_err(|e| net(js_detail(e)))?
+        .as_string()
+        .unwrap_or_default();
     Ok(RawResponse { status, text })
 }

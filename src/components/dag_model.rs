@@ -109,7 +109,11 @@ pub fn format_offset(ms: i64) -> String {
         return format!("+{s}s");
     }
     if s < 3600 {
-        return if s % 60 == 0 { format!("+{}m", s / 60) } else { format!("+{}m{:02}s", s / 60, s % 60) };
+        return if s % 60 == 0 {
+            format!("+{}m", s / 60)
+        } else {
+            format!("+{}m{:02}s", s / 60, s % 60)
+        };
     }
     if s % 3600 == 0 {
         format!("+{}h", s / 3600)
@@ -171,8 +175,27 @@ pub struct Axis {
 }
 
 const STEPS_MS: [i64; 21] = [
-    1_000, 2_000, 5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000,
-    43_200_000, 86_400_000, 172_800_000, 604_800_000, 2_592_000_000,
+    1_000,
+    2_000,
+    5_000,
+    10_000,
+    15_000,
+    30_000,
+    60_000,
+    120_000,
+    300_000,
+    600_000,
+    900_000,
+    1_800_000,
+    3_600_000,
+    7_200_000,
+    10_800_000,
+    21_600_000,
+    43_200_000,
+    86_400_000,
+    172_800_000,
+    604_800_000,
+    2_592_000_000,
 ];
 
 impl Axis {
@@ -180,18 +203,34 @@ impl Axis {
     /// the length crosses a step, so finished bars keep their place while a DAG runs.
     pub fn covering(origin_ms: Option<i64>, length_ms: i64) -> Axis {
         let length = length_ms.max(1);
-        let step = STEPS_MS.iter().copied().find(|s| s * 6 >= length).unwrap_or(*STEPS_MS.last().unwrap_or(&1));
+        let step = STEPS_MS
+            .iter()
+            .copied()
+            .find(|s| s * 6 >= length)
+            .unwrap_or(*STEPS_MS.last().unwrap_or(&1));
         let steps = (length + step - 1) / step;
         let span = step * steps.max(1);
-        let ticks = (0..=steps.max(1)).map(|i| Tick { at: ((i * step) as f64 / span as f64 * FULL as f64).round() as i32, label: format_offset(i * step) }).collect();
-        Axis { origin_ms, span_ms: span, ticks }
+        let ticks = (0..=steps.max(1))
+            .map(|i| Tick {
+                at: ((i * step) as f64 / span as f64 * FULL as f64).round() as i32,
+                label: format_offset(i * step),
+            })
+            .collect();
+        Axis {
+            origin_ms,
+            span_ms: span,
+            ticks,
+        }
     }
 
     /// A span as a bar on this axis (clamped to it).
     pub fn bar(&self, span: &Span) -> Bar {
         let o = self.origin_ms.unwrap_or(span.start);
         let start = (span.start - o).clamp(0, self.span_ms);
-        Bar { start, end: (!span.open).then(|| (span.end - o).clamp(start, self.span_ms)) }
+        Bar {
+            start,
+            end: (!span.open).then(|| (span.end - o).clamp(start, self.span_ms)),
+        }
     }
 
     /// Where "now" is on this axis.
@@ -225,10 +264,18 @@ fn span_of(state: &TaskState, start: &str, end: &str, now: i64) -> Option<Span> 
     }
     let start = known(start)?.unix_millis();
     if *state == TaskState::Running {
-        return Some(Span { start, end: now.max(start), open: true });
+        return Some(Span {
+            start,
+            end: now.max(start),
+            open: true,
+        });
     }
     let end = known(end).map(|e| e.unix_millis()).unwrap_or(start).max(start);
-    Some(Span { start, end, open: false })
+    Some(Span {
+        start,
+        end,
+        open: false,
+    })
 }
 
 pub fn task_span(t: &TaskDetail, now: i64) -> Option<Span> {
@@ -239,14 +286,28 @@ pub fn task_span(t: &TaskDetail, now: i64) -> Option<Span> {
 }
 
 pub fn node_span(n: &NodeDetail, now: i64) -> Option<Span> {
-    let subs: Vec<Span> = n.sub_tasks.as_deref().unwrap_or(&[]).iter().filter_map(|t| task_span(t, now)).collect();
-    let union = subs.iter().copied().reduce(|a, b| Span { start: a.start.min(b.start), end: a.end.max(b.end), open: a.open || b.open });
+    let subs: Vec<Span> = n
+        .sub_tasks
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .filter_map(|t| task_span(t, now))
+        .collect();
+    let union = subs.iter().copied().reduce(|a, b| Span {
+        start: a.start.min(b.start),
+        end: a.end.max(b.end),
+        open: a.open || b.open,
+    });
     if n.operator == TaskOperator::Pass {
         return union;
     }
     let own = span_of(&n.state, &n.start_time, &n.end_time, now);
     match (own, union) {
-        (Some(o), Some(u)) => Some(Span { start: o.start.min(u.start), end: o.end.max(u.end), open: o.open }),
+        (Some(o), Some(u)) => Some(Span {
+            start: o.start.min(u.start),
+            end: o.end.max(u.end),
+            open: o.open,
+        }),
         (o, u) => o.or(u),
     }
 }
@@ -255,7 +316,9 @@ pub fn node_span(n: &NodeDetail, now: i64) -> Option<Span> {
 /// not finished). Across operations: the agent resets the DAG's own start on RETRY, CANCEL and
 /// ROLLBACK, so its `start_time` alone would only cover the last run.
 pub fn dag_span(dag: &DagDetail, node_spans: &[Option<Span>], now: i64) -> Option<Span> {
-    let dag_start = known(&dag.start_time).map(|t| t.unix_millis()).filter(|_| ran(&dag.state));
+    let dag_start = known(&dag.start_time)
+        .map(|t| t.unix_millis())
+        .filter(|_| ran(&dag.state));
     let origin = node_spans.iter().flatten().map(|s| s.start).chain(dag_start).min()?;
     let mut end = node_spans.iter().flatten().map(|s| s.end).max().unwrap_or(origin);
     let open = !dag.state.is_finished();
@@ -264,7 +327,11 @@ pub fn dag_span(dag: &DagDetail, node_spans: &[Option<Span>], now: i64) -> Optio
     } else if let Some(de) = known(&dag.end_time).map(|t| t.unix_millis()) {
         end = end.max(de);
     }
-    Some(Span { start: origin, end: end.max(origin), open })
+    Some(Span {
+        start: origin,
+        end: end.max(origin),
+        open,
+    })
 }
 
 /// [`dag_span`] computing the node spans itself.
@@ -342,10 +409,13 @@ impl TimelineModel {
         let whole = dag_span(dag, &node_spans, now);
         let origin = whole.map(|s| s.start);
         let end = whole.map(|s| s.end);
-        let axis = Axis::covering(origin, match (origin, end) {
-            (Some(o), Some(e)) => e - o,
-            _ => 10_000,
-        });
+        let axis = Axis::covering(
+            origin,
+            match (origin, end) {
+                (Some(o), Some(e)) => e - o,
+                _ => 10_000,
+            },
+        );
         let current = dag.current_node().map(|n| n.id.clone());
         let nodes = nodes
             .iter()
@@ -369,7 +439,12 @@ impl TimelineModel {
                             execute_times: t.execute_times,
                             log_lines: t.task_logs.as_ref().map(Vec::len).unwrap_or(0),
                             error: (t.state == TaskState::Failed)
-                                .then(|| t.task_logs.as_deref().and_then(|l| l.iter().rev().find(|l| l.starts_with("ERROR: ")).or(l.last())).cloned())
+                                .then(|| {
+                                    t.task_logs
+                                        .as_deref()
+                                        .and_then(|l| l.iter().rev().find(|l| l.starts_with("ERROR: ")).or(l.last()))
+                                        .cloned()
+                                })
                                 .flatten(),
                         }
                     })
@@ -397,7 +472,11 @@ impl TimelineModel {
                 }
             })
             .collect();
-        TimelineModel { now_offset: axis.now_offset(now), axis, nodes }
+        TimelineModel {
+            now_offset: axis.now_offset(now),
+            axis,
+            nodes,
+        }
     }
 }
 
@@ -425,7 +504,10 @@ mod tests {
             end_time: end.into(),
             additional_data: None,
             execute_times: 1,
-            execute_agent: AgentInfo { ip: "10.0.0.1".into(), port: 2886 },
+            execute_agent: AgentInfo {
+                ip: "10.0.0.1".into(),
+                port: 2886,
+            },
             task_logs: logs.map(|l| l.into_iter().map(String::from).collect()),
         }
     }
@@ -473,27 +555,61 @@ mod tests {
                     "2026-05-11T10:00:01.000+08:00",
                     "2026-05-11T10:00:01.000+08:00",
                     vec![
-                        task("1201", TaskState::Succeed, "2026-05-11T10:00:01.500+08:00", "2026-05-11T10:00:02.000+08:00", Some(vec!["a"])),
-                        task("1202", TaskState::Running, "2026-05-11T10:00:01.500+08:00", C, Some(vec![])),
+                        task(
+                            "1201",
+                            TaskState::Succeed,
+                            "2026-05-11T10:00:01.500+08:00",
+                            "2026-05-11T10:00:02.000+08:00",
+                            Some(vec!["a"]),
+                        ),
+                        task(
+                            "1202",
+                            TaskState::Running,
+                            "2026-05-11T10:00:01.500+08:00",
+                            C,
+                            Some(vec![]),
+                        ),
                         task("1203", TaskState::Ready, C, C, None),
                     ],
                 ),
-                node("1102", "Set backup config", TaskState::Pending, C, C, vec![task("1204", TaskState::Pending, C, C, None)]),
+                node(
+                    "1102",
+                    "Set backup config",
+                    TaskState::Pending,
+                    C,
+                    C,
+                    vec![task("1204", TaskState::Pending, C, C, None)],
+                ),
             ]),
         };
         let now = ms("2026-05-11T10:00:04.200+08:00");
         let m = TimelineModel::build(&dag, now);
         assert_eq!(m.axis.origin_ms, Some(ms("2026-05-11T10:00:01.000+08:00")));
         assert_eq!(m.axis.span_ms, 4000);
-        assert_eq!(m.axis.ticks.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(), ["0", "+1s", "+2s", "+3s", "+4s"]);
+        assert_eq!(
+            m.axis.ticks.iter().map(|t| t.label.as_str()).collect::<Vec<_>>(),
+            ["0", "+1s", "+2s", "+3s", "+4s"]
+        );
         let n1 = &m.nodes[0];
         assert!(n1.current && !n1.upcoming && n1.parallel());
         assert_eq!(m.now_offset, 3200);
         assert_eq!(n1.bar, Some(Bar { start: 0, end: None }));
-        assert_eq!(n1.lanes[0].bar, Some(Bar { start: 500, end: Some(1000) }));
+        assert_eq!(
+            n1.lanes[0].bar,
+            Some(Bar {
+                start: 500,
+                end: Some(1000)
+            })
+        );
         assert_eq!(n1.lanes[1].bar, Some(Bar { start: 500, end: None }));
-        assert_eq!(n1.lanes[2].bar, None, "READY has not run (its start is the creation time)");
-        assert_eq!(n1.counts, vec![(TaskState::Running, 1), (TaskState::Ready, 1), (TaskState::Succeed, 1)]);
+        assert_eq!(
+            n1.lanes[2].bar, None,
+            "READY has not run (its start is the creation time)"
+        );
+        assert_eq!(
+            n1.counts,
+            vec![(TaskState::Running, 1), (TaskState::Ready, 1), (TaskState::Succeed, 1)]
+        );
         let n2 = &m.nodes[1];
         assert!(n2.upcoming && !n2.current && n2.bar.is_none());
         // Finished bars keep their place within a step.
@@ -503,9 +619,26 @@ mod tests {
 
     #[test]
     fn failed_lane_keeps_its_error_line_and_passed_without_running_has_no_bar() {
-        let mut t = task("1", TaskState::Failed, "2026-05-11T10:00:01Z", "2026-05-11T10:00:02Z", Some(vec!["x", "ERROR: [A.B]: boom", "later"]));
-        let n = node("n", "N", TaskState::Failed, "2026-05-11T10:00:01Z", "2026-05-11T10:00:02Z", vec![t.clone()]);
-        let dag = DagDetail { state: TaskState::Failed, nodes: Some(vec![n]), ..serde_json::from_str(r#"{"id":"1"}"#).unwrap() };
+        let mut t = task(
+            "1",
+            TaskState::Failed,
+            "2026-05-11T10:00:01Z",
+            "2026-05-11T10:00:02Z",
+            Some(vec!["x", "ERROR: [A.B]: boom", "later"]),
+        );
+        let n = node(
+            "n",
+            "N",
+            TaskState::Failed,
+            "2026-05-11T10:00:01Z",
+            "2026-05-11T10:00:02Z",
+            vec![t.clone()],
+        );
+        let dag = DagDetail {
+            state: TaskState::Failed,
+            nodes: Some(vec![n]),
+            ..serde_json::from_str(r#"{"id":"1"}"#).unwrap()
+        };
         let m = TimelineModel::build(&dag, 0);
         assert_eq!(m.nodes[0].lanes[0].error.as_deref(), Some("ERROR: [A.B]: boom"));
         t.state = TaskState::Succeed;
@@ -517,9 +650,25 @@ mod tests {
     #[test]
     fn every_dynamic_text_key_exists() {
         use obshell_proto::Lang;
-        let states = [TaskState::Pending, TaskState::Ready, TaskState::Running, TaskState::Failed, TaskState::Succeed];
-        let ops = [TaskOperator::Run, TaskOperator::Retry, TaskOperator::Rollback, TaskOperator::Cancel, TaskOperator::Pass];
-        let mut keys: Vec<&str> = states.iter().filter_map(state_key).chain(ops.iter().filter_map(operator_key)).collect();
+        let states = [
+            TaskState::Pending,
+            TaskState::Ready,
+            TaskState::Running,
+            TaskState::Failed,
+            TaskState::Succeed,
+        ];
+        let ops = [
+            TaskOperator::Run,
+            TaskOperator::Retry,
+            TaskOperator::Rollback,
+            TaskOperator::Cancel,
+            TaskOperator::Pass,
+        ];
+        let mut keys: Vec<&str> = states
+            .iter()
+            .filter_map(state_key)
+            .chain(ops.iter().filter_map(operator_key))
+            .collect();
         for s in &states {
             keys.extend(ops.iter().filter_map(|o| outcome_key(s, o)));
         }
@@ -537,13 +686,19 @@ mod tests {
         assert_eq!(format_duration(45_000), "45 s");
         assert_eq!(format_duration(185_000), "3 min 05 s");
         assert_eq!(format_duration(7_380_000), "2 h 03 min");
-        assert_eq!(format_time("2026-05-11T10:00:01.012345+08:00"), "2026-05-11 10:00:01 +08:00");
+        assert_eq!(
+            format_time("2026-05-11T10:00:01.012345+08:00"),
+            "2026-05-11 10:00:01 +08:00"
+        );
         assert_eq!(format_time("2026-05-11T02:00:01Z"), "2026-05-11 02:00:01 UTC");
         assert_eq!(format_time("0001-01-01T00:00:00Z"), "—");
         assert_eq!(format_offset(90_000), "+1m30s");
         assert_eq!(Axis::covering(Some(0), 61_000).span_ms, 75_000);
         assert_eq!(Axis::covering(Some(0), 61_000).ticks.len(), 6);
-        assert_eq!(outcome_key(&TaskState::Failed, &TaskOperator::Cancel), Some("outcome.cancelled"));
+        assert_eq!(
+            outcome_key(&TaskState::Failed, &TaskOperator::Cancel),
+            Some("outcome.cancelled")
+        );
         assert_eq!(state_key(&TaskState::Unknown("PAUSED".into())), None);
     }
 }

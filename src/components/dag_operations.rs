@@ -4,8 +4,8 @@
 //! goes through a confirmation dialog that says what it will do; the component only reports
 //! the confirmed request, the page sends it.
 
-use crate::i18n::{text, text_with, use_i18n};
 use super::modal::Modal;
+use crate::i18n::{text, text_with, use_i18n};
 use leptos::prelude::*;
 use obshell_proto::dag::{DagDetail, DagOperation, OperatorRequest, TaskState};
 use obshell_proto::AgentError;
@@ -35,7 +35,10 @@ impl OpRequest {
             OpRequest::Dag { op, .. } => op.operator(),
             OpRequest::NodePass { .. } => "PASS",
         };
-        serde_json::to_value(OperatorRequest { operator: operator.to_string() }).unwrap_or_default()
+        serde_json::to_value(OperatorRequest {
+            operator: operator.to_string(),
+        })
+        .unwrap_or_default()
     }
 
     /// Stable element id of its button.
@@ -49,10 +52,21 @@ impl OpRequest {
     /// The i18n key of what it is called and of what it does.
     fn keys(&self) -> (&'static str, &'static str) {
         match self {
-            OpRequest::Dag { op: DagOperation::Retry, .. } => ("op.retry", "op.retry_effect"),
-            OpRequest::Dag { op: DagOperation::Cancel, .. } => ("op.cancel", "op.cancel_effect"),
-            OpRequest::Dag { op: DagOperation::Pass, .. } => ("op.pass", "op.pass_effect"),
-            OpRequest::Dag { op: DagOperation::Rollback, .. } => ("op.rollback", "op.rollback_effect"),
+            OpRequest::Dag {
+                op: DagOperation::Retry,
+                ..
+            } => ("op.retry", "op.retry_effect"),
+            OpRequest::Dag {
+                op: DagOperation::Cancel,
+                ..
+            } => ("op.cancel", "op.cancel_effect"),
+            OpRequest::Dag {
+                op: DagOperation::Pass, ..
+            } => ("op.pass", "op.pass_effect"),
+            OpRequest::Dag {
+                op: DagOperation::Rollback,
+                ..
+            } => ("op.rollback", "op.rollback_effect"),
             OpRequest::NodePass { .. } => ("op.node_pass", "op.node_pass_effect"),
         }
     }
@@ -77,18 +91,30 @@ impl OpRequest {
 
     /// Destructive operations get a red confirm button.
     fn destructive(&self) -> bool {
-        !matches!(self, OpRequest::Dag { op: DagOperation::Retry, .. })
+        !matches!(
+            self,
+            OpRequest::Dag {
+                op: DagOperation::Retry,
+                ..
+            }
+        )
     }
 }
 
 fn sanitize_id(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 /// Why the agent would refuse, in the UI language, with its errCode, said as a reason (the
 /// agent's own words read like an error that just happened).
 pub fn refusal(lang: Lang, e: &AgentError) -> String {
-    text_with(lang, "op.not_now", &[("why", &format!("{} ({})", e.message(lang), e.err_code()))])
+    text_with(
+        lang,
+        "op.not_now",
+        &[("why", &format!("{} ({})", e.message(lang), e.err_code()))],
+    )
 }
 
 /// One operation as shown: request, and the refusal when not allowed.
@@ -109,15 +135,38 @@ struct OpsModel {
 fn ops_model(d: &DagDetail) -> OpsModel {
     let mut ops: Vec<OpState> = DagOperation::ALL
         .into_iter()
-        .map(|op| OpState { req: OpRequest::Dag { dag_id: d.id.clone(), op }, refused: d.check_operation(op).err() })
+        .map(|op| OpState {
+            req: OpRequest::Dag {
+                dag_id: d.id.clone(),
+                op,
+            },
+            refused: d.check_operation(op).err(),
+        })
         .collect();
     // Node pass: offered for failed nodes (the only ones it can apply to).
     for n in d.nodes().iter().filter(|n| n.state == TaskState::Failed) {
-        ops.push(OpState { req: OpRequest::NodePass { node_id: n.id.clone(), node_name: n.name.clone() }, refused: d.check_node_pass(n).err() });
+        ops.push(OpState {
+            req: OpRequest::NodePass {
+                node_id: n.id.clone(),
+                node_name: n.name.clone(),
+            },
+            refused: d.check_node_pass(n).err(),
+        });
     }
-    let focus = d.nodes().iter().find(|n| n.state == TaskState::Failed).or_else(|| d.current_node());
-    let stage = focus.and_then(|f| d.nodes().iter().position(|n| std::ptr::eq(n, f))).map(|i| i as i32 + 1).unwrap_or(d.stage);
-    OpsModel { ops, node: focus.map(|n| n.name.clone()).unwrap_or_default(), stage }
+    let focus = d
+        .nodes()
+        .iter()
+        .find(|n| n.state == TaskState::Failed)
+        .or_else(|| d.current_node());
+    let stage = focus
+        .and_then(|f| d.nodes().iter().position(|n| std::ptr::eq(n, f)))
+        .map(|i| i as i32 + 1)
+        .unwrap_or(d.stage);
+    OpsModel {
+        ops,
+        node: focus.map(|n| n.name.clone()).unwrap_or_default(),
+        stage,
+    }
 }
 
 #[component]
@@ -218,8 +267,14 @@ mod tests {
     fn requests_and_texts() {
         let ops: Vec<OpRequest> = DagOperation::ALL
             .into_iter()
-            .map(|op| OpRequest::Dag { dag_id: "142".into(), op })
-            .chain([OpRequest::NodePass { node_id: "1101".into(), node_name: "Check backup config".into() }])
+            .map(|op| OpRequest::Dag {
+                dag_id: "142".into(),
+                op,
+            })
+            .chain([OpRequest::NodePass {
+                node_id: "1101".into(),
+                node_name: "Check backup config".into(),
+            }])
             .collect();
         for r in &ops {
             for lang in [Lang::En, Lang::Zh] {

@@ -62,8 +62,15 @@ pub fn DagPanel(
         dag.with(|d| {
             let Some(d) = d.as_ref() else { return };
             let current = selected.get_untracked();
-            let exists = current.as_deref().map(|id| super::task_logs::SelectedTask::find(d, id).is_some()).unwrap_or(false);
-            let moving = if pinned { !exists } else { !exists || should_move_selection(d, current.as_deref()) };
+            let exists = current
+                .as_deref()
+                .map(|id| super::task_logs::SelectedTask::find(d, id).is_some())
+                .unwrap_or(false);
+            let moving = if pinned {
+                !exists
+            } else {
+                !exists || should_move_selection(d, current.as_deref())
+            };
             if moving {
                 let next = default_selection(d);
                 if next.is_some() && next != current {

@@ -1,7 +1,9 @@
 //! How a DAG's state reads: a state label (colour + icon + text), the task header, and the
 //! failure banner that puts the failing `ERROR: [code]: message` line on top.
 
-use super::dag_model::{dag_span_of, format_duration, format_timestamp, operator_key, outcome_key, state_class, state_icon, state_key};
+use super::dag_model::{
+    dag_span_of, format_duration, format_timestamp, operator_key, outcome_key, state_class, state_icon, state_key,
+};
 use crate::i18n::{text, text_with, use_i18n};
 use leptos::prelude::*;
 use obshell_proto::dag::{maintenance, parse_error_line, DagDetail, TaskOperator, TaskState};
@@ -36,7 +38,9 @@ pub fn StateLabel(
     let i18n = use_i18n();
     let class = move || {
         let s = state.get();
-        let outcome = operator.and_then(|o| outcome_key(&s, &o.get())).map(|k| format!(" state-{}", k.trim_start_matches("outcome.").replace('_', "-")));
+        let outcome = operator
+            .and_then(|o| outcome_key(&s, &o.get()))
+            .map(|k| format!(" state-{}", k.trim_start_matches("outcome.").replace('_', "-")));
         format!("state state-{}{}", state_class(&s), outcome.unwrap_or_default())
     };
     view! {
@@ -94,7 +98,10 @@ impl HeaderInfo {
 
 /// A Unix ms instant in the agent's zone.
 fn format_unix_ms(ms: i64, offset_secs: i32) -> String {
-    format_timestamp(&obshell_proto::time::Timestamp::from_unix_nanos(ms as i128 * 1_000_000, offset_secs))
+    format_timestamp(&obshell_proto::time::Timestamp::from_unix_nanos(
+        ms as i128 * 1_000_000,
+        offset_secs,
+    ))
 }
 
 fn scope_text(lang: Lang, kind: i32, key: &str) -> String {
@@ -114,7 +121,8 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
     let info = Memo::new(move |_| dag.with(|d| d.as_ref().map(HeaderInfo::of)));
     let get = move |f: fn(&HeaderInfo) -> String| move || info.with(|i| i.as_ref().map(f).unwrap_or_default());
     let state = Memo::new(move |_| info.with(|i| i.as_ref().map(|i| i.state.clone()).unwrap_or(TaskState::Pending)));
-    let operator = Memo::new(move |_| info.with(|i| i.as_ref().map(|i| i.operator.clone()).unwrap_or(TaskOperator::Run)));
+    let operator =
+        Memo::new(move |_| info.with(|i| i.as_ref().map(|i| i.operator.clone()).unwrap_or(TaskOperator::Run)));
     let elapsed = move || {
         let now = now_ms.get();
         info.with(|i| {
@@ -124,9 +132,21 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
                 .unwrap_or_else(|| "—".into())
         })
     };
-    let stage = move || info.with(|i| i.as_ref().map(|i| format!("{} / {}", i.stage, i.max_stage)).unwrap_or_default());
+    let stage = move || {
+        info.with(|i| {
+            i.as_ref()
+                .map(|i| format!("{} / {}", i.stage, i.max_stage))
+                .unwrap_or_default()
+        })
+    };
     let progress = move || info.with(|i| i.as_ref().map(|i| i.progress_permille).unwrap_or(0));
-    let scope = move || info.with(|i| i.as_ref().map(|i| scope_text(i18n.lang.get(), i.maintenance_type, &i.maintenance_key)).unwrap_or_default());
+    let scope = move || {
+        info.with(|i| {
+            i.as_ref()
+                .map(|i| scope_text(i18n.lang.get(), i.maintenance_type, &i.maintenance_key))
+                .unwrap_or_default()
+        })
+    };
     // Announced to screen readers when it changes (not the ticking elapsed time).
     let announcement = move || {
         let lang = i18n.lang.get();
@@ -180,13 +200,21 @@ struct FailureInfo {
 }
 
 #[component]
-pub fn FailureBanner(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(optional)] on_show_log: Option<Callback<String>>) -> impl IntoView {
+pub fn FailureBanner(
+    #[prop(into)] dag: Signal<Option<DagDetail>>,
+    #[prop(optional)] on_show_log: Option<Callback<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let info = Memo::new(move |_| {
         dag.with(|d| {
             let d = d.as_ref()?;
             let f = d.failure_line()?;
-            let stage = d.nodes().iter().position(|n| std::ptr::eq(n, f.node)).map(|i| i + 1).unwrap_or(0);
+            let stage = d
+                .nodes()
+                .iter()
+                .position(|n| std::ptr::eq(n, f.node))
+                .map(|i| i + 1)
+                .unwrap_or(0);
             let failed_tasks = d
                 .nodes()
                 .iter()

@@ -34,13 +34,25 @@ pub fn DurationField(
     });
     let set_number = move |n: String| {
         let n = n.trim().to_string();
-        value.set(if n.is_empty() { String::new() } else if n.bytes().all(|b| b.is_ascii_digit()) { format!("{n}{}", unit.get_untracked().suffix()) } else { n });
+        value.set(if n.is_empty() {
+            String::new()
+        } else if n.bytes().all(|b| b.is_ascii_digit()) {
+            format!("{n}{}", unit.get_untracked().suffix())
+        } else {
+            n
+        });
     };
     let set_unit = move |u: String| {
         if let Some(u) = Unit::from_suffix(&u) {
             unit.set(u);
             if let Some(d) = split() {
-                value.set(DurationInput { value: d.value, unit: u }.to_string());
+                value.set(
+                    DurationInput {
+                        value: d.value,
+                        unit: u,
+                    }
+                    .to_string(),
+                );
             }
         }
     };

@@ -11,7 +11,12 @@ pub fn ErrorPanel(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoVie
         error.get().map(|e| {
             let summary = e.summary(i18n.lang.get());
             let details = match &e {
-                ApiError::Agent { status, err_code, trace_id, .. } => Some((status.to_string(), err_code.clone(), trace_id.clone())),
+                ApiError::Agent {
+                    status,
+                    err_code,
+                    trace_id,
+                    ..
+                } => Some((status.to_string(), err_code.clone(), trace_id.clone())),
                 _ => None,
             };
             view! {

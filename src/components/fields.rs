@@ -6,7 +6,11 @@ use leptos::prelude::*;
 
 /// The error (or warning) line under a field; announced politely to screen readers.
 #[component]
-pub fn FieldMessage(#[prop(into)] id: String, #[prop(into)] error: Signal<Option<String>>, #[prop(optional, into)] warning: Signal<Option<String>>) -> impl IntoView {
+pub fn FieldMessage(
+    #[prop(into)] id: String,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] warning: Signal<Option<String>>,
+) -> impl IntoView {
     view! {
         <p id=id class="field-msg" aria-live="polite">
             {move || error.get().map(|e| view! { <span class="error">{e}</span> })}

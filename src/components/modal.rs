@@ -33,7 +33,11 @@ pub fn Modal(
         if d.open() {
             return;
         }
-        opener.set_value(document().active_element().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()));
+        opener.set_value(
+            document()
+                .active_element()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()),
+        );
         let _ = d.show_modal();
         if let Some(el) = initial_focus.as_deref().and_then(crate::ids::html_element) {
             let _ = el.focus();
@@ -47,7 +51,9 @@ pub fn Modal(
         }
         // The opener may have been rendered again meanwhile (a list refreshed by a poll): then
         // the element with its id. If it is gone (the page changed), the page's focus rule applies.
-        let Some(el) = opener.try_get_value().flatten() else { return };
+        let Some(el) = opener.try_get_value().flatten() else {
+            return;
+        };
         let el = if el.is_connected() || el.id().is_empty() {
             Some(el)
         } else {

@@ -47,7 +47,14 @@ impl PollPolicy {
 
     /// A periodic refresh that never finishes (task list, indicator).
     pub const fn every(interval_ms: f64) -> PollPolicy {
-        PollPolicy { interval_ms, min_gap_ms: 150.0, backoff_initial_ms: 2000.0, backoff_max_ms: 60_000.0, follow_polls: 0, forever: true }
+        PollPolicy {
+            interval_ms,
+            min_gap_ms: 150.0,
+            backoff_initial_ms: 2000.0,
+            backoff_max_ms: 60_000.0,
+            follow_polls: 0,
+            forever: true,
+        }
     }
 
     /// Reconnect delay after `failures` consecutive failures (1-based).
@@ -137,7 +144,17 @@ pub struct PollMachine {
 
 impl PollMachine {
     pub fn new(policy: PollPolicy) -> PollMachine {
-        PollMachine { policy, phase: PollPhase::Starting, in_flight: false, hidden: false, kick: false, follow: 0, last_start: None, last_end: None, requests: 0 }
+        PollMachine {
+            policy,
+            phase: PollPhase::Starting,
+            in_flight: false,
+            hidden: false,
+            kick: false,
+            follow: 0,
+            last_start: None,
+            last_end: None,
+            requests: 0,
+        }
     }
 
     pub fn policy(&self) -> &PollPolicy {
@@ -161,16 +178,27 @@ impl PollMachine {
         if self.in_flight {
             return Action::Sleep;
         }
-        let gap_ok_at = self.last_end.map(|e| e + self.policy.min_gap_ms).unwrap_or(f64::NEG_INFINITY);
+        let gap_ok_at = self
+            .last_end
+            .map(|e| e + self.policy.min_gap_ms)
+            .unwrap_or(f64::NEG_INFINITY);
         if self.kick {
-            return if now >= gap_ok_at { Action::Fetch } else { Action::WaitUntil(gap_ok_at) };
+            return if now >= gap_ok_at {
+                Action::Fetch
+            } else {
+                Action::WaitUntil(gap_ok_at)
+            };
         }
         if self.hidden {
             return Action::Sleep;
         }
         let due = match &self.phase {
             PollPhase::Starting => return Action::Fetch,
-            PollPhase::Live => self.last_start.map(|s| s + self.policy.interval_ms).unwrap_or(now).max(gap_ok_at),
+            PollPhase::Live => self
+                .last_start
+                .map(|s| s + self.policy.interval_ms)
+                .unwrap_or(now)
+                .max(gap_ok_at),
             PollPhase::Reconnecting { retry_at_ms, .. } => *retry_at_ms,
             PollPhase::Finished | PollPhase::Stopped => return Action::Sleep,
         };
@@ -213,7 +241,10 @@ impl PollMachine {
                     PollPhase::Reconnecting { failures, .. } => failures + 1,
                     _ => 1,
                 };
-                PollPhase::Reconnecting { failures, retry_at_ms: now + self.policy.backoff_ms(failures) }
+                PollPhase::Reconnecting {
+                    failures,
+                    retry_at_ms: now + self.policy.backoff_ms(failures),
+                }
             }
             Outcome::Fatal => {
                 self.follow = 0;
@@ -246,7 +277,14 @@ impl PollMachine {
         if was && !hidden {
             match &mut self.phase {
                 PollPhase::Reconnecting { retry_at_ms, .. } => *retry_at_ms = now,
-                PollPhase::Live if self.last_start.map(|s| now - s >= self.policy.interval_ms).unwrap_or(true) => self.kick = true,
+                PollPhase::Live
+                    if self
+                        .last_start
+                        .map(|s| now - s >= self.policy.interval_ms)
+                        .unwrap_or(true) =>
+                {
+                    self.kick = true
+                }
                 _ => {}
             }
         }
@@ -292,11 +330,17 @@ impl PollHandle {
 }
 
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
 }
 
 pub fn document_hidden() -> bool {
-    web_sys::window().and_then(|w| w.document()).map(|d| d.hidden()).unwrap_or(false)
+    web_sys::window()
+        .and_then(|w| w.document())
+        .map(|d| d.hidden())
+        .unwrap_or(false)
 }
 
 /// The request a poller sends.
@@ -305,11 +349,19 @@ pub type Fetch<T> = Rc<dyn Fn() -> LocalBoxFuture<'static, Result<T, ApiError>>>
 /// Starts polling with `fetch`; `on_result` applies each answer and says whether the thing is
 /// active or terminal (errors are classified by [`Outcome::of_error`] unless it decides
 /// otherwise). Stops when the current reactive owner is cleaned up (component unmount).
-pub fn spawn_poller<T: 'static>(policy: PollPolicy, fetch: Fetch<T>, on_result: impl Fn(Result<T, ApiError>) -> Outcome + 'static) -> PollHandle {
+pub fn spawn_poller<T: 'static>(
+    policy: PollPolicy,
+    fetch: Fetch<T>,
+    on_result: impl Fn(Result<T, ApiError>) -> Outcome + 'static,
+) -> PollHandle {
     let (tx, rx) = unbounded::<Wake>();
     let stopped = Arc::new(AtomicBool::new(false));
     let phase = RwSignal::new(PollPhase::Starting);
-    let handle = PollHandle { tx: tx.clone(), stopped: stopped.clone(), phase };
+    let handle = PollHandle {
+        tx: tx.clone(),
+        stopped: stopped.clone(),
+        phase,
+    };
 
     let vis_tx = tx.clone();
     let listener = window_event_listener_untyped("visibilitychange", move |_| {
@@ -498,7 +550,13 @@ mod tests {
         now = run_until_fetch(&m, now);
         m.start(now);
         m.finish(now, Outcome::Retryable);
-        assert_eq!(m.phase(), &PollPhase::Reconnecting { failures: 1, retry_at_ms: now + 1000.0 });
+        assert_eq!(
+            m.phase(),
+            &PollPhase::Reconnecting {
+                failures: 1,
+                retry_at_ms: now + 1000.0
+            }
+        );
     }
 
     #[test]
@@ -553,12 +611,37 @@ mod tests {
 
     #[test]
     fn errors_are_classified() {
-        let agent = |status| ApiError::Agent { status, err_code: "X".into(), message: String::new(), trace_id: String::new() };
+        let agent = |status| ApiError::Agent {
+            status,
+            err_code: "X".into(),
+            message: String::new(),
+            trace_id: String::new(),
+        };
         assert_eq!(Outcome::of_error(&agent(404)), Outcome::Fatal);
         assert_eq!(Outcome::of_error(&agent(400)), Outcome::Fatal);
         assert_eq!(Outcome::of_error(&agent(500)), Outcome::Retryable);
-        assert_eq!(Outcome::of_error(&ApiError::Network { url: "u".into(), detail: "d".into() }), Outcome::Retryable);
-        assert_eq!(Outcome::of_error(&ApiError::BadResponse { url: "u".into(), status: 502, detail: String::new() }), Outcome::Retryable);
-        assert_eq!(Outcome::of_error(&ApiError::BadResponse { url: "u".into(), status: 200, detail: String::new() }), Outcome::Fatal);
+        assert_eq!(
+            Outcome::of_error(&ApiError::Network {
+                url: "u".into(),
+                detail: "d".into()
+            }),
+            Outcome::Retryable
+        );
+        assert_eq!(
+            Outcome::of_error(&ApiError::BadResponse {
+                url: "u".into(),
+                status: 502,
+                detail: String::new()
+            }),
+            Outcome::Retryable
+        );
+        assert_eq!(
+            Outcome::of_error(&ApiError::BadResponse {
+                url: "u".into(),
+                status: 200,
+                detail: String::new()
+            }),
+            Outcome::Fatal
+        );
     }
 }

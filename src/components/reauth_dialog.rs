@@ -12,7 +12,11 @@ use obshell_proto::crypto::Secret;
 
 /// Signing in with a typed password: on success the field is cleared (the password is not kept
 /// in the form), on failure the agent's error is shown and what was typed stays.
-pub fn password_sign_in(client: &AgentClient, password: RwSignal<String>, error: RwSignal<Option<ApiError>>) -> Action<String, ()> {
+pub fn password_sign_in(
+    client: &AgentClient,
+    password: RwSignal<String>,
+    error: RwSignal<Option<ApiError>>,
+) -> Action<String, ()> {
     let client = client.clone();
     Action::new_local(move |pw: &String| {
         let client = client.clone();

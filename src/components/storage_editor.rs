@@ -20,14 +20,23 @@ pub fn StorageEditor(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let initial = uri.get_untracked();
-    let parsed = if initial.is_empty() { Some(StorageDest::new(Scheme::File)) } else { StorageDest::parse(&initial).ok() };
+    let parsed = if initial.is_empty() {
+        Some(StorageDest::new(Scheme::File))
+    } else {
+        StorageDest::parse(&initial).ok()
+    };
     let raw_mode = RwSignal::new(parsed.is_none());
     let dest = RwSignal::new(parsed.unwrap_or_else(|| StorageDest::new(Scheme::File)));
     let raw_problem = RwSignal::new(None::<String>);
 
     // Structured edits rebuild the URI; an untouched, empty destination stays empty.
     let uri_of = |d: &StorageDest| {
-        let blank = d.path.is_empty() && d.bucket.is_empty() && d.object_key.is_empty() && d.host.is_empty() && d.access_id.is_empty() && d.access_key.is_empty();
+        let blank = d.path.is_empty()
+            && d.bucket.is_empty()
+            && d.object_key.is_empty()
+            && d.host.is_empty()
+            && d.access_id.is_empty()
+            && d.access_key.is_empty();
         if blank {
             String::new()
         } else {

@@ -74,7 +74,11 @@ pub fn TaskIndicator() -> impl IntoView {
     move || {
         let (running, failed) = counts.get();
         let lang = i18n.lang.get();
-        let label = text_with(lang, "tasks.indicator", &[("running", &running.to_string()), ("failed", &failed.to_string())]);
+        let label = text_with(
+            lang,
+            "tasks.indicator",
+            &[("running", &running.to_string()), ("failed", &failed.to_string())],
+        );
         (running + failed > 0).then(|| {
             view! {
                 <span class="badge" class:badge-failed={failed > 0} aria-label=label.clone() title=label>

@@ -41,7 +41,13 @@ impl LogLine {
 pub type Lines = Arc<Vec<LogLine>>;
 
 pub fn lines_from_task_logs(logs: &[String]) -> Vec<LogLine> {
-    logs.iter().map(|l| LogLine { text: l.clone(), time: None, attempt: 0 }).collect()
+    logs.iter()
+        .map(|l| LogLine {
+            text: l.clone(),
+            time: None,
+            attempt: 0,
+        })
+        .collect()
 }
 
 pub fn lines_from_sub_task_logs(logs: &[SubTaskLog]) -> Vec<LogLine> {
@@ -162,16 +168,20 @@ pub struct SelectedTask {
 impl SelectedTask {
     pub fn find(d: &DagDetail, id: &str) -> Option<SelectedTask> {
         d.nodes().iter().enumerate().find_map(|(i, n)| {
-            n.sub_tasks.as_deref()?.iter().find(|t| t.id == id).map(|t| SelectedTask {
-                id: t.id.clone(),
-                node: n.name.clone(),
-                stage: i + 1,
-                agent: t.execute_agent.to_string(),
-                state: t.state.clone(),
-                operator: t.operator.clone(),
-                execute_times: t.execute_times,
-                log_len: t.task_logs.as_ref().map(Vec::len).unwrap_or(0),
-            })
+            n.sub_tasks
+                .as_deref()?
+                .iter()
+                .find(|t| t.id == id)
+                .map(|t| SelectedTask {
+                    id: t.id.clone(),
+                    node: n.name.clone(),
+                    stage: i + 1,
+                    agent: t.execute_agent.to_string(),
+                    state: t.state.clone(),
+                    operator: t.operator.clone(),
+                    execute_times: t.execute_times,
+                    log_len: t.task_logs.as_ref().map(Vec::len).unwrap_or(0),
+                })
         })
     }
 }
@@ -197,7 +207,14 @@ pub fn LogPanel(
         let Some((id, _)) = key else { return Lines::default() };
         untrack(|| {
             dag.with(|d| {
-                let logs = d.as_ref().and_then(|d| d.nodes().iter().flat_map(|n| n.sub_tasks.as_deref().unwrap_or(&[])).find(|t| t.id == id)?.task_logs.clone());
+                let logs = d.as_ref().and_then(|d| {
+                    d.nodes()
+                        .iter()
+                        .flat_map(|n| n.sub_tasks.as_deref().unwrap_or(&[]))
+                        .find(|t| t.id == id)?
+                        .task_logs
+                        .clone()
+                });
                 Arc::new(lines_from_task_logs(logs.as_deref().unwrap_or(&[])))
             })
         })
@@ -228,19 +245,44 @@ pub fn LogPanel(
         id
     });
     let state = Memo::new(move |_| info.with(|i| i.as_ref().map(|i| i.state.clone()).unwrap_or(TaskState::Pending)));
-    let operator = Memo::new(move |_| info.with(|i| i.as_ref().map(|i| i.operator.clone()).unwrap_or(TaskOperator::Run)));
+    let operator =
+        Memo::new(move |_| info.with(|i| i.as_ref().map(|i| i.operator.clone()).unwrap_or(TaskOperator::Run)));
     let title = move || {
         let lang = i18n.lang.get();
         info.with(|i| match i {
-            Some(i) => text_with(lang, "logs.title_for", &[("node", &i.node), ("stage", &i.stage.to_string()), ("agent", &i.agent)]),
+            Some(i) => text_with(
+                lang,
+                "logs.title_for",
+                &[("node", &i.node), ("stage", &i.stage.to_string()), ("agent", &i.agent)],
+            ),
             None => text_with(lang, "logs.title", &[]),
         })
     };
     let label = Signal::derive(move || {
         let lang = i18n.lang.get();
-        info.with(|i| i.as_ref().map(|i| text_with(lang, "logs.region", &[("node", &i.node), ("agent", &i.agent), ("state", &state_text(lang, &i.state, None))])).unwrap_or_default())
+        info.with(|i| {
+            i.as_ref()
+                .map(|i| {
+                    text_with(
+                        lang,
+                        "logs.region",
+                        &[
+                            ("node", &i.node),
+                            ("agent", &i.agent),
+                            ("state", &state_text(lang, &i.state, None)),
+                        ],
+                    )
+                })
+                .unwrap_or_default()
+        })
     });
-    let count = move || text_with(i18n.lang.get(), "logs.count", &[("count", &lines.with(|l| l.len()).to_string())]);
+    let count = move || {
+        text_with(
+            i18n.lang.get(),
+            "logs.count",
+            &[("count", &lines.with(|l| l.len()).to_string())],
+        )
+    };
     view! {
         <section class="log-panel" aria-labelledby=crate::ids::uid("logs-title")>
             <h2 id=crate::ids::uid("logs-title")>{title}</h2>

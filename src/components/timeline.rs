@@ -48,7 +48,19 @@ pub fn Timeline(
         dag.with(|d| d.as_ref().map(|d| TimelineModel::build(d, now)))
     });
     let ticks = Memo::new(move |_| model.with(|m| m.as_ref().map(|m| m.axis.ticks.clone()).unwrap_or_default()));
-    let node_keys = Memo::new(move |_| model.with(|m| m.as_ref().map(|m| m.nodes.iter().enumerate().map(|(i, n)| (i, n.id.clone())).collect::<Vec<_>>()).unwrap_or_default()));
+    let node_keys = Memo::new(move |_| {
+        model.with(|m| {
+            m.as_ref()
+                .map(|m| {
+                    m.nodes
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| (i, n.id.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
     // Lanes do not each watch the whole model (hundreds of memos re-running per poll): one
     // effect compares every mounted lane with its new value and notifies only those that changed.
     let sinks: LaneSinks = StoredValue::new(HashMap::new());
@@ -146,23 +158,46 @@ fn NodeRow(
         })
     });
     let state = Memo::new(move |_| head.with(|h| h.as_ref().map(|h| h.state.clone()).unwrap_or(TaskState::Pending)));
-    let operator = Memo::new(move |_| head.with(|h| h.as_ref().map(|h| h.operator.clone()).unwrap_or(TaskOperator::Run)));
+    let operator =
+        Memo::new(move |_| head.with(|h| h.as_ref().map(|h| h.operator.clone()).unwrap_or(TaskOperator::Run)));
     let h = move |f: fn(&NodeHead) -> bool| move || head.with(|h| h.as_ref().map(f).unwrap_or(false));
     let filter = RwSignal::new(None::<TaskState>);
     let limit = RwSignal::new(collapsed_lanes);
     // The chips filter only by states present now.
-    let effective_filter = Memo::new(move |_| filter.get().filter(|f| head.with(|h| h.as_ref().map(|h| h.counts.iter().any(|(s, _)| s == f)).unwrap_or(false))));
+    let effective_filter = Memo::new(move |_| {
+        filter.get().filter(|f| {
+            head.with(|h| {
+                h.as_ref()
+                    .map(|h| h.counts.iter().any(|(s, _)| s == f))
+                    .unwrap_or(false)
+            })
+        })
+    });
     let node_id = id.clone();
     let lane_keys = Memo::new(move |_| {
         let f = effective_filter.get();
         let limit = limit.get();
         model.with(|m| {
-            let Some(n) = m.as_ref().and_then(|m| m.nodes.get(index)).filter(|n| n.id == node_id && n.lanes.len() > 1) else {
+            let Some(n) = m
+                .as_ref()
+                .and_then(|m| m.nodes.get(index))
+                .filter(|n| n.id == node_id && n.lanes.len() > 1)
+            else {
                 return (Vec::new(), 0);
             };
-            let order: Vec<usize> = interesting_order(&n.lanes).into_iter().filter(|&i| f.as_ref().map(|f| &n.lanes[i].state == f).unwrap_or(true)).collect();
+            let order: Vec<usize> = interesting_order(&n.lanes)
+                .into_iter()
+                .filter(|&i| f.as_ref().map(|f| &n.lanes[i].state == f).unwrap_or(true))
+                .collect();
             let total = order.len();
-            (order.into_iter().take(limit).map(|i| (i, n.lanes[i].id.clone())).collect::<Vec<_>>(), total)
+            (
+                order
+                    .into_iter()
+                    .take(limit)
+                    .map(|i| (i, n.lanes[i].id.clone()))
+                    .collect::<Vec<_>>(),
+                total,
+            )
         })
     });
     let lanes_id = format!("tl-lanes-{index}");
@@ -174,7 +209,13 @@ fn NodeRow(
     };
     let bar = Memo::new(move |_| head.with(|h| h.as_ref().and_then(|h| h.bar.clone())));
     let label_text = move || head.with(|h| h.as_ref().map(|h| h.name.clone()).unwrap_or_default());
-    let stage_text = move || head.with(|h| h.as_ref().map(|h| text_with(i18n.lang.get(), "timeline.stage", &[("stage", &h.stage.to_string())])).unwrap_or_default());
+    let stage_text = move || {
+        head.with(|h| {
+            h.as_ref()
+                .map(|h| text_with(i18n.lang.get(), "timeline.stage", &[("stage", &h.stage.to_string())]))
+                .unwrap_or_default()
+        })
+    };
     let single = Memo::new(move |_| head.with(|h| h.as_ref().and_then(|h| h.single_task.clone())));
     let select_single = select.clone();
     let name_view = move || match single.get() {
@@ -191,7 +232,13 @@ fn NodeRow(
     };
     // Per-state counts of a parallel node; the chips are keyed by state so that a changing count
     // does not re-create (and unfocus) them.
-    let counts = Memo::new(move |_| head.with(|h| h.as_ref().filter(|h| h.parallel).map(|h| (h.name.clone(), h.lanes, h.counts.clone()))));
+    let counts = Memo::new(move |_| {
+        head.with(|h| {
+            h.as_ref()
+                .filter(|h| h.parallel)
+                .map(|h| (h.name.clone(), h.lanes, h.counts.clone()))
+        })
+    });
     let summary_head = Memo::new(move |_| counts.with(|c| c.as_ref().map(|(name, lanes, _)| (name.clone(), *lanes))));
     let summary = move || {
         summary_head.get().map(|(name, lanes)| {
@@ -271,7 +318,13 @@ fn StateChip(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let s = state.clone();
-    let count = Memo::new(move |_| counts.with(|c| c.as_ref().and_then(|(_, _, v)| v.iter().find(|(x, _)| x == &s).map(|(_, n)| *n)).unwrap_or(0)));
+    let count = Memo::new(move |_| {
+        counts.with(|c| {
+            c.as_ref()
+                .and_then(|(_, _, v)| v.iter().find(|(x, _)| x == &s).map(|(_, n)| *n))
+                .unwrap_or(0)
+        })
+    });
     let (s1, s2, s3) = (state.clone(), state.clone(), state.clone());
     view! {
         <button type="button" class=format!("chip state-{}", state_class(&state))
@@ -295,7 +348,10 @@ fn LaneRow(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let key = (node_index, lane_index);
-    let lane = RwSignal::new(model.with_untracked(|m| m.as_ref().and_then(|m| m.nodes.get(node_index)?.lanes.get(lane_index).cloned())));
+    let lane = RwSignal::new(model.with_untracked(|m| {
+        m.as_ref()
+            .and_then(|m| m.nodes.get(node_index)?.lanes.get(lane_index).cloned())
+    }));
     sinks.update_value(|m| {
         m.insert(key, lane);
     });
@@ -307,13 +363,22 @@ fn LaneRow(
         });
     });
     let state = Memo::new(move |_| lane.with(|l| l.as_ref().map(|l| l.state.clone()).unwrap_or(TaskState::Pending)));
-    let operator = Memo::new(move |_| lane.with(|l| l.as_ref().map(|l| l.operator.clone()).unwrap_or(TaskOperator::Run)));
+    let operator =
+        Memo::new(move |_| lane.with(|l| l.as_ref().map(|l| l.operator.clone()).unwrap_or(TaskOperator::Run)));
     let agent = move || lane.with(|l| l.as_ref().map(|l| l.agent.clone()).unwrap_or_default());
     let bar = Memo::new(move |_| lane.with(|l| l.as_ref().and_then(|l| l.bar.clone())));
     let pressed_id = id.clone();
     let click_id = id.clone();
     let attempts = move || {
-        lane.with(|l| l.as_ref().filter(|l| l.execute_times > 1).map(|l| text_with(i18n.lang.get(), "timeline.attempts", &[("count", &l.execute_times.to_string())])))
+        lane.with(|l| {
+            l.as_ref().filter(|l| l.execute_times > 1).map(|l| {
+                text_with(
+                    i18n.lang.get(),
+                    "timeline.attempts",
+                    &[("count", &l.execute_times.to_string())],
+                )
+            })
+        })
     };
     view! {
         <li class=move || format!("tl-row tl-lane tl-{}", state_class(&state.get())) data-task=id.clone()>

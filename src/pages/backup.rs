@@ -106,7 +106,10 @@ pub struct FormDrafts {
 impl FormDrafts {
     /// Drafts owned by the current reactive owner (call it in the app shell).
     pub fn new() -> Self {
-        FormDrafts { map: Arc::default(), owner: Owner::current().unwrap_or_default() }
+        FormDrafts {
+            map: Arc::default(),
+            owner: Owner::current().unwrap_or_default(),
+        }
     }
 
     /// Forgets every draft (sign-out). Pages shown later start from empty forms.
@@ -116,7 +119,8 @@ impl FormDrafts {
 
     fn get(&self, key: &str) -> FormSignals {
         let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
-        *m.entry(key.to_string()).or_insert_with(|| self.owner.with(FormSignals::new))
+        *m.entry(key.to_string())
+            .or_insert_with(|| self.owner.with(FormSignals::new))
     }
 }
 
@@ -134,7 +138,12 @@ fn drafts() -> FormDrafts {
 /// Per-field messages: agent-rule errors (in the UI language) and input problems.
 type Messages = HashMap<Field, String>;
 
-fn messages(lang: Lang, errs: &[(Field, AgentError)], problems: &[(Field, InputProblem)], show_required: bool) -> Messages {
+fn messages(
+    lang: Lang,
+    errs: &[(Field, AgentError)],
+    problems: &[(Field, InputProblem)],
+    show_required: bool,
+) -> Messages {
     let mut m = Messages::new();
     for (f, p) in problems {
         m.entry(*f).or_insert_with(|| match p {
@@ -142,7 +151,10 @@ fn messages(lang: Lang, errs: &[(Field, AgentError)], problems: &[(Field, InputP
         });
     }
     for (f, e) in errs {
-        let required = matches!(e.err_code(), "OB.Backup.BaseUriEmpty" | "OB.Backup.DataBaseUriEmpty" | "OB.Backup.ArchiveBaseUriEmpty");
+        let required = matches!(
+            e.err_code(),
+            "OB.Backup.BaseUriEmpty" | "OB.Backup.DataBaseUriEmpty" | "OB.Backup.ArchiveBaseUriEmpty"
+        );
         if required && !show_required {
             continue;
         }
@@ -167,7 +179,15 @@ pub fn BackupPage(scope: Scope, #[prop(optional, into)] tenant: Signal<String>) 
                 client
                     .get::<Contents<TenantOverview>>(routes::TENANTS_OVERVIEW)
                     .await
-                    .map(|c| c.map(|c| c.contents.into_iter().filter(|t| t.tenant_name != "sys").collect::<Vec<_>>()).unwrap_or_default())
+                    .map(|c| {
+                        c.map(|c| {
+                            c.contents
+                                .into_iter()
+                                .filter(|t| t.tenant_name != "sys")
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap_or_default()
+                    })
             }
         })
     };
@@ -223,15 +243,25 @@ pub fn BackupPage(scope: Scope, #[prop(optional, into)] tenant: Signal<String>) 
 }
 
 async fn load_current(client: &AgentClient, tenant: &str) -> Result<FormValues, ApiError> {
-    let storage = client.get::<BackupDestInfo>(&routes::tenant_backup_storage(tenant)).await?.unwrap_or_default();
-    let mut v = FormValues { data_base_uri: storage.data_base_uri, archive_base_uri: storage.archive_base_uri, ..Default::default() };
+    let storage = client
+        .get::<BackupDestInfo>(&routes::tenant_backup_storage(tenant))
+        .await?
+        .unwrap_or_default();
+    let mut v = FormValues {
+        data_base_uri: storage.data_base_uri,
+        archive_base_uri: storage.archive_base_uri,
+        ..Default::default()
+    };
     for (name, slot) in [
         ("log_archive_concurrency", &mut v.log_archive_concurrency),
         ("ha_low_thread_score", &mut v.ha_low_thread_score),
         ("archive_lag_target", &mut v.archive_lag_target),
     ] {
         // A parameter the agent cannot report is left empty rather than failing the page.
-        if let Ok(Some(p)) = client.get::<TenantParameter>(&routes::tenant_parameter(tenant, name)).await {
+        if let Ok(Some(p)) = client
+            .get::<TenantParameter>(&routes::tenant_parameter(tenant, name))
+            .await
+        {
             *slot = p.value;
         }
     }
@@ -239,7 +269,10 @@ async fn load_current(client: &AgentClient, tenant: &str) -> Result<FormValues, 
 }
 
 #[component]
-fn TenantPicker(tenants: LocalResource<Result<Vec<TenantOverview>, ApiError>>, selected: Memo<String>) -> impl IntoView {
+fn TenantPicker(
+    tenants: LocalResource<Result<Vec<TenantOverview>, ApiError>>,
+    selected: Memo<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let nav = use_nav();
     view! {
@@ -321,10 +354,20 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
         let (req, _) = request.get();
         // The agent passes an empty window on to OceanBase, which refuses it only when the
         // task runs (after log archiving was switched off): say so before it is sent.
-        if req.delete_policy.as_ref().is_some_and(|p| p.recovery_window.trim().is_empty()) {
+        if req
+            .delete_policy
+            .as_ref()
+            .is_some_and(|p| p.recovery_window.trim().is_empty())
+        {
             return Some(i18n.now("form.recovery_window_empty"));
         }
-        backup::recovery_window_warning(req.delete_policy.as_ref()).map(|e| format!("{} {}", i18n.now("form.recovery_window_warning"), e.message(i18n.lang.get())))
+        backup::recovery_window_warning(req.delete_policy.as_ref()).map(|e| {
+            format!(
+                "{} {}",
+                i18n.now("form.recovery_window_warning"),
+                e.message(i18n.lang.get())
+            )
+        })
     });
     let blocking = move || {
         let (req, problems) = request.get();
@@ -364,11 +407,17 @@ fn BackupForm(scope: Scope, form: FormSignals, tenant: String) -> impl IntoView 
                         nav.go(Route::Task(dag.id.clone()));
                     }
                     Ok(None) => {
-                        server_error.try_set(Some(ApiError::BadResponse { url: target, status: 200, detail: "no task in the answer".into() }));
+                        server_error.try_set(Some(ApiError::BadResponse {
+                            url: target,
+                            status: 200,
+                            detail: "no task in the answer".into(),
+                        }));
                     }
                     Err(e) => {
                         review.try_set(false);
-                        if let (ApiError::Agent { err_code, message, .. }, Some((sent, _))) = (&e, request.try_get_untracked()) {
+                        if let (ApiError::Agent { err_code, message, .. }, Some((sent, _))) =
+                            (&e, request.try_get_untracked())
+                        {
                             if let Some(f) = Field::for_error(scope, err_code, message, &sent) {
                                 server_field_error.try_set(Some((f, message.clone())));
                             }

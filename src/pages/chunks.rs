@@ -47,7 +47,10 @@ pub fn page_of(route: Route) -> Route {
 /// The view of a signed-in route, once its chunk is loaded ("not found" is in the first load).
 pub async fn page(route: Route) -> Result<AnyView, ChunkUnavailable> {
     match route {
-        Route::ClusterBackup => load!(backup_page(obshell_proto::backup::Scope::Cluster, Signal::stored(String::new()))),
+        Route::ClusterBackup => load!(backup_page(
+            obshell_proto::backup::Scope::Cluster,
+            Signal::stored(String::new())
+        )),
         // One page for every tenant: picking another one keeps the page (and the picker's focus)
         // and follows the address. Leaving the page keeps the last tenant while it goes away.
         Route::TenantBackup(_) => {

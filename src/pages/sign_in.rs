@@ -2,13 +2,13 @@
 //! not `CLUSTER AGENT`, a version without v2 auth) instead of failing later.
 
 use crate::api::{AgentClient, ApiError};
+use crate::app::ProfileChoice;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::fields::{AccountHint, SecretField};
 use crate::components::reauth_dialog::password_sign_in;
+use crate::config::RuntimeConfig;
 use crate::i18n::{text_with, use_i18n};
 use leptos::prelude::*;
-use crate::app::ProfileChoice;
-use crate::config::RuntimeConfig;
 use obshell_proto::envelope::{AgentStatus, Compatibility};
 
 #[component]
@@ -47,7 +47,9 @@ pub fn SignInPage() -> impl IntoView {
         let client = client.clone();
         let config = config.clone();
         move |index: usize| {
-            let (Some(choice), Some(p)) = (choice, config.profiles.get(index)) else { return };
+            let (Some(choice), Some(p)) = (choice, config.profiles.get(index)) else {
+                return;
+            };
             choice.selected.set(index);
             client.set_config(config.client(Some(p), &choice.page_base.get_value()));
             info.set(None);

@@ -30,7 +30,10 @@ pub fn matches_filter(d: &DagDetail, filter: &str) -> bool {
 /// Case-insensitive search in name, id and maintenance key (tenant).
 pub fn matches_query(d: &DagDetail, query: &str) -> bool {
     let q = query.trim().to_lowercase();
-    q.is_empty() || d.name.to_lowercase().contains(&q) || d.id.to_lowercase().contains(&q) || d.maintenance_key.to_lowercase().contains(&q)
+    q.is_empty()
+        || d.name.to_lowercase().contains(&q)
+        || d.id.to_lowercase().contains(&q)
+        || d.maintenance_key.to_lowercase().contains(&q)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -50,8 +53,16 @@ pub fn TaskListPage() -> impl IntoView {
     let fetch: Fetch<Lists> = Rc::new(move || {
         let client = client.clone();
         Box::pin(async move {
-            let mut unfinished = client.get::<Contents<DagDetail>>(routes::UNFINISHED_DAGS).await?.map(|c| c.contents).unwrap_or_default();
-            let mut history = client.get::<Contents<DagDetail>>(routes::DAG_HISTORY).await?.map(|c| c.contents).unwrap_or_default();
+            let mut unfinished = client
+                .get::<Contents<DagDetail>>(routes::UNFINISHED_DAGS)
+                .await?
+                .map(|c| c.contents)
+                .unwrap_or_default();
+            let mut history = client
+                .get::<Contents<DagDetail>>(routes::DAG_HISTORY)
+                .await?
+                .map(|c| c.contents)
+                .unwrap_or_default();
             unfinished.sort_by_key(|d| std::cmp::Reverse(d.dag_id));
             history.sort_by_key(|d| std::cmp::Reverse(d.dag_id));
             Ok(Lists { unfinished, history })
@@ -76,7 +87,17 @@ pub fn TaskListPage() -> impl IntoView {
         Memo::new(move |_| {
             let f = filter.get();
             let q = search.get();
-            lists.with(|l| l.as_ref().map(|l| which(l).iter().filter(|d| matches_filter(d, &f) && matches_query(d, &q)).cloned().collect::<Vec<_>>()).unwrap_or_default())
+            lists.with(|l| {
+                l.as_ref()
+                    .map(|l| {
+                        which(l)
+                            .iter()
+                            .filter(|d| matches_filter(d, &f) && matches_query(d, &q))
+                            .cloned()
+                            .collect::<Vec<_>>()
+                    })
+                    .unwrap_or_default()
+            })
         })
     };
     let unfinished = visible(|l| &l.unfinished);
@@ -171,7 +192,11 @@ fn TaskRow(d: DagDetail) -> impl IntoView {
     } else {
         "…".into()
     };
-    let scope = if d.maintenance_type == maintenance::TENANT_MAINTENANCE { d.maintenance_key.clone() } else { String::new() };
+    let scope = if d.maintenance_type == maintenance::TENANT_MAINTENANCE {
+        d.maintenance_key.clone()
+    } else {
+        String::new()
+    };
     view! {
         <tr>
             <td><Link route=Route::Task(d.id.clone())>{d.id.clone()}</Link></td>
@@ -195,7 +220,8 @@ mod tests {
 
     #[test]
     fn filters_and_search() {
-        let a = dag(r#"{"id":"142","name":"Set obcluster backup config for t1","state":"RUNNING","maintenance_key":"t1"}"#);
+        let a =
+            dag(r#"{"id":"142","name":"Set obcluster backup config for t1","state":"RUNNING","maintenance_key":"t1"}"#);
         let b = dag(r#"{"id":"143","name":"Obcluster start full backup","state":"PAUSED"}"#);
         assert!(matches_filter(&a, "") && matches_filter(&a, "RUNNING") && !matches_filter(&a, "FAILED"));
         assert!(matches_filter(&b, "OTHER") && !matches_filter(&a, "OTHER"));

@@ -46,7 +46,11 @@ pub fn TaskView(id: String) -> impl IntoView {
             Box::pin(async move {
                 match client.get::<DagDetail>(&target).await {
                     Ok(Some(d)) => Ok(d),
-                    Ok(None) => Err(ApiError::BadResponse { url: target, status: 200, detail: "no data".into() }),
+                    Ok(None) => Err(ApiError::BadResponse {
+                        url: target,
+                        status: 200,
+                        detail: "no data".into(),
+                    }),
                     Err(e) => Err(e),
                 }
             })
@@ -58,7 +62,11 @@ pub fn TaskView(id: String) -> impl IntoView {
         Ok(d) => {
             events.task_observed(&d);
             // An unknown state of a newer agent is not known to be finished: keep watching.
-            let outcome = if d.state.is_finished() { Outcome::Terminal } else { Outcome::Active };
+            let outcome = if d.state.is_finished() {
+                Outcome::Terminal
+            } else {
+                Outcome::Active
+            };
             // Seen finishing here: the header's running-tasks badge need not wait for its own
             // (slower) poll.
             if d.state.is_finished() && dag.with_untracked(|p| p.as_ref().is_some_and(|p| !p.state.is_finished())) {
@@ -79,7 +87,10 @@ pub fn TaskView(id: String) -> impl IntoView {
     // The clock for running bars and the elapsed time.
     {
         let client = client.clone();
-        if let Ok(h) = set_interval_with_handle(move || now_ms.set(client.server_now_ms() as i64), Duration::from_millis(1000)) {
+        if let Ok(h) = set_interval_with_handle(
+            move || now_ms.set(client.server_now_ms() as i64),
+            Duration::from_millis(1000),
+        ) {
             on_cleanup(move || h.clear());
         }
     }
@@ -91,7 +102,8 @@ pub fn TaskView(id: String) -> impl IntoView {
     let logs_error = RwSignal::new(None::<ApiError>);
     let log_key = Memo::new(move |_| {
         let id = selected.get()?;
-        dag.with(|d| d.as_ref().and_then(|d| SelectedTask::find(d, &id))).map(|t| (t.id, t.state, t.execute_times, t.log_len))
+        dag.with(|d| d.as_ref().and_then(|d| SelectedTask::find(d, &id)))
+            .map(|t| (t.id, t.state, t.execute_times, t.log_len))
     });
     let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
     {
@@ -115,15 +127,22 @@ pub fn TaskView(id: String) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 loop {
                     dirty.set(false);
-                    let Some(task_id) = log_key.with_untracked(|k| k.as_ref().map(|k| k.0.clone())) else { break };
-                    let r = client.get::<Contents<SubTaskLog>>(&routes::sub_task_logs(&task_id)).await;
+                    let Some(task_id) = log_key.with_untracked(|k| k.as_ref().map(|k| k.0.clone())) else {
+                        break;
+                    };
+                    let r = client
+                        .get::<Contents<SubTaskLog>>(&routes::sub_task_logs(&task_id))
+                        .await;
                     if !alive.load(std::sync::atomic::Ordering::SeqCst) {
                         return;
                     }
                     match r {
                         Ok(c) => {
                             let lines = lines_from_sub_task_logs(&c.map(|c| c.contents).unwrap_or_default());
-                            fetched_logs.set(Some(FetchedLogs { task_id, lines: Arc::new(lines) }));
+                            fetched_logs.set(Some(FetchedLogs {
+                                task_id,
+                                lines: Arc::new(lines),
+                            }));
                             logs_error.set(None);
                         }
                         Err(e) => logs_error.set(Some(e)),
@@ -154,7 +173,9 @@ pub fn TaskView(id: String) -> impl IntoView {
             op_error.set(None);
             op_done.set(None);
             leptos::task::spawn_local(async move {
-                let r = client.request::<serde_json::Value>(HttpMethod::Post, &req.target(), Some(req.body())).await;
+                let r = client
+                    .request::<serde_json::Value>(HttpMethod::Post, &req.target(), Some(req.body()))
+                    .await;
                 if poll.is_stopped() {
                     return;
                 }
@@ -182,7 +203,11 @@ pub fn TaskView(id: String) -> impl IntoView {
     let connection = move || {
         let lang = i18n.lang.get();
         match phase.get() {
-            PollPhase::Reconnecting { failures, .. } => Some(text_with(lang, "poll.reconnecting", &[("attempt", &failures.to_string())])),
+            PollPhase::Reconnecting { failures, .. } => Some(text_with(
+                lang,
+                "poll.reconnecting",
+                &[("attempt", &failures.to_string())],
+            )),
             PollPhase::Finished => Some(text_with(lang, "poll.finished", &[])),
             PollPhase::Stopped => Some(text_with(lang, "poll.stopped", &[])),
             PollPhase::Starting | PollPhase::Live => None,

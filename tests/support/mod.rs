@@ -27,8 +27,16 @@ pub async fn mount_page(scope: Scope) -> HtmlElement {
     let handle = leptos::mount::mount_to(root.clone(), move || {
         let i18n = I18n::new(Lang::En);
         provide_context(i18n);
-        provide_context(AgentClient::new(ClientConfig { api_base: "http://127.0.0.1:9".into(), agent_prefix: String::new() }, i18n.lang));
-        provide_context(obshell_console::nav::Nav::in_memory(obshell_console::nav::Route::ClusterBackup));
+        provide_context(AgentClient::new(
+            ClientConfig {
+                api_base: "http://127.0.0.1:9".into(),
+                agent_prefix: String::new(),
+            },
+            i18n.lang,
+        ));
+        provide_context(obshell_console::nav::Nav::in_memory(
+            obshell_console::nav::Route::ClusterBackup,
+        ));
         view! { <BackupPage scope=scope/> }
     });
     handle.forget();
@@ -42,7 +50,9 @@ pub fn cleanup(root: HtmlElement) {
 }
 
 pub fn find(root: &HtmlElement, sel: &str) -> Element {
-    root.query_selector(sel).unwrap().unwrap_or_else(|| panic!("no element matches {sel}"))
+    root.query_selector(sel)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {sel}"))
 }
 
 pub fn input(root: &HtmlElement, sel: &str) -> HtmlInputElement {
@@ -56,7 +66,8 @@ pub fn text(root: &HtmlElement, sel: &str) -> String {
 fn fire(el: &Element, kind: &str) {
     let init = EventInit::new();
     init.set_bubbles(true);
-    el.dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap()).unwrap();
+    el.dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap())
+        .unwrap();
 }
 
 /// Replaces an input's value and fires `input`, as typing does.
@@ -102,4 +113,3 @@ pub async fn click_text(root: &HtmlElement, tag: &str, label: &str) {
 pub async fn submit(root: &HtmlElement) {
     click(root, "form.backup-form button[type=submit]").await;
 }
-

@@ -129,7 +129,13 @@ impl Field {
                 let quoted = message.split('\'').nth(1)?;
                 if sent.piece_switch_interval.as_deref() == Some(quoted) {
                     Field::PieceSwitchInterval
-                } else if sent.archive_lag_target.as_deref().map(crate::gostrings::to_lower).as_deref() == Some(quoted) {
+                } else if sent
+                    .archive_lag_target
+                    .as_deref()
+                    .map(crate::gostrings::to_lower)
+                    .as_deref()
+                    == Some(quoted)
+                {
                     Field::ArchiveLagTarget
                 } else {
                     return None;
@@ -174,7 +180,12 @@ impl BackupConfig {
         put("ha_low_thread_score", self.ha_low_thread_score.map(Into::into));
         put("piece_switch_interval", s(&self.piece_switch_interval));
         put("archive_lag_target", s(&self.archive_lag_target));
-        put("delete_policy", self.delete_policy.as_ref().map(|p| serde_json::to_value(p).expect("plain struct")));
+        put(
+            "delete_policy",
+            self.delete_policy
+                .as_ref()
+                .map(|p| serde_json::to_value(p).expect("plain struct")),
+        );
         serde_json::Value::Object(m)
     }
 
@@ -183,13 +194,21 @@ impl BackupConfig {
     pub fn normalized(&self) -> BackupConfig {
         let mut c = self.clone();
         if let Some(b) = c.binding.as_mut() {
-            *b = if b.is_empty() { BINDING_OPTIONAL.to_string() } else { crate::gostrings::to_upper(b) };
+            *b = if b.is_empty() {
+                BINDING_OPTIONAL.to_string()
+            } else {
+                crate::gostrings::to_upper(b)
+            };
         }
         if let Some(l) = c.archive_lag_target.as_mut() {
             *l = crate::gostrings::to_lower(l);
         }
         if let Some(p) = c.delete_policy.as_mut() {
-            p.policy = if p.policy.is_empty() { DELETE_POLICY_DEFAULT.to_string() } else { crate::gostrings::to_lower(&p.policy) };
+            p.policy = if p.policy.is_empty() {
+                DELETE_POLICY_DEFAULT.to_string()
+            } else {
+                crate::gostrings::to_lower(&p.policy)
+            };
         }
         c
     }
@@ -199,8 +218,14 @@ impl BackupConfig {
     pub fn archive_dest(&self) -> Option<DestConf> {
         let archive = self.archive_base_uri.as_deref().filter(|s| !s.is_empty());
         match (&self.backup_base_uri, archive) {
-            (Some(base), None) => Some(DestConf { base_uri: base.clone(), joined_dir: DIR_CLOG }),
-            (_, Some(a)) => Some(DestConf { base_uri: a.to_string(), joined_dir: DIR_CLOG }),
+            (Some(base), None) => Some(DestConf {
+                base_uri: base.clone(),
+                joined_dir: DIR_CLOG,
+            }),
+            (_, Some(a)) => Some(DestConf {
+                base_uri: a.to_string(),
+                joined_dir: DIR_CLOG,
+            }),
             (None, None) => None,
         }
     }
@@ -209,8 +234,14 @@ impl BackupConfig {
     pub fn data_dest(&self) -> Option<DestConf> {
         let data = self.data_base_uri.as_deref().filter(|s| !s.is_empty());
         match (&self.backup_base_uri, data) {
-            (Some(base), None) => Some(DestConf { base_uri: base.clone(), joined_dir: DIR_DATA }),
-            (_, Some(d)) => Some(DestConf { base_uri: d.to_string(), joined_dir: DIR_DATA }),
+            (Some(base), None) => Some(DestConf {
+                base_uri: base.clone(),
+                joined_dir: DIR_DATA,
+            }),
+            (_, Some(d)) => Some(DestConf {
+                base_uri: d.to_string(),
+                joined_dir: DIR_DATA,
+            }),
             (None, None) => None,
         }
     }
@@ -230,8 +261,12 @@ pub fn precheck(cfg: &BackupConfig, scope: Scope, method: Method) -> Result<(), 
     let set = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.is_empty());
     match (scope, method) {
         (Scope::Cluster, Method::Set) if empty(&cfg.backup_base_uri) => Err(codes::OB_BACKUP_BASE_URI_EMPTY.occur(&[])),
-        (Scope::Tenant, Method::Set) if empty(&cfg.data_base_uri) => Err(codes::OB_BACKUP_DATA_BASE_URI_EMPTY.occur(&[])),
-        (Scope::Tenant, Method::Set) if empty(&cfg.archive_base_uri) => Err(codes::OB_BACKUP_ARCHIVE_BASE_URI_EMPTY.occur(&[])),
+        (Scope::Tenant, Method::Set) if empty(&cfg.data_base_uri) => {
+            Err(codes::OB_BACKUP_DATA_BASE_URI_EMPTY.occur(&[]))
+        }
+        (Scope::Tenant, Method::Set) if empty(&cfg.archive_base_uri) => {
+            Err(codes::OB_BACKUP_ARCHIVE_BASE_URI_EMPTY.occur(&[]))
+        }
         (_, Method::Update) if !cfg.archive_uri_given(scope) => {
             let (code, key) = match scope {
                 Scope::Cluster => (&codes::OB_BACKUP_BASE_URI_EMPTY, "backup_base_uri"),
@@ -253,8 +288,16 @@ pub fn precheck(cfg: &BackupConfig, scope: Scope, method: Method) -> Result<(), 
 /// request on success (what the agent goes on to apply).
 pub fn check(cfg: &BackupConfig) -> Result<BackupConfig, AgentError> {
     let c = cfg.normalized();
-    check_int(c.log_archive_concurrency, LOG_ARCHIVE_CONCURRENCY_RANGE, &codes::OB_BACKUP_LOG_ARCHIVE_CONCURRENCY_INVALID)?;
-    check_int(c.ha_low_thread_score, HA_LOW_THREAD_SCORE_RANGE, &codes::OB_BACKUP_HA_LOW_THREAD_SCORE_INVALID)?;
+    check_int(
+        c.log_archive_concurrency,
+        LOG_ARCHIVE_CONCURRENCY_RANGE,
+        &codes::OB_BACKUP_LOG_ARCHIVE_CONCURRENCY_INVALID,
+    )?;
+    check_int(
+        c.ha_low_thread_score,
+        HA_LOW_THREAD_SCORE_RANGE,
+        &codes::OB_BACKUP_HA_LOW_THREAD_SCORE_INVALID,
+    )?;
     check_binding(c.binding.as_deref())?;
     check_piece_switch_interval(c.piece_switch_interval.as_deref())?;
     check_delete_policy(c.delete_policy.as_ref())?;
@@ -298,7 +341,9 @@ fn check_binding(b: Option<&str>) -> Result<(), AgentError> {
 
 /// Non-empty values must parse and lie in [24h, 168h]; the error quotes the raw value.
 pub fn check_piece_switch_interval(v: Option<&str>) -> Result<(), AgentError> {
-    let Some(v) = v.filter(|v| !v.is_empty()) else { return Ok(()) };
+    let Some(v) = v.filter(|v| !v.is_empty()) else {
+        return Ok(());
+    };
     let d = duration::parse(v).map_err(|e| e.to_agent_error(v))?;
     let (lo, hi) = PIECE_SWITCH_INTERVAL_RANGE;
     if d < lo || d > hi {
@@ -318,7 +363,9 @@ fn check_delete_policy(p: Option<&DeletePolicy>) -> Result<(), AgentError> {
 
 /// Non-empty (already lower-cased) values must parse, be ≤ 2h, and ≥ 1m for S3.
 pub fn check_archive_lag_target(v: Option<&str>, archive_type: Option<Scheme>) -> Result<(), AgentError> {
-    let Some(v) = v.filter(|v| !v.is_empty()) else { return Ok(()) };
+    let Some(v) = v.filter(|v| !v.is_empty()) else {
+        return Ok(());
+    };
     let d = duration::parse(v).map_err(|e| e.to_agent_error(v))?;
     if d > ARCHIVE_LAG_TARGET_MAX {
         return Err(codes::OB_BACKUP_ARCHIVE_LAG_TARGET_INVALID.occur(&[&ARCHIVE_LAG_TARGET_MAX]));
@@ -345,8 +392,15 @@ pub fn field_errors(cfg: &BackupConfig, scope: Scope, method: Method) -> Vec<(Fi
         };
         out.push((field, e));
         // POST needs both tenant URIs: report the second one too.
-        if scope == Scope::Tenant && method == Method::Set && field == Field::DataBaseUri && cfg.archive_base_uri.as_deref().is_none_or(str::is_empty) {
-            out.push((Field::ArchiveBaseUri, codes::OB_BACKUP_ARCHIVE_BASE_URI_EMPTY.occur(&[])));
+        if scope == Scope::Tenant
+            && method == Method::Set
+            && field == Field::DataBaseUri
+            && cfg.archive_base_uri.as_deref().is_none_or(str::is_empty)
+        {
+            out.push((
+                Field::ArchiveBaseUri,
+                codes::OB_BACKUP_ARCHIVE_BASE_URI_EMPTY.occur(&[]),
+            ));
         }
     }
     let c = cfg.normalized();
@@ -355,18 +409,40 @@ pub fn field_errors(cfg: &BackupConfig, scope: Scope, method: Method) -> Vec<(Fi
             out.push((f, e));
         }
     };
-    push(Field::LogArchiveConcurrency, check_int(c.log_archive_concurrency, LOG_ARCHIVE_CONCURRENCY_RANGE, &codes::OB_BACKUP_LOG_ARCHIVE_CONCURRENCY_INVALID));
-    push(Field::HaLowThreadScore, check_int(c.ha_low_thread_score, HA_LOW_THREAD_SCORE_RANGE, &codes::OB_BACKUP_HA_LOW_THREAD_SCORE_INVALID));
+    push(
+        Field::LogArchiveConcurrency,
+        check_int(
+            c.log_archive_concurrency,
+            LOG_ARCHIVE_CONCURRENCY_RANGE,
+            &codes::OB_BACKUP_LOG_ARCHIVE_CONCURRENCY_INVALID,
+        ),
+    );
+    push(
+        Field::HaLowThreadScore,
+        check_int(
+            c.ha_low_thread_score,
+            HA_LOW_THREAD_SCORE_RANGE,
+            &codes::OB_BACKUP_HA_LOW_THREAD_SCORE_INVALID,
+        ),
+    );
     push(Field::Binding, check_binding(c.binding.as_deref()));
-    push(Field::PieceSwitchInterval, check_piece_switch_interval(c.piece_switch_interval.as_deref()));
+    push(
+        Field::PieceSwitchInterval,
+        check_piece_switch_interval(c.piece_switch_interval.as_deref()),
+    );
     push(Field::DeletePolicy, check_delete_policy(c.delete_policy.as_ref()));
     let uri_fields: &[(Field, &Option<String>)] = match scope {
         Scope::Cluster => &[(Field::BackupBaseUri, &c.backup_base_uri)],
-        Scope::Tenant => &[(Field::ArchiveBaseUri, &c.archive_base_uri), (Field::DataBaseUri, &c.data_base_uri)],
+        Scope::Tenant => &[
+            (Field::ArchiveBaseUri, &c.archive_base_uri),
+            (Field::DataBaseUri, &c.data_base_uri),
+        ],
     };
     let mut archive_type = None;
     for (field, uri) in uri_fields {
-        let Some(uri) = uri.as_deref().filter(|u| !u.is_empty()) else { continue };
+        let Some(uri) = uri.as_deref().filter(|u| !u.is_empty()) else {
+            continue;
+        };
         match storage::resource_type(uri) {
             Err(e) => push(*field, Err(e)),
             Ok(t) => {
@@ -377,7 +453,10 @@ pub fn field_errors(cfg: &BackupConfig, scope: Scope, method: Method) -> Vec<(Fi
             }
         }
     }
-    push(Field::ArchiveLagTarget, check_archive_lag_target(c.archive_lag_target.as_deref(), archive_type));
+    push(
+        Field::ArchiveLagTarget,
+        check_archive_lag_target(c.archive_lag_target.as_deref(), archive_type),
+    );
     out
 }
 

@@ -244,10 +244,22 @@ impl GenericId {
         let ip = go_big_int(&b[1..ip_end]).ok_or_else(|| invalid().wrap_as_detail("convert id to bigInt failed"))?;
         // `net.IP(ipInt.Bytes())` then `To4()` (4 bytes) or `To16()` (4 or 16 bytes).
         let byte_len = ip.map_or(17, |v| (128 - v.leading_zeros() as usize).div_ceil(8));
-        let is_ip = if v6 { byte_len == 4 || byte_len == 16 } else { byte_len == 4 };
-        let ip = ip.filter(|_| is_ip).ok_or_else(|| invalid().wrap_as_detail("convert id to ip failed"))?;
-        let port = crate::crypto::go::atoi(&b[ip_end..ip_end + 5]).ok_or_else(|| invalid().wrap_as_detail("parse port failed"))?;
-        Ok(GenericId::Local { kind, ip, port, id: parse_tail()? })
+        let is_ip = if v6 {
+            byte_len == 4 || byte_len == 16
+        } else {
+            byte_len == 4
+        };
+        let ip = ip
+            .filter(|_| is_ip)
+            .ok_or_else(|| invalid().wrap_as_detail("convert id to ip failed"))?;
+        let port = crate::crypto::go::atoi(&b[ip_end..ip_end + 5])
+            .ok_or_else(|| invalid().wrap_as_detail("parse port failed"))?;
+        Ok(GenericId::Local {
+            kind,
+            ip,
+            port,
+            id: parse_tail()?,
+        })
     }
 }
 
@@ -258,7 +270,11 @@ fn go_big_int(s: &[u8]) -> Option<Option<u128>> {
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(digits.iter().try_fold(0u128, |n, d| n.checked_mul(10)?.checked_add(u128::from(d - b'0'))))
+    Some(
+        digits
+            .iter()
+            .try_fold(0u128, |n, d| n.checked_mul(10)?.checked_add(u128::from(d - b'0'))),
+    )
 }
 
 impl AgentError {
@@ -281,14 +297,22 @@ pub struct NodeAbilities {
 }
 
 impl NodeAbilities {
-    pub const ALL: NodeAbilities = NodeAbilities { retry: true, rollback: true, cancel: true, pass: true };
+    pub const ALL: NodeAbilities = NodeAbilities {
+        retry: true,
+        rollback: true,
+        cancel: true,
+        pass: true,
+    };
 
     /// Known node names of the backup DAGs; any other node is assumed to allow everything and
     /// the agent stays the judge.
     pub fn of(node_name: &str) -> NodeAbilities {
         match node_name {
             // `newSetBackupConfigTask`: SetCanRetry().SetCanContinue().SetCanPass().SetCanCancel()
-            names::SET_BACKUP_CONFIG => NodeAbilities { rollback: false, ..NodeAbilities::ALL },
+            names::SET_BACKUP_CONFIG => NodeAbilities {
+                rollback: false,
+                ..NodeAbilities::ALL
+            },
             _ => NodeAbilities::ALL,
         }
     }
@@ -322,7 +346,12 @@ pub enum DagOperation {
 }
 
 impl DagOperation {
-    pub const ALL: [DagOperation; 4] = [DagOperation::Retry, DagOperation::Cancel, DagOperation::Pass, DagOperation::Rollback];
+    pub const ALL: [DagOperation; 4] = [
+        DagOperation::Retry,
+        DagOperation::Cancel,
+        DagOperation::Pass,
+        DagOperation::Rollback,
+    ];
 
     pub fn operator(self) -> &'static str {
         match self {
@@ -364,10 +393,15 @@ impl DagDetail {
     /// else the last SUCCEED one (the dashboard's `getLatestNode`).
     pub fn current_node(&self) -> Option<&NodeDetail> {
         let nodes = self.nodes();
-        [TaskState::Failed, TaskState::Running, TaskState::Ready, TaskState::Pending]
-            .iter()
-            .find_map(|s| nodes.iter().find(|n| &n.state == s))
-            .or_else(|| nodes.iter().rev().find(|n| n.state == TaskState::Succeed))
+        [
+            TaskState::Failed,
+            TaskState::Running,
+            TaskState::Ready,
+            TaskState::Pending,
+        ]
+        .iter()
+        .find_map(|s| nodes.iter().find(|n| &n.state == s))
+        .or_else(|| nodes.iter().rev().find(|n| n.state == TaskState::Succeed))
     }
 
     /// Progress in `[0, 1]`: finished nodes plus the finished share of the current node's
@@ -406,13 +440,20 @@ impl DagDetail {
         if self.state != TaskState::Failed {
             return None;
         }
-        self.nodes().iter().filter(|n| n.state == TaskState::Failed).find_map(|n| {
-            n.sub_tasks.as_deref()?.iter().filter(|t| t.state == TaskState::Failed).find_map(|t| {
-                let logs = t.task_logs.as_deref()?;
-                let line = logs.iter().rev().find(|l| l.starts_with("ERROR: ")).or(logs.last())?;
-                Some(FailureLine { node: n, task: t, line })
+        self.nodes()
+            .iter()
+            .filter(|n| n.state == TaskState::Failed)
+            .find_map(|n| {
+                n.sub_tasks
+                    .as_deref()?
+                    .iter()
+                    .filter(|t| t.state == TaskState::Failed)
+                    .find_map(|t| {
+                        let logs = t.task_logs.as_deref()?;
+                        let line = logs.iter().rev().find(|l| l.starts_with("ERROR: ")).or(logs.last())?;
+                        Some(FailureLine { node: n, task: t, line })
+                    })
             })
-        })
     }
 
     /// Whether the agent would accept `op` now. Needs `nodes` (a `show_details=true` DAG).
@@ -425,7 +466,9 @@ impl DagDetail {
                 }
                 let node = usize::try_from(self.stage - 1).ok().and_then(|i| nodes.get(i));
                 match node {
-                    Some(n) if !NodeAbilities::of(&n.name).retry => Err(codes::TASK_DAG_OPERATOR_RETRY_NOT_ALLOWED.occur(&[&n.name])),
+                    Some(n) if !NodeAbilities::of(&n.name).retry => {
+                        Err(codes::TASK_DAG_OPERATOR_RETRY_NOT_ALLOWED.occur(&[&n.name]))
+                    }
                     Some(_) => Ok(()),
                     None => Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"record not found"])),
                 }
@@ -485,7 +528,10 @@ impl DagDetail {
 
     /// The operations the agent would accept now, in display order.
     pub fn allowed_operations(&self) -> Vec<DagOperation> {
-        DagOperation::ALL.into_iter().filter(|op| self.check_operation(*op).is_ok()).collect()
+        DagOperation::ALL
+            .into_iter()
+            .filter(|op| self.check_operation(*op).is_ok())
+            .collect()
     }
 
     /// Whether `POST /task/node/{id} {"operator":"PASS"}` would be accepted for `node`.
@@ -528,6 +574,10 @@ pub fn parse_error_line(line: &str) -> Option<(&str, &str)> {
 /// Elapsed milliseconds of anything with a state and start/end times.
 pub fn elapsed_ms(state: &TaskState, start: &str, end: &str, now_unix_ms: i64) -> Option<i64> {
     let start: Timestamp = known(start)?;
-    let end_ms = if state.is_finished() { known(end).map(|e| e.unix_millis()).unwrap_or(now_unix_ms) } else { now_unix_ms };
+    let end_ms = if state.is_finished() {
+        known(end).map(|e| e.unix_millis()).unwrap_or(now_unix_ms)
+    } else {
+        now_unix_ms
+    };
     Some((end_ms - start.unix_millis()).max(0))
 }

@@ -147,7 +147,10 @@ impl DurationInput {
     /// number+unit editor cannot represent; the caller then keeps the raw text.
     pub fn split(s: &str) -> Option<DurationInput> {
         let (num, unit) = split(s)?;
-        Some(DurationInput { value: num.parse().ok()?, unit: Unit::from_suffix(unit)? })
+        Some(DurationInput {
+            value: num.parse().ok()?,
+            unit: Unit::from_suffix(unit)?,
+        })
     }
 }
 

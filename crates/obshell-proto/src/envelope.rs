@@ -149,7 +149,6 @@ impl<'de> Deserialize<'de> for Identity {
     }
 }
 
-
 /// `GET /api/v1/info` data (`meta.AgentStatus`), in the agent's key order. Everything is
 /// defaulted: older agents lack some keys (notably `supportedAuth` before 4.2.4).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
@@ -237,7 +236,10 @@ impl AgentStatus {
             return Compatibility::NotClusterAgent;
         }
         let at_least = |min: &str| version.as_ref().is_some_and(|v| v.at_least(min));
-        Compatibility::Ok { sessions: at_least(MIN_SESSION_VERSION), sso: at_least(MIN_SSO_VERSION) }
+        Compatibility::Ok {
+            sessions: at_least(MIN_SESSION_VERSION),
+            sso: at_least(MIN_SSO_VERSION),
+        }
     }
 }
 
@@ -304,9 +306,18 @@ mod tests {
     #[test]
     fn contents_null_or_missing_is_empty() {
         for json in [r#"{"contents":null}"#, "{}", r#"{"contents":[]}"#] {
-            assert_eq!(serde_json::from_str::<Contents<i64>>(json).unwrap().contents, Vec::<i64>::new(), "{json}");
+            assert_eq!(
+                serde_json::from_str::<Contents<i64>>(json).unwrap().contents,
+                Vec::<i64>::new(),
+                "{json}"
+            );
         }
-        assert_eq!(serde_json::from_str::<Contents<i64>>(r#"{"contents":[1,2]}"#).unwrap().contents, vec![1, 2]);
+        assert_eq!(
+            serde_json::from_str::<Contents<i64>>(r#"{"contents":[1,2]}"#)
+                .unwrap()
+                .contents,
+            vec![1, 2]
+        );
         assert!(serde_json::from_str::<Contents<i64>>(r#"{"contents":"x"}"#).is_err());
     }
 }

@@ -29,12 +29,18 @@ impl Lang {
         let mut subtags = v.split(['-', '_']);
         let primary = subtags.next().unwrap_or("");
         let primary_ok = primary.bytes().all(|b| b.is_ascii_alphabetic())
-            && ((2..=8).contains(&primary.len()) || primary.eq_ignore_ascii_case("x") || primary.eq_ignore_ascii_case("i"));
+            && ((2..=8).contains(&primary.len())
+                || primary.eq_ignore_ascii_case("x")
+                || primary.eq_ignore_ascii_case("i"));
         let rest_ok = subtags.all(|t| (1..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric()));
         if !primary_ok || !rest_ok {
             return None;
         }
-        Some(if primary.eq_ignore_ascii_case("zh") { Lang::Zh } else { Lang::En })
+        Some(if primary.eq_ignore_ascii_case("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        })
     }
 
     /// The single tag the console sends as `Accept-Language`.
@@ -102,12 +108,18 @@ impl AgentError {
     /// A plain Go error (not an agent error) that the agent reports as 500 `Common.Unexpected`
     /// with the raw text as message.
     pub fn unexpected_raw(message: impl Into<String>) -> AgentError {
-        AgentError { code: &codes::COMMON_UNEXPECTED, parts: vec![Part::Raw(message.into())] }
+        AgentError {
+            code: &codes::COMMON_UNEXPECTED,
+            parts: vec![Part::Raw(message.into())],
+        }
     }
 
     /// A MySQL driver error: 400 `MySQL.Error`, raw driver text in English.
     pub fn mysql(message: impl Into<String>) -> AgentError {
-        AgentError { code: &codes::MYSQL_ERROR, parts: vec![Part::Raw(message.into())] }
+        AgentError {
+            code: &codes::MYSQL_ERROR,
+            parts: vec![Part::Raw(message.into())],
+        }
     }
 
     /// `errors.Wrap(err, ctx)`: prefixes `ctx: `, keeps the code.
@@ -119,7 +131,8 @@ impl AgentError {
     /// `errors.WrapRetain(outer, err, args...)`: prefixes the outer code's message; keeps the inner
     /// code unless it is `Common.Unexpected`.
     pub fn wrap_retain(mut self, outer: &'static Code, args: &[&dyn fmt::Display]) -> AgentError {
-        self.parts.insert(0, Part::Coded(outer, args.iter().map(|a| a.to_string()).collect()));
+        self.parts
+            .insert(0, Part::Coded(outer, args.iter().map(|a| a.to_string()).collect()));
         if self.code.err_code == codes::COMMON_UNEXPECTED.err_code {
             self.code = outer;
         }
@@ -238,81 +251,531 @@ pub fn go_sprintf(template: &str, args: &[String]) -> String {
 pub mod codes {
     use super::Code;
 
-    pub const COMMON_NOT_FOUND: Code = Code { err_code: "Common.NotFound", status: 404, legacy: 0, en: "Element not found: %v", zh: "未找到资源：%v" };
-    pub const COMMON_BIND_JSON_FAILED: Code = Code { err_code: "Common.BindJsonFailed", status: 400, legacy: 0, en: "Bind JSON failed: %v", zh: "绑定 JSON 失败：%v" };
-    pub const COMMON_UNEXPECTED: Code = Code { err_code: "Common.Unexpected", status: 500, legacy: 0, en: "Unexpected error: %s", zh: "非预期错误：%s" };
-    pub const COMMON_UNAUTHORIZED: Code = Code { err_code: "Common.Unauthorized", status: 401, legacy: 10008, en: "Unauthorized", zh: "认证失败" };
-    pub const COMMON_INVALID_TIME_DURATION: Code = Code { err_code: "Common.InvalidTimeDuration", status: 400, legacy: 0, en: "Time duration '%s' is invalid: %s", zh: "时间段 '%s' 无效：%s" };
-    pub const OB_TENANT_NOT_EXIST: Code = Code { err_code: "OB.Tenant.NotExist", status: 400, legacy: 0, en: "Tenant '%s' does not exist.", zh: "租户 '%s' 不存在" };
-    pub const OB_TENANT_NAME_EMPTY: Code = Code { err_code: "OB.Tenant.Name.Empty", status: 400, legacy: 0, en: "Tenant name is empty", zh: "租户名称为空" };
-    pub const OB_TENANT_SYS_OPERATION_NOT_ALLOWED: Code = Code { err_code: "OB.Tenant.SysOperationNotAllowed", status: 400, legacy: 0, en: "System tenant is not allowed to perform this operation", zh: "不允许对系统租户执行此操作" };
-    pub const OB_TENANT_UNDER_MAINTENANCE: Code = Code { err_code: "OB.Tenant.UnderMaintenance", status: 500, legacy: 0, en: "Tenant '%s' is under maintenance, please try again later.", zh: "租户 '%s' 处于运维状态中" };
-    pub const OB_TENANT_PARAMETER_NOT_EXIST: Code = Code { err_code: "OB.Tenant.Parameter.NotExist", status: 400, legacy: 0, en: "Tenant parameter '%s' does not exist.", zh: "租户参数 '%s' 不存在" };
-    pub const OB_BACKUP_BASE_URI_EMPTY: Code = Code { err_code: "OB.Backup.BaseUriEmpty", status: 400, legacy: 0, en: "backup_base_uri cannot be empty", zh: "backup_base_uri 不能为空" };
-    pub const OB_BACKUP_ARCHIVE_BASE_URI_EMPTY: Code = Code { err_code: "OB.Backup.ArchiveBaseUriEmpty", status: 400, legacy: 0, en: "archive_base_uri cannot be empty", zh: "archive_base_uri 不能为空" };
-    pub const OB_BACKUP_DATA_BASE_URI_EMPTY: Code = Code { err_code: "OB.Backup.DataBaseUriEmpty", status: 400, legacy: 0, en: "data_base_uri cannot be empty", zh: "data_base_uri 不能为空" };
-    pub const OB_BACKUP_NO_USER_TENANTS: Code = Code { err_code: "OB.Backup.NoUserTenants", status: 400, legacy: 0, en: "No user tenants found", zh: "未找到用户租户" };
-    pub const OB_BACKUP_LOG_ARCHIVE_CONCURRENCY_INVALID: Code = Code { err_code: "OB.Backup.LogArchiveConcurrency.Invalid", status: 400, legacy: 0, en: "log_archive_concurrency must be between %d and %d", zh: "log_archive_concurrency 必须在 %d 和 %d 之间" };
-    pub const OB_BACKUP_HA_LOW_THREAD_SCORE_INVALID: Code = Code { err_code: "OB.Backup.HaLowThreadScore.Invalid", status: 400, legacy: 0, en: "ha_low_thread_score must be between %d and %d", zh: "ha_low_thread_score 必须在 %d 和 %d 之间" };
-    pub const OB_BACKUP_BINDING_INVALID: Code = Code { err_code: "OB.Backup.Binding.Invalid", status: 400, legacy: 0, en: "Invalid binding mode: %s, must be %s or %s", zh: "binging 非法：%s，必须是 %s 或 %s" };
-    pub const OB_BACKUP_DELETE_POLICY_INVALID: Code = Code { err_code: "OB.Backup.DeletePolicy.Invalid", status: 400, legacy: 0, en: "Invalid delete policy: '%s', must be '%s'", zh: "非法的删除策略：'%s'，必须是 '%s'" };
-    pub const OB_BACKUP_PIECE_SWITCH_INTERVAL_INVALID: Code = Code { err_code: "OB.Backup.PieceSwitchInterval.Invalid", status: 400, legacy: 0, en: "piece_switch_interval must be between %v and %v", zh: "piece_switch_interval 必须在 %v 和 %v 之间" };
-    pub const OB_BACKUP_ARCHIVE_LAG_TARGET_INVALID: Code = Code { err_code: "OB.Backup.ArchiveLagTarget.Invalid", status: 400, legacy: 0, en: "archive_lag_target must be less than %v", zh: "archive_lag_target 必须小于 %v" };
-    pub const OB_BACKUP_ARCHIVE_LAG_TARGET_FOR_S3_INVALID: Code = Code { err_code: "OB.Backup.ArchiveLagTargetForS3.Invalid", status: 400, legacy: 0, en: "archive_lag_target must be greater than %v for S3", zh: "对于 S3，archive_lag_target 必须大于 %v" };
-    pub const OB_BACKUP_MODE_INVALID: Code = Code { err_code: "OB.Backup.Mode.Invalid", status: 400, legacy: 0, en: "Invalid backup mode: %s, must be %s or %s", zh: "非法的备份模式：%s，必须是 %s 或 %s" };
-    pub const OB_BACKUP_STATUS_INVALID: Code = Code { err_code: "OB.Backup.Status.Invalid", status: 400, legacy: 0, en: "Invalid backup status: '%s', must be '%s'", zh: "非法的备份状态：'%s'，必须是 '%s'" };
-    pub const OB_BACKUP_ARCHIVE_LOG_STATUS_INVALID: Code = Code { err_code: "OB.Backup.ArchiveLogStatus.Invalid", status: 400, legacy: 0, en: "Invalid archive log status: '%s', must be '%s' or '%s'", zh: "非法的归档日志状态：'%s'，必须是 '%s' 或 '%s'" };
-    pub const OB_BACKUP_ARCHIVE_DEST_EMPTY: Code = Code { err_code: "OB.Backup.ArchiveDestEmpty", status: 400, legacy: 0, en: "Archive destination is empty, tenant: %s(%d)", zh: "租户：%s(%d) 的归档目标路径为空" };
-    pub const OB_BACKUP_DATA_DEST_EMPTY: Code = Code { err_code: "OB.Backup.DataDestEmpty", status: 400, legacy: 0, en: "Data destination is empty, tenant: %s(%d)", zh: "租户：%s(%d) 的数据备份路径为空" };
-    pub const OB_STORAGE_URI_INVALID: Code = Code { err_code: "OB.Storage.URI.Invalid", status: 400, legacy: 0, en: "Invalid storage URI: %s", zh: "非法的存储路径：%s" };
-    pub const OB_CLUSTER_UNDER_MAINTENANCE: Code = Code { err_code: "OB.Cluster.UnderMaintenance", status: 500, legacy: 0, en: "OceanBase cluster is under maintenance, please try again later", zh: "集群处于运维状态中" };
-    pub const OB_CLUSTER_UNDER_MAINTENANCE_WITH_DAG: Code = Code { err_code: "OB.Cluster.UnderMaintenanceWithDag", status: 500, legacy: 0, en: "OceanBase cluster is under maintenance by DAG: %s, please try again later", zh: "集群处于运维状态中，运维任务：%s" };
-    pub const OB_CLUSTER_ASYNC_OPERATION_TIMEOUT: Code = Code { err_code: "OB.Cluster.AsyncOperationTimeout", status: 500, legacy: 0, en: "%s timeout", zh: "%s 超时" };
-    pub const AGENT_IDENTIFY_NOT_SUPPORT_OPERATION: Code = Code { err_code: "Agent.Identify.NotSupportOperation", status: 400, legacy: 0, en: "'%s' is '%s', instead of '%s', does not support this operation", zh: "'%s' 身份是 '%s'，而不是 '%s'，不支持此操作" };
-    pub const REQUEST_BODY_DECRYPT_AES_NO_KEY: Code = Code { err_code: "Request.Body.Decrypt.AES.NoKey", status: 500, legacy: 0, en: "No key for AES", zh: "缺少 AES 密钥" };
-    pub const REQUEST_BODY_DECRYPT_AES_KEY_AND_IV_INVALID: Code = Code { err_code: "Request.Body.Decrypt.AES.KeyAndIv.Invalid", status: 500, legacy: 0, en: "AES key and IV size error", zh: "AES 密钥和 IV 大小错误" };
-    pub const REQUEST_BODY_DECRYPT_AES_CONTENT_LENGTH_INVALID: Code = Code { err_code: "Request.Body.Decrypt.AES.ContentLength.Invalid", status: 500, legacy: 0, en: "Decrypted string length is not a multiple of the block size", zh: "解密字符串长度不是块大小的倍数" };
-    pub const REQUEST_HEADER_NOT_FOUND: Code = Code { err_code: "Request.Header.NotFound", status: 400, legacy: 0, en: "X-OCS-Agent-Header or X-OCS-Header not found in http request header", zh: "HTTP 请求头中未找到 X-OCS-Agent-Header 或 X-OCS-Header" };
-    pub const REQUEST_AES_KEY_NOT_FOUND: Code = Code { err_code: "Request.AESKey.NotFound", status: 400, legacy: 0, en: "AES key for encrypting session ID not found in HTTP headers", zh: "HTTP 请求头中未找到用于加密 session ID 的 AES 密钥" };
-    pub const SECURITY_USER_PERMISSION_DENIED: Code = Code { err_code: "Security.User.PermissionDenied", status: 401, legacy: 0, en: "Permission denied", zh: "用户权限不足" };
-    pub const SECURITY_AUTHENTICATION_FILE_SHA256_MISMATCH: Code = Code { err_code: "Security.Authentication.File.Sha256Mismatch", status: 401, legacy: 0, en: "File SHA256 mismatch", zh: "文件 SHA256 值不匹配" };
-    pub const SECURITY_AUTHENTICATION_HEADER_DECRYPT_FAILED: Code = Code { err_code: "Security.Authentication.Header.DecryptFailed", status: 401, legacy: 1, en: "Decrypt http header failed: %s", zh: "解密 HTTP 请求头失败：%s" };
-    pub const SECURITY_AUTHENTICATION_HEADER_URI_MISMATCH: Code = Code { err_code: "Security.Authentication.Header.UriMismatch", status: 401, legacy: 10008, en: "URI mismatch", zh: "URI 不匹配" };
-    pub const SECURITY_AUTHENTICATION_WITH_AGENT_PASSWORD: Code = Code { err_code: "Security.Authentication.WithAgentPassword", status: 401, legacy: 10008, en: "Should use agent_password to verify: %s", zh: "应该使用 agent_password 进行验证：%s" };
-    pub const SECURITY_AUTHENTICATION_INCORRECT_AGENT_PASSWORD: Code = Code { err_code: "Security.Authentication.IncorrectAgentPassword", status: 401, legacy: 10008, en: "Agent password is incorrect", zh: "agent 密码不正确" };
-    pub const SECURITY_AUTHENTICATION_INCORRECT_OCEANBASE_PASSWORD: Code = Code { err_code: "Security.Authentication.IncorrectOceanbasePassword", status: 401, legacy: 10008, en: "OceanBase password is incorrect", zh: "OceanBase root 密码不正确" };
-    pub const SECURITY_AUTHENTICATION_EXPIRED: Code = Code { err_code: "Security.Authentication.Expired", status: 401, legacy: 10008, en: "Authentication expired", zh: "认证信息已过期" };
-    pub const SECURITY_AUTHENTICATION_TIMESTAMP_INVALID: Code = Code { err_code: "Security.Authentication.Timestamp.Invalid", status: 401, legacy: 10008, en: "Invalid timestamp: %s, err: %s", zh: "无效的时间戳：%s，错误：%s" };
-    pub const SECURITY_AUTHENTICATION_INCORRECT_TOKEN: Code = Code { err_code: "Security.Authentication.IncorrectToken", status: 401, legacy: 10008, en: "Incorrect token", zh: "TOKEN 不正确" };
-    pub const SECURITY_AUTHENTICATION_WITH_OCEAN_BASE_PASSWORD: Code = Code { err_code: "Security.Authentication.WithOceanBasePassword", status: 401, legacy: 10008, en: "Should use oceanbase_password to verify: %s", zh: "应该使用 oceanbase_password 进行验证：%s" };
-    pub const SECURITY_AUTHENTICATION_AGENT_PASSWORD_NOT_INITIALIZED: Code = Code { err_code: "Security.Authentication.AgentPasswordNotInitialized", status: 401, legacy: 10008, en: "Agent password is not initialized", zh: "agent 密码未初始化" };
-    pub const SECURITY_AUTHENTICATION_SESSION_INVALID: Code = Code { err_code: "Security.Authentication.SessionInvalid", status: 401, legacy: 10008, en: "Session is invalid", zh: "会话无效" };
-    pub const SECURITY_AUTHENTICATION_SESSION_EXPIRED: Code = Code { err_code: "Security.Authentication.SessionExpired", status: 401, legacy: 10008, en: "Session is expired", zh: "会话已过期" };
-    pub const SECURITY_SSO_TOKEN_MISSING: Code = Code { err_code: "Security.SSO.Token.Missing", status: 401, legacy: 0, en: "SSO token is missing in the request header", zh: "请求头中缺少 SSO token" };
-    pub const SECURITY_SSO_TOKEN_NOT_FOUND: Code = Code { err_code: "Security.SSO.Token.NotFound", status: 401, legacy: 0, en: "SSO token is invalid or unknown", zh: "SSO token 无效或不存在" };
-    pub const SECURITY_SSO_TOKEN_ALREADY_USED: Code = Code { err_code: "Security.SSO.Token.AlreadyUsed", status: 401, legacy: 0, en: "SSO token has already been used", zh: "SSO token 已被使用" };
-    pub const SECURITY_SSO_TOKEN_EXPIRED: Code = Code { err_code: "Security.SSO.Token.Expired", status: 401, legacy: 0, en: "SSO token has expired", zh: "SSO token 已过期" };
-    pub const SECURITY_SSO_TOKEN_MANAGER_NOT_READY: Code = Code { err_code: "Security.SSO.Token.ManagerNotReady", status: 500, legacy: 0, en: "SSO token service is not ready", zh: "SSO token 服务未就绪" };
-    pub const TASK_EXPIRED: Code = Code { err_code: "Task.Expired", status: 500, legacy: 0, en: "%s has already executed task %s. '%s: %s' cannot be executed. Please submit a new request", zh: "%s 已经执行了任务 %s。'%s: %s' 不能执行。请提交新的请求" };
-    pub const TASK_NOT_FOUND: Code = Code { err_code: "Task.NotFound", status: 404, legacy: 0, en: "Task not found", zh: "未找到任务" };
-    pub const TASK_NOT_FOUND_WITH_REASON: Code = Code { err_code: "Task.NotFound", status: 404, legacy: 0, en: "Task not found: %v", zh: "未找到任务：%v" };
-    pub const TASK_CREATE_FAILED: Code = Code { err_code: "Task.CreateFailed", status: 500, legacy: 0, en: "Create task '%s' failed", zh: "创建任务 '%s' 失败" };
-    pub const TASK_GENERIC_ID_INVALID: Code = Code { err_code: "Task.GenericID.Invalid", status: 400, legacy: 0, en: "Invalid ID: %s", zh: "无效的任务通用 ID：%s" };
-    pub const TASK_NODE_OPERATOR_NOT_SUPPORT: Code = Code { err_code: "Task.Node.Operator.NotSupport", status: 400, legacy: 0, en: "Operator %s is not supported", zh: "不支持的任务操作 '%s'" };
-    pub const TASK_DAG_OPERATOR_NOT_SUPPORT: Code = Code { err_code: "Task.Dag.Operator.NotSupport", status: 400, legacy: 0, en: "Operator %s is not supported", zh: "不支持的任务操作 '%s'" };
-    pub const TASK_DAG_OPERATOR_ROLLBACK_NOT_FAILED_DAG: Code = Code { err_code: "Task.Dag.Operator.RollbackNotFailedDag", status: 400, legacy: 0, en: "Failed to set DAG rollback: DAG state is not failed", zh: "设置 DAG 回滚失败：DAG 未失败" };
-    pub const TASK_DAG_OPERATOR_ROLLBACK_NOT_ALLOWED: Code = Code { err_code: "Task.Dag.Operator.RollbackNotAllowed", status: 400, legacy: 0, en: "Failed to set DAG rollback: node %s cannot rollback", zh: "设置 DAG 回滚失败：节点 %s 不能回滚" };
-    pub const TASK_DAG_OPERATOR_CANCEL_FINISHED_DAG: Code = Code { err_code: "Task.Dag.Operator.CancelFinishedDag", status: 400, legacy: 0, en: "Failed to cancel DAG: DAG is finished", zh: "取消 DAG 失败：DAG 已执行完成" };
-    pub const TASK_DAG_OPERATOR_CANCEL_NOT_ALLOWED: Code = Code { err_code: "Task.Dag.Operator.CancelNotAllowed", status: 400, legacy: 0, en: "Failed to cancel DAG: node %s cannot cancel", zh: "取消 DAG 失败：节点 %s 不能取消" };
-    pub const TASK_DAG_OPERATOR_PASS_NOT_FAILED_DAG: Code = Code { err_code: "Task.Dag.Operator.PassNotFailedDag", status: 400, legacy: 0, en: "Failed to pass DAG: DAG is not failed", zh: "跳过 DAG 失败：DAG 未失败" };
-    pub const TASK_DAG_OPERATOR_PASS_NOT_ALLOWED: Code = Code { err_code: "Task.Dag.Operator.PassNotAllowed", status: 400, legacy: 0, en: "Failed to pass DAG: node %s cannot pass", zh: "跳过 DAG 失败：节点 %s 不能跳过" };
-    pub const TASK_DAG_OPERATOR_RETRY_NOT_FAILED_DAG: Code = Code { err_code: "Task.Dag.Operator.RetryNotFailedDag", status: 400, legacy: 0, en: "Failed to set DAG retry: DAG state is not failed", zh: "重试 DAG 失败：DAG 未失败" };
-    pub const TASK_DAG_OPERATOR_RETRY_NOT_ALLOWED: Code = Code { err_code: "Task.Dag.Operator.RetryNotAllowed", status: 400, legacy: 0, en: "Failed to set DAG retry: node %s cannot retry", zh: "重试 DAG 失败：节点 %s 不能重试" };
-    pub const TASK_NODE_OPERATOR_PASS_NOT_FAILED_DAG: Code = Code { err_code: "Task.Node.Operator.PassNotFailedDag", status: 400, legacy: 0, en: "Failed to pass node: assigned DAG is not failed", zh: "跳过节点失败：指定的 DAG 未失败" };
-    pub const TASK_NODE_OPERATOR_PASS_NOT_FAILED_NODE: Code = Code { err_code: "Task.Node.Operator.PassNotFailedNode", status: 400, legacy: 0, en: "Failed to pass node: node %s is not failed", zh: "跳过节点失败：节点 %s 未失败" };
-    pub const TASK_NODE_OPERATOR_PASS_NOT_ALLOWED: Code = Code { err_code: "Task.Node.Operator.PassNotAllowed", status: 400, legacy: 0, en: "Failed to pass node: node %s cannot pass", zh: "跳过节点失败：节点 %s 不能跳过" };
-    pub const GORM_NO_ROW_AFFECTED: Code = Code { err_code: "Gorm.NoRowAffected", status: 500, legacy: 0, en: "%s: no row affected", zh: "%s：未做任何修改" };
-    pub const MYSQL_ERROR: Code = Code { err_code: "MySQL.Error", status: 400, legacy: 0, en: "MySQL error: %s", zh: "SQL 执行出错: %s" };
+    pub const COMMON_NOT_FOUND: Code = Code {
+        err_code: "Common.NotFound",
+        status: 404,
+        legacy: 0,
+        en: "Element not found: %v",
+        zh: "未找到资源：%v",
+    };
+    pub const COMMON_BIND_JSON_FAILED: Code = Code {
+        err_code: "Common.BindJsonFailed",
+        status: 400,
+        legacy: 0,
+        en: "Bind JSON failed: %v",
+        zh: "绑定 JSON 失败：%v",
+    };
+    pub const COMMON_UNEXPECTED: Code = Code {
+        err_code: "Common.Unexpected",
+        status: 500,
+        legacy: 0,
+        en: "Unexpected error: %s",
+        zh: "非预期错误：%s",
+    };
+    pub const COMMON_UNAUTHORIZED: Code = Code {
+        err_code: "Common.Unauthorized",
+        status: 401,
+        legacy: 10008,
+        en: "Unauthorized",
+        zh: "认证失败",
+    };
+    pub const COMMON_INVALID_TIME_DURATION: Code = Code {
+        err_code: "Common.InvalidTimeDuration",
+        status: 400,
+        legacy: 0,
+        en: "Time duration '%s' is invalid: %s",
+        zh: "时间段 '%s' 无效：%s",
+    };
+    pub const OB_TENANT_NOT_EXIST: Code = Code {
+        err_code: "OB.Tenant.NotExist",
+        status: 400,
+        legacy: 0,
+        en: "Tenant '%s' does not exist.",
+        zh: "租户 '%s' 不存在",
+    };
+    pub const OB_TENANT_NAME_EMPTY: Code = Code {
+        err_code: "OB.Tenant.Name.Empty",
+        status: 400,
+        legacy: 0,
+        en: "Tenant name is empty",
+        zh: "租户名称为空",
+    };
+    pub const OB_TENANT_SYS_OPERATION_NOT_ALLOWED: Code = Code {
+        err_code: "OB.Tenant.SysOperationNotAllowed",
+        status: 400,
+        legacy: 0,
+        en: "System tenant is not allowed to perform this operation",
+        zh: "不允许对系统租户执行此操作",
+    };
+    pub const OB_TENANT_UNDER_MAINTENANCE: Code = Code {
+        err_code: "OB.Tenant.UnderMaintenance",
+        status: 500,
+        legacy: 0,
+        en: "Tenant '%s' is under maintenance, please try again later.",
+        zh: "租户 '%s' 处于运维状态中",
+    };
+    pub const OB_TENANT_PARAMETER_NOT_EXIST: Code = Code {
+        err_code: "OB.Tenant.Parameter.NotExist",
+        status: 400,
+        legacy: 0,
+        en: "Tenant parameter '%s' does not exist.",
+        zh: "租户参数 '%s' 不存在",
+    };
+    pub const OB_BACKUP_BASE_URI_EMPTY: Code = Code {
+        err_code: "OB.Backup.BaseUriEmpty",
+        status: 400,
+        legacy: 0,
+        en: "backup_base_uri cannot be empty",
+        zh: "backup_base_uri 不能为空",
+    };
+    pub const OB_BACKUP_ARCHIVE_BASE_URI_EMPTY: Code = Code {
+        err_code: "OB.Backup.ArchiveBaseUriEmpty",
+        status: 400,
+        legacy: 0,
+        en: "archive_base_uri cannot be empty",
+        zh: "archive_base_uri 不能为空",
+    };
+    pub const OB_BACKUP_DATA_BASE_URI_EMPTY: Code = Code {
+        err_code: "OB.Backup.DataBaseUriEmpty",
+        status: 400,
+        legacy: 0,
+        en: "data_base_uri cannot be empty",
+        zh: "data_base_uri 不能为空",
+    };
+    pub const OB_BACKUP_NO_USER_TENANTS: Code = Code {
+        err_code: "OB.Backup.NoUserTenants",
+        status: 400,
+        legacy: 0,
+        en: "No user tenants found",
+        zh: "未找到用户租户",
+    };
+    pub const OB_BACKUP_LOG_ARCHIVE_CONCURRENCY_INVALID: Code = Code {
+        err_code: "OB.Backup.LogArchiveConcurrency.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "log_archive_concurrency must be between %d and %d",
+        zh: "log_archive_concurrency 必须在 %d 和 %d 之间",
+    };
+    pub const OB_BACKUP_HA_LOW_THREAD_SCORE_INVALID: Code = Code {
+        err_code: "OB.Backup.HaLowThreadScore.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "ha_low_thread_score must be between %d and %d",
+        zh: "ha_low_thread_score 必须在 %d 和 %d 之间",
+    };
+    pub const OB_BACKUP_BINDING_INVALID: Code = Code {
+        err_code: "OB.Backup.Binding.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "Invalid binding mode: %s, must be %s or %s",
+        zh: "binging 非法：%s，必须是 %s 或 %s",
+    };
+    pub const OB_BACKUP_DELETE_POLICY_INVALID: Code = Code {
+        err_code: "OB.Backup.DeletePolicy.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "Invalid delete policy: '%s', must be '%s'",
+        zh: "非法的删除策略：'%s'，必须是 '%s'",
+    };
+    pub const OB_BACKUP_PIECE_SWITCH_INTERVAL_INVALID: Code = Code {
+        err_code: "OB.Backup.PieceSwitchInterval.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "piece_switch_interval must be between %v and %v",
+        zh: "piece_switch_interval 必须在 %v 和 %v 之间",
+    };
+    pub const OB_BACKUP_ARCHIVE_LAG_TARGET_INVALID: Code = Code {
+        err_code: "OB.Backup.ArchiveLagTarget.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "archive_lag_target must be less than %v",
+        zh: "archive_lag_target 必须小于 %v",
+    };
+    pub const OB_BACKUP_ARCHIVE_LAG_TARGET_FOR_S3_INVALID: Code = Code {
+        err_code: "OB.Backup.ArchiveLagTargetForS3.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "archive_lag_target must be greater than %v for S3",
+        zh: "对于 S3，archive_lag_target 必须大于 %v",
+    };
+    pub const OB_BACKUP_MODE_INVALID: Code = Code {
+        err_code: "OB.Backup.Mode.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "Invalid backup mode: %s, must be %s or %s",
+        zh: "非法的备份模式：%s，必须是 %s 或 %s",
+    };
+    pub const OB_BACKUP_STATUS_INVALID: Code = Code {
+        err_code: "OB.Backup.Status.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "Invalid backup status: '%s', must be '%s'",
+        zh: "非法的备份状态：'%s'，必须是 '%s'",
+    };
+    pub const OB_BACKUP_ARCHIVE_LOG_STATUS_INVALID: Code = Code {
+        err_code: "OB.Backup.ArchiveLogStatus.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "Invalid archive log status: '%s', must be '%s' or '%s'",
+        zh: "非法的归档日志状态：'%s'，必须是 '%s' 或 '%s'",
+    };
+    pub const OB_BACKUP_ARCHIVE_DEST_EMPTY: Code = Code {
+        err_code: "OB.Backup.ArchiveDestEmpty",
+        status: 400,
+        legacy: 0,
+        en: "Archive destination is empty, tenant: %s(%d)",
+        zh: "租户：%s(%d) 的归档目标路径为空",
+    };
+    pub const OB_BACKUP_DATA_DEST_EMPTY: Code = Code {
+        err_code: "OB.Backup.DataDestEmpty",
+        status: 400,
+        legacy: 0,
+        en: "Data destination is empty, tenant: %s(%d)",
+        zh: "租户：%s(%d) 的数据备份路径为空",
+    };
+    pub const OB_STORAGE_URI_INVALID: Code = Code {
+        err_code: "OB.Storage.URI.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "Invalid storage URI: %s",
+        zh: "非法的存储路径：%s",
+    };
+    pub const OB_CLUSTER_UNDER_MAINTENANCE: Code = Code {
+        err_code: "OB.Cluster.UnderMaintenance",
+        status: 500,
+        legacy: 0,
+        en: "OceanBase cluster is under maintenance, please try again later",
+        zh: "集群处于运维状态中",
+    };
+    pub const OB_CLUSTER_UNDER_MAINTENANCE_WITH_DAG: Code = Code {
+        err_code: "OB.Cluster.UnderMaintenanceWithDag",
+        status: 500,
+        legacy: 0,
+        en: "OceanBase cluster is under maintenance by DAG: %s, please try again later",
+        zh: "集群处于运维状态中，运维任务：%s",
+    };
+    pub const OB_CLUSTER_ASYNC_OPERATION_TIMEOUT: Code = Code {
+        err_code: "OB.Cluster.AsyncOperationTimeout",
+        status: 500,
+        legacy: 0,
+        en: "%s timeout",
+        zh: "%s 超时",
+    };
+    pub const AGENT_IDENTIFY_NOT_SUPPORT_OPERATION: Code = Code {
+        err_code: "Agent.Identify.NotSupportOperation",
+        status: 400,
+        legacy: 0,
+        en: "'%s' is '%s', instead of '%s', does not support this operation",
+        zh: "'%s' 身份是 '%s'，而不是 '%s'，不支持此操作",
+    };
+    pub const REQUEST_BODY_DECRYPT_AES_NO_KEY: Code = Code {
+        err_code: "Request.Body.Decrypt.AES.NoKey",
+        status: 500,
+        legacy: 0,
+        en: "No key for AES",
+        zh: "缺少 AES 密钥",
+    };
+    pub const REQUEST_BODY_DECRYPT_AES_KEY_AND_IV_INVALID: Code = Code {
+        err_code: "Request.Body.Decrypt.AES.KeyAndIv.Invalid",
+        status: 500,
+        legacy: 0,
+        en: "AES key and IV size error",
+        zh: "AES 密钥和 IV 大小错误",
+    };
+    pub const REQUEST_BODY_DECRYPT_AES_CONTENT_LENGTH_INVALID: Code = Code {
+        err_code: "Request.Body.Decrypt.AES.ContentLength.Invalid",
+        status: 500,
+        legacy: 0,
+        en: "Decrypted string length is not a multiple of the block size",
+        zh: "解密字符串长度不是块大小的倍数",
+    };
+    pub const REQUEST_HEADER_NOT_FOUND: Code = Code {
+        err_code: "Request.Header.NotFound",
+        status: 400,
+        legacy: 0,
+        en: "X-OCS-Agent-Header or X-OCS-Header not found in http request header",
+        zh: "HTTP 请求头中未找到 X-OCS-Agent-Header 或 X-OCS-Header",
+    };
+    pub const REQUEST_AES_KEY_NOT_FOUND: Code = Code {
+        err_code: "Request.AESKey.NotFound",
+        status: 400,
+        legacy: 0,
+        en: "AES key for encrypting session ID not found in HTTP headers",
+        zh: "HTTP 请求头中未找到用于加密 session ID 的 AES 密钥",
+    };
+    pub const SECURITY_USER_PERMISSION_DENIED: Code = Code {
+        err_code: "Security.User.PermissionDenied",
+        status: 401,
+        legacy: 0,
+        en: "Permission denied",
+        zh: "用户权限不足",
+    };
+    pub const SECURITY_AUTHENTICATION_FILE_SHA256_MISMATCH: Code = Code {
+        err_code: "Security.Authentication.File.Sha256Mismatch",
+        status: 401,
+        legacy: 0,
+        en: "File SHA256 mismatch",
+        zh: "文件 SHA256 值不匹配",
+    };
+    pub const SECURITY_AUTHENTICATION_HEADER_DECRYPT_FAILED: Code = Code {
+        err_code: "Security.Authentication.Header.DecryptFailed",
+        status: 401,
+        legacy: 1,
+        en: "Decrypt http header failed: %s",
+        zh: "解密 HTTP 请求头失败：%s",
+    };
+    pub const SECURITY_AUTHENTICATION_HEADER_URI_MISMATCH: Code = Code {
+        err_code: "Security.Authentication.Header.UriMismatch",
+        status: 401,
+        legacy: 10008,
+        en: "URI mismatch",
+        zh: "URI 不匹配",
+    };
+    pub const SECURITY_AUTHENTICATION_WITH_AGENT_PASSWORD: Code = Code {
+        err_code: "Security.Authentication.WithAgentPassword",
+        status: 401,
+        legacy: 10008,
+        en: "Should use agent_password to verify: %s",
+        zh: "应该使用 agent_password 进行验证：%s",
+    };
+    pub const SECURITY_AUTHENTICATION_INCORRECT_AGENT_PASSWORD: Code = Code {
+        err_code: "Security.Authentication.IncorrectAgentPassword",
+        status: 401,
+        legacy: 10008,
+        en: "Agent password is incorrect",
+        zh: "agent 密码不正确",
+    };
+    pub const SECURITY_AUTHENTICATION_INCORRECT_OCEANBASE_PASSWORD: Code = Code {
+        err_code: "Security.Authentication.IncorrectOceanbasePassword",
+        status: 401,
+        legacy: 10008,
+        en: "OceanBase password is incorrect",
+        zh: "OceanBase root 密码不正确",
+    };
+    pub const SECURITY_AUTHENTICATION_EXPIRED: Code = Code {
+        err_code: "Security.Authentication.Expired",
+        status: 401,
+        legacy: 10008,
+        en: "Authentication expired",
+        zh: "认证信息已过期",
+    };
+    pub const SECURITY_AUTHENTICATION_TIMESTAMP_INVALID: Code = Code {
+        err_code: "Security.Authentication.Timestamp.Invalid",
+        status: 401,
+        legacy: 10008,
+        en: "Invalid timestamp: %s, err: %s",
+        zh: "无效的时间戳：%s，错误：%s",
+    };
+    pub const SECURITY_AUTHENTICATION_INCORRECT_TOKEN: Code = Code {
+        err_code: "Security.Authentication.IncorrectToken",
+        status: 401,
+        legacy: 10008,
+        en: "Incorrect token",
+        zh: "TOKEN 不正确",
+    };
+    pub const SECURITY_AUTHENTICATION_WITH_OCEAN_BASE_PASSWORD: Code = Code {
+        err_code: "Security.Authentication.WithOceanBasePassword",
+        status: 401,
+        legacy: 10008,
+        en: "Should use oceanbase_password to verify: %s",
+        zh: "应该使用 oceanbase_password 进行验证：%s",
+    };
+    pub const SECURITY_AUTHENTICATION_AGENT_PASSWORD_NOT_INITIALIZED: Code = Code {
+        err_code: "Security.Authentication.AgentPasswordNotInitialized",
+        status: 401,
+        legacy: 10008,
+        en: "Agent password is not initialized",
+        zh: "agent 密码未初始化",
+    };
+    pub const SECURITY_AUTHENTICATION_SESSION_INVALID: Code = Code {
+        err_code: "Security.Authentication.SessionInvalid",
+        status: 401,
+        legacy: 10008,
+        en: "Session is invalid",
+        zh: "会话无效",
+    };
+    pub const SECURITY_AUTHENTICATION_SESSION_EXPIRED: Code = Code {
+        err_code: "Security.Authentication.SessionExpired",
+        status: 401,
+        legacy: 10008,
+        en: "Session is expired",
+        zh: "会话已过期",
+    };
+    pub const SECURITY_SSO_TOKEN_MISSING: Code = Code {
+        err_code: "Security.SSO.Token.Missing",
+        status: 401,
+        legacy: 0,
+        en: "SSO token is missing in the request header",
+        zh: "请求头中缺少 SSO token",
+    };
+    pub const SECURITY_SSO_TOKEN_NOT_FOUND: Code = Code {
+        err_code: "Security.SSO.Token.NotFound",
+        status: 401,
+        legacy: 0,
+        en: "SSO token is invalid or unknown",
+        zh: "SSO token 无效或不存在",
+    };
+    pub const SECURITY_SSO_TOKEN_ALREADY_USED: Code = Code {
+        err_code: "Security.SSO.Token.AlreadyUsed",
+        status: 401,
+        legacy: 0,
+        en: "SSO token has already been used",
+        zh: "SSO token 已被使用",
+    };
+    pub const SECURITY_SSO_TOKEN_EXPIRED: Code = Code {
+        err_code: "Security.SSO.Token.Expired",
+        status: 401,
+        legacy: 0,
+        en: "SSO token has expired",
+        zh: "SSO token 已过期",
+    };
+    pub const SECURITY_SSO_TOKEN_MANAGER_NOT_READY: Code = Code {
+        err_code: "Security.SSO.Token.ManagerNotReady",
+        status: 500,
+        legacy: 0,
+        en: "SSO token service is not ready",
+        zh: "SSO token 服务未就绪",
+    };
+    pub const TASK_EXPIRED: Code = Code {
+        err_code: "Task.Expired",
+        status: 500,
+        legacy: 0,
+        en: "%s has already executed task %s. '%s: %s' cannot be executed. Please submit a new request",
+        zh: "%s 已经执行了任务 %s。'%s: %s' 不能执行。请提交新的请求",
+    };
+    pub const TASK_NOT_FOUND: Code = Code {
+        err_code: "Task.NotFound",
+        status: 404,
+        legacy: 0,
+        en: "Task not found",
+        zh: "未找到任务",
+    };
+    pub const TASK_NOT_FOUND_WITH_REASON: Code = Code {
+        err_code: "Task.NotFound",
+        status: 404,
+        legacy: 0,
+        en: "Task not found: %v",
+        zh: "未找到任务：%v",
+    };
+    pub const TASK_CREATE_FAILED: Code = Code {
+        err_code: "Task.CreateFailed",
+        status: 500,
+        legacy: 0,
+        en: "Create task '%s' failed",
+        zh: "创建任务 '%s' 失败",
+    };
+    pub const TASK_GENERIC_ID_INVALID: Code = Code {
+        err_code: "Task.GenericID.Invalid",
+        status: 400,
+        legacy: 0,
+        en: "Invalid ID: %s",
+        zh: "无效的任务通用 ID：%s",
+    };
+    pub const TASK_NODE_OPERATOR_NOT_SUPPORT: Code = Code {
+        err_code: "Task.Node.Operator.NotSupport",
+        status: 400,
+        legacy: 0,
+        en: "Operator %s is not supported",
+        zh: "不支持的任务操作 '%s'",
+    };
+    pub const TASK_DAG_OPERATOR_NOT_SUPPORT: Code = Code {
+        err_code: "Task.Dag.Operator.NotSupport",
+        status: 400,
+        legacy: 0,
+        en: "Operator %s is not supported",
+        zh: "不支持的任务操作 '%s'",
+    };
+    pub const TASK_DAG_OPERATOR_ROLLBACK_NOT_FAILED_DAG: Code = Code {
+        err_code: "Task.Dag.Operator.RollbackNotFailedDag",
+        status: 400,
+        legacy: 0,
+        en: "Failed to set DAG rollback: DAG state is not failed",
+        zh: "设置 DAG 回滚失败：DAG 未失败",
+    };
+    pub const TASK_DAG_OPERATOR_ROLLBACK_NOT_ALLOWED: Code = Code {
+        err_code: "Task.Dag.Operator.RollbackNotAllowed",
+        status: 400,
+        legacy: 0,
+        en: "Failed to set DAG rollback: node %s cannot rollback",
+        zh: "设置 DAG 回滚失败：节点 %s 不能回滚",
+    };
+    pub const TASK_DAG_OPERATOR_CANCEL_FINISHED_DAG: Code = Code {
+        err_code: "Task.Dag.Operator.CancelFinishedDag",
+        status: 400,
+        legacy: 0,
+        en: "Failed to cancel DAG: DAG is finished",
+        zh: "取消 DAG 失败：DAG 已执行完成",
+    };
+    pub const TASK_DAG_OPERATOR_CANCEL_NOT_ALLOWED: Code = Code {
+        err_code: "Task.Dag.Operator.CancelNotAllowed",
+        status: 400,
+        legacy: 0,
+        en: "Failed to cancel DAG: node %s cannot cancel",
+        zh: "取消 DAG 失败：节点 %s 不能取消",
+    };
+    pub const TASK_DAG_OPERATOR_PASS_NOT_FAILED_DAG: Code = Code {
+        err_code: "Task.Dag.Operator.PassNotFailedDag",
+        status: 400,
+        legacy: 0,
+        en: "Failed to pass DAG: DAG is not failed",
+        zh: "跳过 DAG 失败：DAG 未失败",
+    };
+    pub const TASK_DAG_OPERATOR_PASS_NOT_ALLOWED: Code = Code {
+        err_code: "Task.Dag.Operator.PassNotAllowed",
+        status: 400,
+        legacy: 0,
+        en: "Failed to pass DAG: node %s cannot pass",
+        zh: "跳过 DAG 失败：节点 %s 不能跳过",
+    };
+    pub const TASK_DAG_OPERATOR_RETRY_NOT_FAILED_DAG: Code = Code {
+        err_code: "Task.Dag.Operator.RetryNotFailedDag",
+        status: 400,
+        legacy: 0,
+        en: "Failed to set DAG retry: DAG state is not failed",
+        zh: "重试 DAG 失败：DAG 未失败",
+    };
+    pub const TASK_DAG_OPERATOR_RETRY_NOT_ALLOWED: Code = Code {
+        err_code: "Task.Dag.Operator.RetryNotAllowed",
+        status: 400,
+        legacy: 0,
+        en: "Failed to set DAG retry: node %s cannot retry",
+        zh: "重试 DAG 失败：节点 %s 不能重试",
+    };
+    pub const TASK_NODE_OPERATOR_PASS_NOT_FAILED_DAG: Code = Code {
+        err_code: "Task.Node.Operator.PassNotFailedDag",
+        status: 400,
+        legacy: 0,
+        en: "Failed to pass node: assigned DAG is not failed",
+        zh: "跳过节点失败：指定的 DAG 未失败",
+    };
+    pub const TASK_NODE_OPERATOR_PASS_NOT_FAILED_NODE: Code = Code {
+        err_code: "Task.Node.Operator.PassNotFailedNode",
+        status: 400,
+        legacy: 0,
+        en: "Failed to pass node: node %s is not failed",
+        zh: "跳过节点失败：节点 %s 未失败",
+    };
+    pub const TASK_NODE_OPERATOR_PASS_NOT_ALLOWED: Code = Code {
+        err_code: "Task.Node.Operator.PassNotAllowed",
+        status: 400,
+        legacy: 0,
+        en: "Failed to pass node: node %s cannot pass",
+        zh: "跳过节点失败：节点 %s 不能跳过",
+    };
+    pub const GORM_NO_ROW_AFFECTED: Code = Code {
+        err_code: "Gorm.NoRowAffected",
+        status: 500,
+        legacy: 0,
+        en: "%s: no row affected",
+        zh: "%s：未做任何修改",
+    };
+    pub const MYSQL_ERROR: Code = Code {
+        err_code: "MySQL.Error",
+        status: 400,
+        legacy: 0,
+        en: "MySQL error: %s",
+        zh: "SQL 执行出错: %s",
+    };
 }
 
 #[cfg(test)]
@@ -321,14 +784,21 @@ mod tests {
 
     #[test]
     fn sprintf_fills_in_order_and_flags_missing() {
-        assert_eq!(go_sprintf("a %s b %d c %v %%", &["1".into(), "2".into(), "3".into()]), "a 1 b 2 c 3 %");
+        assert_eq!(
+            go_sprintf("a %s b %d c %v %%", &["1".into(), "2".into(), "3".into()]),
+            "a 1 b 2 c 3 %"
+        );
         assert_eq!(go_sprintf("x %s", &[]), "x %!s(MISSING)");
     }
 
     #[test]
     fn wrap_and_occur_with_message_chain_like_go() {
-        let e = codes::OB_BACKUP_BASE_URI_EMPTY.occur_with_message("If binding is set, backup_base_uri must be set", &[]);
-        assert_eq!(e.message(Lang::En), "backup_base_uri cannot be empty: If binding is set, backup_base_uri must be set");
+        let e =
+            codes::OB_BACKUP_BASE_URI_EMPTY.occur_with_message("If binding is set, backup_base_uri must be set", &[]);
+        assert_eq!(
+            e.message(Lang::En),
+            "backup_base_uri cannot be empty: If binding is set, backup_base_uri must be set"
+        );
         assert_eq!(e.status(), 400);
         let e = codes::OB_STORAGE_URI_INVALID
             .occur(&[&"cos appid is required"])
@@ -355,12 +825,24 @@ mod tests {
     #[test]
     fn raw_go_errors_in_task_logs_get_their_code_prefix() {
         let e = AgentError::unexpected_raw("mkdir /x: permission denied").wrap("check write permission");
-        assert_eq!(e.message(Lang::En), "check write permission: mkdir /x: permission denied");
-        assert_eq!(e.task_log_line(), "ERROR: [Common.Unexpected]: Unexpected error: check write permission: mkdir /x: permission denied");
+        assert_eq!(
+            e.message(Lang::En),
+            "check write permission: mkdir /x: permission denied"
+        );
+        assert_eq!(
+            e.task_log_line(),
+            "ERROR: [Common.Unexpected]: Unexpected error: check write permission: mkdir /x: permission denied"
+        );
         let m = AgentError::mysql("Error 1210 (HY000): Incorrect arguments").wrap("set delete policy");
         assert_eq!(m.status(), 400);
-        assert_eq!(m.message(Lang::En), "set delete policy: Error 1210 (HY000): Incorrect arguments");
-        assert_eq!(m.task_log_line(), "ERROR: [MySQL.Error]: MySQL error: set delete policy: Error 1210 (HY000): Incorrect arguments");
+        assert_eq!(
+            m.message(Lang::En),
+            "set delete policy: Error 1210 (HY000): Incorrect arguments"
+        );
+        assert_eq!(
+            m.task_log_line(),
+            "ERROR: [MySQL.Error]: MySQL error: set delete policy: Error 1210 (HY000): Incorrect arguments"
+        );
     }
 
     #[test]
@@ -389,12 +871,22 @@ mod tests {
     #[test]
     fn localized_answers_wrap_raw_go_errors_in_their_code_text() {
         let raw = AgentError::mysql("Error 9043 (HY000): backup is already in progress");
-        assert_eq!(raw.to_api_error(None).message, "Error 9043 (HY000): backup is already in progress");
-        assert_eq!(raw.to_api_error(Some(Lang::En)).message, "MySQL error: Error 9043 (HY000): backup is already in progress");
-        assert_eq!(raw.to_api_error(Some(Lang::Zh)).message, "SQL 执行出错: Error 9043 (HY000): backup is already in progress");
+        assert_eq!(
+            raw.to_api_error(None).message,
+            "Error 9043 (HY000): backup is already in progress"
+        );
+        assert_eq!(
+            raw.to_api_error(Some(Lang::En)).message,
+            "MySQL error: Error 9043 (HY000): backup is already in progress"
+        );
+        assert_eq!(
+            raw.to_api_error(Some(Lang::Zh)).message,
+            "SQL 执行出错: Error 9043 (HY000): backup is already in progress"
+        );
         let raw = AgentError::unexpected_raw("boom");
         assert_eq!(raw.to_api_error(Some(Lang::Zh)).message, "非预期错误：boom");
-        let coded = codes::OB_BACKUP_BASE_URI_EMPTY.occur_with_message("If binding is set, backup_base_uri must be set", &[]);
+        let coded =
+            codes::OB_BACKUP_BASE_URI_EMPTY.occur_with_message("If binding is set, backup_base_uri must be set", &[]);
         assert_eq!(coded.to_api_error(None).message, coded.message(Lang::En));
         assert_eq!(coded.to_api_error(Some(Lang::En)).message, coded.message(Lang::En));
         assert_eq!(coded.to_api_error(Some(Lang::Zh)).message, coded.message(Lang::Zh));

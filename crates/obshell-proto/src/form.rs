@@ -68,11 +68,22 @@ impl FormValues {
     /// equal to the agent's value — sending them again would only re-run their side effects
     /// (e.g. a concurrency change switches archive log off) — except that a *Set* always sends
     /// its destinations, which POST requires.
-    pub fn to_request(&self, baseline: &FormValues, scope: Scope, method: Method) -> (BackupConfig, Vec<(Field, InputProblem)>) {
+    pub fn to_request(
+        &self,
+        baseline: &FormValues,
+        scope: Scope,
+        method: Method,
+    ) -> (BackupConfig, Vec<(Field, InputProblem)>) {
         let mut problems = Vec::new();
         let changed = |now: &str, before: &str| now != before;
         let pick = |now: &str, before: &str| if changed(now, before) { text(now) } else { None };
-        let pick_uri = |now: &str, before: &str| if method == Method::Set || changed(now, before) { text(now) } else { None };
+        let pick_uri = |now: &str, before: &str| {
+            if method == Method::Set || changed(now, before) {
+                text(now)
+            } else {
+                None
+            }
+        };
         let mut pick_int = |field: Field, now: &str, before: &str| match int(now) {
             Ok(v) if changed(now.trim(), before.trim()) => v,
             Ok(_) => None,
@@ -82,8 +93,16 @@ impl FormValues {
             }
         };
         let mut c = BackupConfig {
-            log_archive_concurrency: pick_int(Field::LogArchiveConcurrency, &self.log_archive_concurrency, &baseline.log_archive_concurrency),
-            ha_low_thread_score: pick_int(Field::HaLowThreadScore, &self.ha_low_thread_score, &baseline.ha_low_thread_score),
+            log_archive_concurrency: pick_int(
+                Field::LogArchiveConcurrency,
+                &self.log_archive_concurrency,
+                &baseline.log_archive_concurrency,
+            ),
+            ha_low_thread_score: pick_int(
+                Field::HaLowThreadScore,
+                &self.ha_low_thread_score,
+                &baseline.ha_low_thread_score,
+            ),
             binding: pick(&self.binding, &baseline.binding),
             piece_switch_interval: pick(&self.piece_switch_interval, &baseline.piece_switch_interval),
             archive_lag_target: pick(&self.archive_lag_target, &baseline.archive_lag_target),
@@ -96,11 +115,15 @@ impl FormValues {
                 c.archive_base_uri = pick_uri(&self.archive_base_uri, &baseline.archive_base_uri);
             }
         }
-        let policy_changed = self.delete_policy != baseline.delete_policy || self.recovery_window != baseline.recovery_window;
+        let policy_changed =
+            self.delete_policy != baseline.delete_policy || self.recovery_window != baseline.recovery_window;
         if self.delete_policy && policy_changed {
             // Named explicitly (the agent reads "" as "default" too): the review shows what the
             // checkbox says.
-            c.delete_policy = Some(DeletePolicy { policy: crate::backup::DELETE_POLICY_DEFAULT.to_string(), recovery_window: self.recovery_window.clone() });
+            c.delete_policy = Some(DeletePolicy {
+                policy: crate::backup::DELETE_POLICY_DEFAULT.to_string(),
+                recovery_window: self.recovery_window.clone(),
+            });
         }
         // Binding and piece switch interval are part of the archive destination: send it along.
         if method == Method::Update && (c.binding.is_some() || c.piece_switch_interval.is_some()) {
@@ -188,7 +211,10 @@ mod tests {
         let mut now = agent.clone();
         now.ha_low_thread_score = "8".into();
         let (c, _) = now.to_request(&agent, Scope::Tenant, Method::Set);
-        assert_eq!(c.to_json(Scope::Tenant).to_string(), r#"{"archive_base_uri":"file:///a","data_base_uri":"file:///d","ha_low_thread_score":8}"#);
+        assert_eq!(
+            c.to_json(Scope::Tenant).to_string(),
+            r#"{"archive_base_uri":"file:///a","data_base_uri":"file:///d","ha_low_thread_score":8}"#
+        );
     }
 
     #[test]
@@ -203,23 +229,56 @@ mod tests {
         // Clearing a field cannot unset it on the agent: nothing is sent.
         let mut cleared = base.clone();
         cleared.log_archive_concurrency.clear();
-        assert_eq!(cleared.to_request(&base, Scope::Cluster, Method::Update).0.to_json(Scope::Cluster).to_string(), "{}");
+        assert_eq!(
+            cleared
+                .to_request(&base, Scope::Cluster, Method::Update)
+                .0
+                .to_json(Scope::Cluster)
+                .to_string(),
+            "{}"
+        );
     }
 
     #[test]
     fn binding_or_piece_bring_the_archive_uri() {
-        let base = FormValues { archive_base_uri: "file:///a".into(), data_base_uri: "file:///d".into(), ..Default::default() };
+        let base = FormValues {
+            archive_base_uri: "file:///a".into(),
+            data_base_uri: "file:///d".into(),
+            ..Default::default()
+        };
         let mut now = base.clone();
         now.piece_switch_interval = "2d".into();
         let (c, _) = now.to_request(&base, Scope::Tenant, Method::Update);
-        assert_eq!(c.to_json(Scope::Tenant).to_string(), r#"{"archive_base_uri":"file:///a","piece_switch_interval":"2d"}"#);
-        let mut now = FormValues { binding: "OPTIONAL".into(), backup_base_uri: "file:///b".into(), ..Default::default() };
-        let (c, _) = now.to_request(&FormValues { backup_base_uri: "file:///b".into(), ..Default::default() }, Scope::Cluster, Method::Update);
-        assert_eq!(c.to_json(Scope::Cluster).to_string(), r#"{"backup_base_uri":"file:///b","binding":"OPTIONAL"}"#);
+        assert_eq!(
+            c.to_json(Scope::Tenant).to_string(),
+            r#"{"archive_base_uri":"file:///a","piece_switch_interval":"2d"}"#
+        );
+        let mut now = FormValues {
+            binding: "OPTIONAL".into(),
+            backup_base_uri: "file:///b".into(),
+            ..Default::default()
+        };
+        let (c, _) = now.to_request(
+            &FormValues {
+                backup_base_uri: "file:///b".into(),
+                ..Default::default()
+            },
+            Scope::Cluster,
+            Method::Update,
+        );
+        assert_eq!(
+            c.to_json(Scope::Cluster).to_string(),
+            r#"{"backup_base_uri":"file:///b","binding":"OPTIONAL"}"#
+        );
         // Without a URI at all the agent's rule applies (and the validator reports it).
         now.backup_base_uri.clear();
         let (c, _) = now.to_request(&FormValues::default(), Scope::Cluster, Method::Update);
-        assert_eq!(crate::backup::validate(&c, Scope::Cluster, Method::Update).unwrap_err().err_code(), "OB.Backup.BaseUriEmpty");
+        assert_eq!(
+            crate::backup::validate(&c, Scope::Cluster, Method::Update)
+                .unwrap_err()
+                .err_code(),
+            "OB.Backup.BaseUriEmpty"
+        );
     }
 
     #[test]
@@ -236,11 +295,34 @@ mod tests {
     #[test]
     fn side_effects_and_redaction() {
         let (c, _) = filled().to_request(&FormValues::default(), Scope::Cluster, Method::Set);
-        assert_eq!(side_effects(&c, Scope::Cluster), vec![SideEffect::AllTenants, SideEffect::ArchiveLogStopped, SideEffect::RunningBackupCancelled]);
-        let t = BackupConfig { archive_base_uri: Some("oss://b/k?host=h&access_id=AK&access_key=SK".into()), ..Default::default() };
-        assert_eq!(side_effects(&t, Scope::Tenant), vec![SideEffect::ArchiveLogStopped, SideEffect::ArchiveDestDefaultsReset]);
+        assert_eq!(
+            side_effects(&c, Scope::Cluster),
+            vec![
+                SideEffect::AllTenants,
+                SideEffect::ArchiveLogStopped,
+                SideEffect::RunningBackupCancelled
+            ]
+        );
+        let t = BackupConfig {
+            archive_base_uri: Some("oss://b/k?host=h&access_id=AK&access_key=SK".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            side_effects(&t, Scope::Tenant),
+            vec![SideEffect::ArchiveLogStopped, SideEffect::ArchiveDestDefaultsReset]
+        );
         let shown = redacted_json(&t, Scope::Tenant);
-        assert!(shown.contains("oss://b/k?host=h") && !shown.contains("SK") && !shown.contains("AK"), "{shown}");
-        assert!(side_effects(&BackupConfig { ha_low_thread_score: Some(1), ..Default::default() }, Scope::Tenant).is_empty());
+        assert!(
+            shown.contains("oss://b/k?host=h") && !shown.contains("SK") && !shown.contains("AK"),
+            "{shown}"
+        );
+        assert!(side_effects(
+            &BackupConfig {
+                ha_low_thread_score: Some(1),
+                ..Default::default()
+            },
+            Scope::Tenant
+        )
+        .is_empty());
     }
 }

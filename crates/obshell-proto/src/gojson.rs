@@ -30,7 +30,6 @@ impl JVal {
             JVal::Obj(_) => "object".into(),
         }
     }
-
 }
 
 /// Parses the first JSON value of `input` like `json.Decoder.Decode` (trailing data ignored):
@@ -101,19 +100,35 @@ pub struct StructDecoder<'a> {
 
 impl<'a> StructDecoder<'a> {
     pub fn new(obj: &'a JVal, struct_name: &'a str, errors: &'a mut FirstError) -> Self {
-        StructDecoder { obj, struct_name, at: Vec::new(), errors }
+        StructDecoder {
+            obj,
+            struct_name,
+            at: Vec::new(),
+            errors,
+        }
     }
 
     fn type_error(&mut self, index: usize, kind: String, path: &str, ty: &str) {
         let mut at = self.at.clone();
         at.push(index);
-        let msg = format!("json: cannot unmarshal {kind} into Go struct field {}.{path} of type {ty}", self.struct_name);
+        let msg = format!(
+            "json: cannot unmarshal {kind} into Go struct field {}.{path} of type {ty}",
+            self.struct_name
+        );
         self.errors.offer(at, msg);
     }
 
     /// Applies each occurrence of field `name` to `current`: `null` → `on_null`, a value that
     /// `convert` accepts → it, anything else a type error (the value stays).
-    fn fold<T>(&mut self, name: &str, path: &str, ty: &str, mut current: Option<T>, null_clears: bool, convert: impl Fn(&JVal) -> Result<T, String>) -> Option<T> {
+    fn fold<T>(
+        &mut self,
+        name: &str,
+        path: &str,
+        ty: &str,
+        mut current: Option<T>,
+        null_clears: bool,
+        convert: impl Fn(&JVal) -> Result<T, String>,
+    ) -> Option<T> {
         let obj: &'a JVal = self.obj;
         for (index, value) in occurrences(obj, name) {
             match value {
@@ -144,7 +159,10 @@ impl<'a> StructDecoder<'a> {
     /// occurrence; its error stops Go's decoding (see [`FirstError`]).
     pub fn unmarshaler(&mut self, name: &str, check: impl Fn(&JVal) -> Result<(), String>) {
         let obj: &'a JVal = self.obj;
-        if let Some((index, msg)) = occurrences(obj, name).filter(|(_, v)| !matches!(v, JVal::Null)).find_map(|(i, v)| check(v).err().map(|e| (i, e))) {
+        if let Some((index, msg)) = occurrences(obj, name)
+            .filter(|(_, v)| !matches!(v, JVal::Null))
+            .find_map(|(i, v)| check(v).err().map(|e| (i, e)))
+        {
             let mut at = self.at.clone();
             at.push(index);
             self.errors.offer_fatal(at, msg);
@@ -180,7 +198,14 @@ impl<'a> StructDecoder<'a> {
 
     /// A `*Struct` field of Go type `go_type`: each object occurrence is decoded by `decode`
     /// into the same value (fields it lacks keep what an earlier occurrence set); `null` clears.
-    pub fn object<T: Default>(&mut self, name: &str, path: &str, go_type: &str, struct_name: &str, decode: impl Fn(&mut StructDecoder<'_>, &mut T)) -> Option<T> {
+    pub fn object<T: Default>(
+        &mut self,
+        name: &str,
+        path: &str,
+        go_type: &str,
+        struct_name: &str,
+        decode: impl Fn(&mut StructDecoder<'_>, &mut T),
+    ) -> Option<T> {
         let obj: &'a JVal = self.obj;
         let mut current: Option<T> = None;
         for (index, value) in occurrences(obj, name) {
@@ -189,7 +214,12 @@ impl<'a> StructDecoder<'a> {
                 inner @ JVal::Obj(_) => {
                     let mut at = self.at.clone();
                     at.push(index);
-                    let mut nested = StructDecoder { obj: inner, struct_name, at, errors: &mut *self.errors };
+                    let mut nested = StructDecoder {
+                        obj: inner,
+                        struct_name,
+                        at,
+                        errors: &mut *self.errors,
+                    };
                     decode(&mut nested, current.get_or_insert_with(T::default));
                 }
                 other => self.type_error(index, other.kind(), path, go_type),
@@ -212,7 +242,10 @@ pub fn top_level<'a>(v: &'a JVal, go_type: &str) -> Result<Option<&'a JVal>, Str
     match v {
         JVal::Null => Ok(None),
         JVal::Obj(_) => Ok(Some(v)),
-        other => Err(format!("json: cannot unmarshal {} into Go value of type {go_type}", other.kind())),
+        other => Err(format!(
+            "json: cannot unmarshal {} into Go value of type {go_type}",
+            other.kind()
+        )),
     }
 }
 
@@ -222,7 +255,9 @@ pub(crate) fn decode_backup_config(body: &[u8], scope: Scope) -> Result<BackupCo
         Scope::Cluster => ("param.ClusterBackupConfigParam", "ClusterBackupConfigParam"),
         Scope::Tenant => ("param.TenantBackupConfigParam", "TenantBackupConfigParam"),
     };
-    let Some(obj) = top_level(&v, go_type)? else { return Ok(BackupConfig::default()) };
+    let Some(obj) = top_level(&v, go_type)? else {
+        return Ok(BackupConfig::default());
+    };
     let mut errors = FirstError::default();
     let mut d = StructDecoder::new(obj, name, &mut errors);
     let mut c = BackupConfig::default();
@@ -237,14 +272,27 @@ pub(crate) fn decode_backup_config(body: &[u8], scope: Scope) -> Result<BackupCo
     let _ = d.string("Location", "LogArchiveDestConf.Location");
     c.binding = d.string("binding", "LogArchiveDestConf.binding");
     c.piece_switch_interval = d.string("piece_switch_interval", "LogArchiveDestConf.piece_switch_interval");
-    c.log_archive_concurrency = d.int("log_archive_concurrency", "BaseBackupConfigParam.log_archive_concurrency");
+    c.log_archive_concurrency = d.int(
+        "log_archive_concurrency",
+        "BaseBackupConfigParam.log_archive_concurrency",
+    );
     c.archive_lag_target = d.string("archive_lag_target", "BaseBackupConfigParam.archive_lag_target");
     c.ha_low_thread_score = d.int("ha_low_thread_score", "BaseBackupConfigParam.ha_low_thread_score");
     // BackupDeletePolicy's fields are plain strings (not pointers).
-    c.delete_policy = d.object("delete_policy", "BaseBackupConfigParam.delete_policy", "param.BackupDeletePolicy", "BackupDeletePolicy", |pd, p: &mut DeletePolicy| {
-        pd.string_value("policy", "BaseBackupConfigParam.delete_policy.policy", &mut p.policy);
-        pd.string_value("recovery_window", "BaseBackupConfigParam.delete_policy.recovery_window", &mut p.recovery_window);
-    });
+    c.delete_policy = d.object(
+        "delete_policy",
+        "BaseBackupConfigParam.delete_policy",
+        "param.BackupDeletePolicy",
+        "BackupDeletePolicy",
+        |pd, p: &mut DeletePolicy| {
+            pd.string_value("policy", "BaseBackupConfigParam.delete_policy.policy", &mut p.policy);
+            pd.string_value(
+                "recovery_window",
+                "BaseBackupConfigParam.delete_policy.recovery_window",
+                &mut p.recovery_window,
+            );
+        },
+    );
     errors.into_result()?;
     Ok(c)
 }
@@ -262,7 +310,10 @@ mod tests {
         let e = cluster(r#"{"ha_low_thread_score": "x", "log_archive_concurrency": "y"}"#).unwrap_err();
         assert_eq!(e, "json: cannot unmarshal string into Go struct field ClusterBackupConfigParam.BaseBackupConfigParam.ha_low_thread_score of type int");
         let e = cluster(r#"{"delete_policy": {"policy": 1}, "binding": 2}"#).unwrap_err();
-        assert!(e.contains("BackupDeletePolicy.BaseBackupConfigParam.delete_policy.policy of type string"), "{e}");
+        assert!(
+            e.contains("BackupDeletePolicy.BaseBackupConfigParam.delete_policy.policy of type string"),
+            "{e}"
+        );
         // A type error is reported even when a later duplicate has the right type.
         let e = cluster(r#"{"binding": 5, "binding": "Optional"}"#).unwrap_err();
         assert!(e.contains("LogArchiveDestConf.binding of type string"), "{e}");
@@ -271,22 +322,43 @@ mod tests {
     #[test]
     fn duplicates_and_null_like_go() {
         let c = cluster(r#"{"binding": "Optional", "BINDING": "Mandatory"}"#).unwrap();
-        assert_eq!(c.binding.as_deref(), Some("Mandatory"), "the later key wins, folded or not");
+        assert_eq!(
+            c.binding.as_deref(),
+            Some("Mandatory"),
+            "the later key wins, folded or not"
+        );
         let c = cluster(r#"{"binding": "Optional", "binding": null}"#).unwrap();
         assert_eq!(c.binding, None, "null clears a pointer field");
         let c = cluster(r#"{"delete_policy": {"policy": "default", "policy": null}}"#).unwrap();
-        assert_eq!(c.delete_policy.unwrap().policy, "default", "null leaves a string field alone");
-        let c = cluster(r#"{"delete_policy": {"policy": "default"}, "delete_policy": {"recovery_window": "1d"}}"#).unwrap();
+        assert_eq!(
+            c.delete_policy.unwrap().policy,
+            "default",
+            "null leaves a string field alone"
+        );
+        let c =
+            cluster(r#"{"delete_policy": {"policy": "default"}, "delete_policy": {"recovery_window": "1d"}}"#).unwrap();
         let p = c.delete_policy.unwrap();
-        assert_eq!((p.policy.as_str(), p.recovery_window.as_str()), ("default", "1d"), "decoded into the same struct");
-        assert_eq!(cluster(r#"{"delete_policy": {"policy": "default"}, "delete_policy": null}"#).unwrap().delete_policy, None);
+        assert_eq!(
+            (p.policy.as_str(), p.recovery_window.as_str()),
+            ("default", "1d"),
+            "decoded into the same struct"
+        );
+        assert_eq!(
+            cluster(r#"{"delete_policy": {"policy": "default"}, "delete_policy": null}"#)
+                .unwrap()
+                .delete_policy,
+            None
+        );
     }
 
     #[test]
     fn keys_fold_like_go() {
         // U+212A KELVIN SIGN folds to K, U+017F LONG S to S (Go's foldName); other non-ASCII never matches.
         let c = cluster(r#"{"log_archive_concurrency": 3, "piece_\u017fwitch_interval": "1d"}"#).unwrap();
-        assert_eq!((c.log_archive_concurrency, c.piece_switch_interval.as_deref()), (Some(3), Some("1d")));
+        assert_eq!(
+            (c.log_archive_concurrency, c.piece_switch_interval.as_deref()),
+            (Some(3), Some("1d"))
+        );
         let c = cluster(r#"{"b\u0131nding": "Optional"}"#).unwrap();
         assert_eq!(c.binding, None, "dotless i is not I");
     }
@@ -304,7 +376,11 @@ mod tests {
         let deep = format!("{{\"delete_policy\": {}{}}}", "[".repeat(9_999), "]".repeat(9_999));
         let e = cluster(&deep).unwrap_err();
         assert!(e.contains("cannot unmarshal array into Go struct field"), "{e}");
-        let skipped = format!("{{\"unknown\": {}1{}, \"binding\": \"Optional\"}}", "{\"a\":".repeat(5_000), "}".repeat(5_000));
+        let skipped = format!(
+            "{{\"unknown\": {}1{}, \"binding\": \"Optional\"}}",
+            "{\"a\":".repeat(5_000),
+            "}".repeat(5_000)
+        );
         assert_eq!(cluster(&skipped).unwrap().binding.as_deref(), Some("Optional"));
     }
 }

@@ -69,7 +69,12 @@ mod tests {
         for line in table.lines() {
             let v: Vec<u32> = line.split(' ').map(|h| u32::from_str_radix(h, 16).unwrap()).collect();
             let c = char::from_u32(v[0]).unwrap();
-            assert_eq!((u32::from(upper(c)), u32::from(lower(c))), (v[1], v[2]), "U+{:04X}", v[0]);
+            assert_eq!(
+                (u32::from(upper(c)), u32::from(lower(c))),
+                (v[1], v[2]),
+                "U+{:04X}",
+                v[0]
+            );
             checked += 1;
         }
         assert!(checked > 2700);

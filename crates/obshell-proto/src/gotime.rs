@@ -33,10 +33,17 @@ const CHUNKS: [(&[u8], Std, &str); 7] = [
 /// Unix nanoseconds of `value`, or the error text Go gives.
 pub fn parse_rfc3339(value: &str) -> Result<i128, String> {
     let elem_error = |value_elem: &[u8], layout_elem: &str| {
-        format!("parsing time {} as {}: cannot parse {} as {}", quote(value.as_bytes()), quote(LAYOUT.as_bytes()), quote(value_elem), quote(layout_elem.as_bytes()))
+        format!(
+            "parsing time {} as {}: cannot parse {} as {}",
+            quote(value.as_bytes()),
+            quote(LAYOUT.as_bytes()),
+            quote(value_elem),
+            quote(layout_elem.as_bytes())
+        )
     };
     let message_error = |message: String| format!("parsing time {}{message}", quote(value.as_bytes()));
-    let (mut year, mut month, mut day, mut hour, mut min, mut sec, mut nsec, mut offset) = (0i64, 0i64, 0i64, 0i64, 0i64, 0i64, 0i64, 0i64);
+    let (mut year, mut month, mut day, mut hour, mut min, mut sec, mut nsec, mut offset) =
+        (0i64, 0i64, 0i64, 0i64, 0i64, 0i64, 0i64, 0i64);
     let mut v = value.as_bytes();
     for (prefix, std, stdstr) in CHUNKS {
         v = skip(v, prefix).map_err(|rest| elem_error(rest, std::str::from_utf8(prefix).unwrap_or_default()))?;
@@ -196,28 +203,86 @@ mod tests {
         let t = |v: &str| parse_rfc3339(v).unwrap();
         assert_eq!(t("2026-05-11T10:00:01Z"), 1_778_493_601 * 1_000_000_000);
         assert_eq!(t("2026-05-11T10:00:01+08:00"), 1_778_464_801 * 1_000_000_000);
-        assert_eq!(t("2026-05-11T10:00:01.5-01:30"), (1_778_493_601 + 5400) * 1_000_000_000 + 500_000_000);
+        assert_eq!(
+            t("2026-05-11T10:00:01.5-01:30"),
+            (1_778_493_601 + 5400) * 1_000_000_000 + 500_000_000
+        );
         assert_eq!(t("2026-05-11T1:00:01Z"), t("2026-05-11T01:00:01Z"), "one-digit hour");
-        assert_eq!(t("2026-05-11T10:00:01,25Z"), t("2026-05-11T10:00:01.25Z"), "comma fraction");
-        assert_eq!(t("2026-05-11T10:00:01.1234567891Z"), t("2026-05-11T10:00:01.123456789Z"), "digits past nine ignored");
-        assert_eq!(t("2024-02-29T00:00:00Z") - t("2024-02-28T00:00:00Z"), 86_400 * 1_000_000_000);
+        assert_eq!(
+            t("2026-05-11T10:00:01,25Z"),
+            t("2026-05-11T10:00:01.25Z"),
+            "comma fraction"
+        );
+        assert_eq!(
+            t("2026-05-11T10:00:01.1234567891Z"),
+            t("2026-05-11T10:00:01.123456789Z"),
+            "digits past nine ignored"
+        );
+        assert_eq!(
+            t("2024-02-29T00:00:00Z") - t("2024-02-28T00:00:00Z"),
+            86_400 * 1_000_000_000
+        );
     }
 
     #[test]
     fn refuses_with_gos_messages() {
         let p = r#"parsing time "#;
-        assert_eq!(err("2024-01-01"), format!(r#"{p}"2024-01-01" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "T""#));
-        assert_eq!(err("yesterday"), format!(r#"{p}"yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006""#));
-        assert_eq!(err("2024-01-01T00:00:00 08:00"), format!(r#"{p}"2024-01-01T00:00:00 08:00" as "2006-01-02T15:04:05Z07:00": cannot parse " 08:00" as "Z07:00""#));
-        assert_eq!(err("2024-01-01t00:00:00Z"), format!(r#"{p}"2024-01-01t00:00:00Z" as "2006-01-02T15:04:05Z07:00": cannot parse "t00:00:00Z" as "T""#));
-        assert_eq!(err("2024-01-01T00:00:00z"), format!(r#"{p}"2024-01-01T00:00:00z" as "2006-01-02T15:04:05Z07:00": cannot parse "z" as "Z07:00""#));
-        assert_eq!(err("2024-13-01T00:00:00Z"), format!(r#"{p}"2024-13-01T00:00:00Z": month out of range"#));
-        assert_eq!(err("2024-01-01T24:00:00Z"), format!(r#"{p}"2024-01-01T24:00:00Z": hour out of range"#));
-        assert_eq!(err("2024-01-01T00:00:60Z"), format!(r#"{p}"2024-01-01T00:00:60Z": second out of range"#));
-        assert_eq!(err("2023-02-29T00:00:00Z"), format!(r#"{p}"2023-02-29T00:00:00Z": day out of range"#));
-        assert_eq!(err("2024-01-01T00:00:00Zjunk"), format!(r#"{p}"2024-01-01T00:00:00Zjunk": extra text: "junk""#));
-        assert_eq!(err("2024-01-01T00:00:00+25:00"), format!(r#"{p}"2024-01-01T00:00:00+25:00": time zone offset hour out of range"#));
-        assert_eq!(err("2024-01-01T00:00:00*25:xx"), format!(r#"{p}"2024-01-01T00:00:00*25:xx": time zone offset hour out of range"#), "range before syntax");
-        assert_eq!(err("2024-01-01T00:00:00é"), format!(r#"{p}"2024-01-01T00:00:00\xc3\xa9" as "2006-01-02T15:04:05Z07:00": cannot parse "\xc3\xa9" as "Z07:00""#));
+        assert_eq!(
+            err("2024-01-01"),
+            format!(r#"{p}"2024-01-01" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "T""#)
+        );
+        assert_eq!(
+            err("yesterday"),
+            format!(r#"{p}"yesterday" as "2006-01-02T15:04:05Z07:00": cannot parse "yesterday" as "2006""#)
+        );
+        assert_eq!(
+            err("2024-01-01T00:00:00 08:00"),
+            format!(
+                r#"{p}"2024-01-01T00:00:00 08:00" as "2006-01-02T15:04:05Z07:00": cannot parse " 08:00" as "Z07:00""#
+            )
+        );
+        assert_eq!(
+            err("2024-01-01t00:00:00Z"),
+            format!(r#"{p}"2024-01-01t00:00:00Z" as "2006-01-02T15:04:05Z07:00": cannot parse "t00:00:00Z" as "T""#)
+        );
+        assert_eq!(
+            err("2024-01-01T00:00:00z"),
+            format!(r#"{p}"2024-01-01T00:00:00z" as "2006-01-02T15:04:05Z07:00": cannot parse "z" as "Z07:00""#)
+        );
+        assert_eq!(
+            err("2024-13-01T00:00:00Z"),
+            format!(r#"{p}"2024-13-01T00:00:00Z": month out of range"#)
+        );
+        assert_eq!(
+            err("2024-01-01T24:00:00Z"),
+            format!(r#"{p}"2024-01-01T24:00:00Z": hour out of range"#)
+        );
+        assert_eq!(
+            err("2024-01-01T00:00:60Z"),
+            format!(r#"{p}"2024-01-01T00:00:60Z": second out of range"#)
+        );
+        assert_eq!(
+            err("2023-02-29T00:00:00Z"),
+            format!(r#"{p}"2023-02-29T00:00:00Z": day out of range"#)
+        );
+        assert_eq!(
+            err("2024-01-01T00:00:00Zjunk"),
+            format!(r#"{p}"2024-01-01T00:00:00Zjunk": extra text: "junk""#)
+        );
+        assert_eq!(
+            err("2024-01-01T00:00:00+25:00"),
+            format!(r#"{p}"2024-01-01T00:00:00+25:00": time zone offset hour out of range"#)
+        );
+        assert_eq!(
+            err("2024-01-01T00:00:00*25:xx"),
+            format!(r#"{p}"2024-01-01T00:00:00*25:xx": time zone offset hour out of range"#),
+            "range before syntax"
+        );
+        assert_eq!(
+            err("2024-01-01T00:00:00é"),
+            format!(
+                r#"{p}"2024-01-01T00:00:00\xc3\xa9" as "2006-01-02T15:04:05Z07:00": cannot parse "\xc3\xa9" as "Z07:00""#
+            )
+        );
     }
 }

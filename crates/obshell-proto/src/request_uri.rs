@@ -62,11 +62,8 @@ impl RequestTarget {
 
     /// Appends `key=value` (both encoded; a space is `%20`, never `+`).
     pub fn query(mut self, key: &str, value: &str) -> Self {
-        self.query.push(format!(
-            "{}={}",
-            encode_component(key),
-            encode_component(value)
-        ));
+        self.query
+            .push(format!("{}={}", encode_component(key), encode_component(value)));
         self
     }
 
@@ -86,8 +83,6 @@ impl fmt::Display for RequestTarget {
         Ok(())
     }
 }
-
-
 
 /// Go's `url.QueryUnescape` (`plus_as_space`) or `url.PathUnescape`: `%XX` decoded, the first
 /// malformed escape is an error with Go's text (`invalid URL escape "%zz"`). Invalid UTF-8 is

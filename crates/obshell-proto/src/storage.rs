@@ -43,7 +43,9 @@ impl Scheme {
 
     /// Case-sensitive prefix match, in the agent's order (oss, cos, s3, file).
     pub fn of(uri: &str) -> Option<Scheme> {
-        [Scheme::Oss, Scheme::Cos, Scheme::S3, Scheme::File].into_iter().find(|s| uri.starts_with(s.prefix()))
+        [Scheme::Oss, Scheme::Cos, Scheme::S3, Scheme::File]
+            .into_iter()
+            .find(|s| uri.starts_with(s.prefix()))
     }
 }
 
@@ -94,7 +96,10 @@ pub enum StorageWarning {
 impl StorageDest {
     /// An empty destination of the given scheme, for the console's editor.
     pub fn new(scheme: Scheme) -> StorageDest {
-        StorageDest { scheme: Some(scheme), ..Default::default() }
+        StorageDest {
+            scheme: Some(scheme),
+            ..Default::default()
+        }
     }
 
     /// The DAG-time structural parse (`GetStorageInterfaceByURI`), same messages and wrapping.
@@ -115,8 +120,16 @@ impl StorageDest {
                 d.path = rest.to_string();
             }
             Scheme::Oss | Scheme::Cos | Scheme::S3 => {
-                let params = d.parse_object_params(rest).map_err(|e| e.wrap(format!("parse {scheme} config")))?;
-                let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+                let params = d
+                    .parse_object_params(rest)
+                    .map_err(|e| e.wrap(format!("parse {scheme} config")))?;
+                let get = |k: &str| {
+                    params
+                        .iter()
+                        .find(|(key, _)| key == k)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default()
+                };
                 d.appid = get("appid");
                 d.s3_region = get("s3_region");
                 d.force_path_style = get("force_path_style") == "true";
@@ -149,7 +162,13 @@ impl StorageDest {
         let params = parse_query(&after[q + 1..].replace('+', "%2B"))
             // A Go `url.ParseQuery` error is a plain error: the task reports Common.Unexpected.
             .map_err(AgentError::unexpected_raw)?;
-        let get = |k: &str| params.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+        let get = |k: &str| {
+            params
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
         self.host = get("host");
         self.access_id = get("access_id");
         self.access_key = get("access_key");
@@ -188,11 +207,19 @@ impl StorageDest {
 
     /// `GenerateURIWithoutSecret`: what the agent logs and what `config/storage` returns.
     pub fn uri_without_secret(&self) -> String {
-        let Some(scheme) = self.scheme else { return String::new() };
+        let Some(scheme) = self.scheme else {
+            return String::new();
+        };
         if scheme == Scheme::File {
             return format!("file://{}", self.path);
         }
-        let mut s = format!("{}{}/{}?host={}", scheme.prefix(), self.bucket, self.object_key, self.host);
+        let mut s = format!(
+            "{}{}/{}?host={}",
+            scheme.prefix(),
+            self.bucket,
+            self.object_key,
+            self.host
+        );
         if scheme == Scheme::Cos && !self.appid.is_empty() {
             s.push_str(&format!("&appid={}", self.appid));
         }
@@ -210,14 +237,21 @@ impl StorageDest {
         if self.scheme == Some(Scheme::File) || self.scheme.is_none() {
             return self.uri_without_secret();
         }
-        format!("{}&access_id={}&access_key={}", self.uri_without_secret(), self.access_id, self.access_key)
+        format!(
+            "{}&access_id={}&access_key={}",
+            self.uri_without_secret(),
+            self.access_id,
+            self.access_key
+        )
     }
 
     /// The URI the console sends, built from the editor's fields. Values are percent-encoded
     /// where they would otherwise break the query (`&`, `=`, `%`, `#`, spaces, controls), so that
     /// [`StorageDest::parse`] on the agent gives back exactly these fields.
     pub fn to_uri(&self) -> String {
-        let Some(scheme) = self.scheme else { return String::new() };
+        let Some(scheme) = self.scheme else {
+            return String::new();
+        };
         if scheme == Scheme::File {
             return format!("file://{}", self.path);
         }
@@ -236,8 +270,17 @@ impl StorageDest {
         if scheme == Scheme::S3 && self.force_path_style {
             q.push(("force_path_style", "true"));
         }
-        let query: Vec<String> = q.iter().map(|(k, v)| format!("{k}={}", escape_query_value(v))).collect();
-        format!("{}{}/{}?{}", scheme.prefix(), self.bucket, self.object_key, query.join("&"))
+        let query: Vec<String> = q
+            .iter()
+            .map(|(k, v)| format!("{k}={}", escape_query_value(v)))
+            .collect();
+        format!(
+            "{}{}/{}?{}",
+            scheme.prefix(),
+            self.bucket,
+            self.object_key,
+            query.join("&")
+        )
     }
 }
 
@@ -288,7 +331,9 @@ fn parse_query(q: &str) -> Result<Vec<(String, String)>, String> {
 /// Removes `access_id` / `access_key` (and any `…key…`/`…secret…` style parameter) from a URI
 /// for display and logs, whether or not it parses. The rest is kept as typed.
 pub fn redact(uri: &str) -> String {
-    let Some((base, query)) = uri.split_once('?') else { return uri.to_string() };
+    let Some((base, query)) = uri.split_once('?') else {
+        return uri.to_string();
+    };
     let kept: Vec<&str> = query
         .split('&')
         .filter(|p| {
@@ -302,4 +347,3 @@ pub fn redact(uri: &str) -> String {
         format!("{base}?{}", kept.join("&"))
     }
 }
-

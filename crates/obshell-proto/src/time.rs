@@ -17,7 +17,10 @@ const NANOS_PER_SEC: i128 = 1_000_000_000;
 
 impl Timestamp {
     pub fn from_unix_nanos(unix_nanos: i128, offset_secs: i32) -> Timestamp {
-        Timestamp { unix_nanos, offset_secs }
+        Timestamp {
+            unix_nanos,
+            offset_secs,
+        }
     }
 
     pub fn unix_millis(&self) -> i64 {
@@ -51,7 +54,14 @@ impl Timestamp {
             return None;
         }
         let (hour, min, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
-        if b[13] != b':' || b[16] != b':' || !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || min > 59 || sec > 60 {
+        if b[13] != b':'
+            || b[16] != b':'
+            || !(1..=12).contains(&month)
+            || !(1..=31).contains(&day)
+            || hour > 23
+            || min > 59
+            || sec > 60
+        {
             return None;
         }
         let mut i = 19;
@@ -85,7 +95,10 @@ impl Timestamp {
         let days = days_from_civil(year, month, day);
         let local_secs = days as i128 * 86_400 + (hour * 3600 + min * 60 + sec) as i128;
         let unix_nanos = (local_secs - offset_secs as i128) * NANOS_PER_SEC + frac_nanos;
-        Some(Timestamp { unix_nanos, offset_secs })
+        Some(Timestamp {
+            unix_nanos,
+            offset_secs,
+        })
     }
 
     /// Go `time.RFC3339Nano` rendering (trailing zeros of the fraction dropped).
@@ -105,7 +118,12 @@ impl Timestamp {
         let days = secs.div_euclid(86_400) as i64;
         let sod = secs.rem_euclid(86_400) as i64;
         let (y, m, d) = civil_from_days(days);
-        let mut out = format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, (sod / 60) % 60, sod % 60);
+        let mut out = format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+            sod / 3600,
+            (sod / 60) % 60,
+            sod % 60
+        );
         if micros {
             out.push_str(&format!(".{:06}", nanos / 1000));
         } else if nanos != 0 {
@@ -180,7 +198,14 @@ mod tests {
         assert!(known("1970-01-01T08:00:00+08:00").is_none());
         assert_eq!(Timestamp::parse(ZERO_TIME).unwrap().unix_nanos, ZERO_TIME_UNIX_NANOS);
         assert_eq!(Timestamp::parse(ZERO_TIME).unwrap().to_rfc3339_nano(), ZERO_TIME);
-        for bad in ["", "2026-05-11", "2026-13-11T10:00:01Z", "2026-05-11T10:00:01+0800", "2026-05-11T10:00:01.Z", "x026-05-11T10:00:01Z"] {
+        for bad in [
+            "",
+            "2026-05-11",
+            "2026-13-11T10:00:01Z",
+            "2026-05-11T10:00:01+0800",
+            "2026-05-11T10:00:01.Z",
+            "x026-05-11T10:00:01Z",
+        ] {
             assert!(Timestamp::parse(bad).is_none(), "{bad}");
         }
     }

@@ -8,13 +8,13 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE};
 use base64::Engine as _;
 use fixtures::*;
 use obshell_proto::crypto::agent::{
-    decrypt_body_like_agent, decrypt_header_bytes, is_recovery_error, open_header,
-    verify_agent_password_auth, verify_password_auth, verify_ts, verify_uri, HttpHeader,
+    decrypt_body_like_agent, decrypt_header_bytes, is_recovery_error, open_header, verify_agent_password_auth,
+    verify_password_auth, verify_ts, verify_uri, HttpHeader,
 };
 use obshell_proto::crypto::client::header_json;
 use obshell_proto::crypto::{
-    open_response_data, seal, seal_header_json, seal_with_keys, AesKeys, CryptoError, PrivateKey,
-    PublicKey, SealRequest, Secret,
+    open_response_data, seal, seal_header_json, seal_with_keys, AesKeys, CryptoError, PrivateKey, PublicKey,
+    SealRequest, Secret,
 };
 use obshell_proto::errors::Lang;
 use obshell_proto::request_uri::RequestTarget;
@@ -51,10 +51,7 @@ fn seal_raw(pk: &PublicKey, plaintext: &str) -> String {
 }
 fn decrypt_failed_message(err: &obshell_proto::AgentError) -> String {
     assert_eq!(err.status(), 401);
-    assert_eq!(
-        err.err_code(),
-        "Security.Authentication.Header.DecryptFailed"
-    );
+    assert_eq!(err.err_code(), "Security.Authentication.Header.DecryptFailed");
     assert_eq!(err.to_api_error(None).code, 1);
     err.message(Lang::En)
 }
@@ -89,24 +86,15 @@ fn spki_and_pem_public_keys_get_specific_errors() {
         Err(CryptoError::PublicKeyIsSpki)
     );
     let msg = CryptoError::PublicKeyIsSpki.to_string();
-    assert!(
-        msg.contains("SubjectPublicKeyInfo") && msg.contains("PKCS#1"),
-        "{msg}"
-    );
+    assert!(msg.contains("SubjectPublicKeyInfo") && msg.contains("PKCS#1"), "{msg}");
 
     let pem = format!(
         "-----BEGIN RSA PUBLIC KEY-----\n{}\n{}\n-----END RSA PUBLIC KEY-----\n",
         &RSA1024_PUBLIC[..64],
         &RSA1024_PUBLIC[64..]
     );
-    assert_eq!(
-        PublicKey::from_base64_pkcs1(&pem),
-        Err(CryptoError::PublicKeyIsPem)
-    );
-    assert_eq!(
-        PublicKey::from_base64_pkcs1("  "),
-        Err(CryptoError::EmptyPublicKey)
-    );
+    assert_eq!(PublicKey::from_base64_pkcs1(&pem), Err(CryptoError::PublicKeyIsPem));
+    assert_eq!(PublicKey::from_base64_pkcs1("  "), Err(CryptoError::EmptyPublicKey));
     assert!(matches!(
         PublicKey::from_base64_pkcs1("MIGJ!!"),
         Err(CryptoError::PublicKeyBase64(_))
@@ -134,11 +122,7 @@ fn generated_keys_of_both_sizes_work() {
         assert_eq!(sk.bits(), bits);
         let pk = PublicKey::from_base64_pkcs1(&sk.public_key().to_base64_pkcs1()).unwrap();
         let pwd = Secret::new("p");
-        let sealed = seal(
-            &mut rng(3),
-            &pk,
-            &SealRequest::new(&pwd, 5, "/api/v1/ob/info"),
-        );
+        let sealed = seal(&mut rng(3), &pk, &SealRequest::new(&pwd, 5, "/api/v1/ob/info"));
         let h = open_header(&sk, &sealed.header).unwrap();
         assert_eq!(
             (h.auth.expose(), h.ts.as_str(), h.uri.as_str()),
@@ -174,10 +158,7 @@ fn aes_vectors_encrypt_and_decrypt_exactly() {
 fn login_vector_opens_to_the_session_id() {
     let (_, login_ct) = AES_VECTORS[2];
     assert_eq!(login_ct.len(), 108);
-    assert_eq!(
-        open_response_data(&vector_keys(), login_ct).unwrap(),
-        LOGIN_SESSION_ID
-    );
+    assert_eq!(open_response_data(&vector_keys(), login_ct).unwrap(), LOGIN_SESSION_ID);
     let wrong = AesKeys {
         key: AES_IV,
         iv: AES_KEY,
@@ -252,18 +233,8 @@ fn header_vectors_reproduce_exactly_with_seed_42() {
         let ct = seal_header_json(&mut rng(HEADER_RNG_SEED), &pk, HEADER_PLAINTEXT.as_bytes());
         assert_eq!(ct, expected, "seal_header_json, {} bits", pk.bits());
 
-        let sealed = seal_with_keys(
-            &mut rng(HEADER_RNG_SEED),
-            &pk,
-            &vector_request(&pwd),
-            &vector_keys(),
-        );
-        assert_eq!(
-            sealed.header,
-            expected,
-            "seal_with_keys, {} bits",
-            pk.bits()
-        );
+        let sealed = seal_with_keys(&mut rng(HEADER_RNG_SEED), &pk, &vector_request(&pwd), &vector_keys());
+        assert_eq!(sealed.header, expected, "seal_with_keys, {} bits", pk.bits());
         assert_eq!(sealed.body, None);
         assert_eq!(sealed.keys, Some(vector_keys()));
     }
@@ -285,10 +256,7 @@ fn seal_draws_keys_before_padding() {
     );
     // Continuing the same RNG for the padding gives exactly seal's header.
     let plaintext = header_json(&vector_request(&pwd), Some(&keys));
-    assert_eq!(
-        seal_header_json(&mut r, &pk, plaintext.as_bytes()),
-        sealed.header
-    );
+    assert_eq!(seal_header_json(&mut r, &pk, plaintext.as_bytes()), sealed.header);
     assert_ne!(sealed.header, HEADER_CT_1024);
 }
 
@@ -318,19 +286,13 @@ fn long_headers_round_trip_with_both_key_sizes() {
         let sealed = seal(&mut rng(100 + i as u64), &pk, &req);
         let json = header_json(&req, sealed.keys.as_ref());
         assert!(json.len() > 3 * 117, "header JSON is {} bytes", json.len());
-        assert_eq!(
-            sealed.header.len(),
-            expected_header_len(json.len(), pk.size())
-        );
+        assert_eq!(sealed.header.len(), expected_header_len(json.len(), pk.size()));
         assert!(sealed
             .header
             .bytes()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=')));
 
-        assert_eq!(
-            decrypt_header_bytes(&sk, &sealed.header).unwrap(),
-            json.as_bytes()
-        );
+        assert_eq!(decrypt_header_bytes(&sk, &sealed.header).unwrap(), json.as_bytes());
         let h = open_header(&sk, &sealed.header).unwrap();
         assert_eq!(h.auth, pwd);
         assert_eq!(h.uri, uri);
@@ -392,11 +354,8 @@ fn empty_body_is_not_sent_and_login_carries_keys() {
     let h = open_header(&sk512(), &login.header).unwrap();
     assert_eq!(h.keys_bytes(), keys.to_bytes());
     // The agent answers with the session id encrypted under those keys.
-    let data = obshell_proto::crypto::agent::encrypt_response_like_agent(
-        h.keys_bytes(),
-        LOGIN_SESSION_ID.as_bytes(),
-    )
-    .unwrap();
+    let data =
+        obshell_proto::crypto::agent::encrypt_response_like_agent(h.keys_bytes(), LOGIN_SESSION_ID.as_bytes()).unwrap();
     assert_eq!(open_response_data(&keys, &data).unwrap(), LOGIN_SESSION_ID);
 }
 
@@ -409,12 +368,7 @@ fn debug_output_never_leaks_credentials() {
     let sealed = seal(&mut rng(9), &pk512(), &req);
     let h = open_header(&sk512(), &sealed.header).unwrap();
     for dbg in [format!("{req:?}"), format!("{sealed:?}"), format!("{h:?}")] {
-        for secret in [
-            "topsecret",
-            "sessionsecret",
-            "bodysecret",
-            sealed.header.as_str(),
-        ] {
+        for secret in ["topsecret", "sessionsecret", "bodysecret", sealed.header.as_str()] {
             assert!(!dbg.contains(secret), "{dbg}");
         }
     }
@@ -442,18 +396,13 @@ fn numeric_ts_is_rejected_with_gos_message() {
 #[test]
 fn url_safe_or_unpadded_keys_are_rejected() {
     // 32 bytes whose Base64 contains '+' and '/', so the URL-safe form differs.
-    let raw: Vec<u8> = (0u8..32)
-        .map(|i| i.wrapping_mul(37).wrapping_add(250))
-        .collect();
+    let raw: Vec<u8> = (0u8..32).map(|i| i.wrapping_mul(37).wrapping_add(250)).collect();
     let std = STANDARD.encode(&raw);
     let url = URL_SAFE.encode(&raw);
     assert_ne!(std, url);
     let first_bad = url.find(['-', '_']).unwrap();
     for (keys, expected) in [
-        (
-            url.clone(),
-            format!("illegal base64 data at input byte {first_bad}"),
-        ),
+        (url.clone(), format!("illegal base64 data at input byte {first_bad}")),
         (
             STANDARD_NO_PAD.encode(&raw),
             "illegal base64 data at input byte 40".to_string(),
@@ -469,17 +418,13 @@ fn url_safe_or_unpadded_keys_are_rejected() {
     // The standard form is accepted; null / "" / missing all mean "no keys".
     let json = format!(r#"{{"Auth":"a","Ts":"1","Uri":"/u","Keys":"{std}"}}"#);
     assert_eq!(
-        open_header(&sk512(), &seal_raw(&pk512(), &json))
-            .unwrap()
-            .keys,
+        open_header(&sk512(), &seal_raw(&pk512(), &json)).unwrap().keys,
         Some(raw)
     );
     for keys in [r#","Keys":null"#, r#","Keys":"""#, ""] {
         let json = format!(r#"{{"Auth":"a","Ts":"1","Uri":"/u"{keys}}}"#);
         assert_eq!(
-            open_header(&sk512(), &seal_raw(&pk512(), &json))
-                .unwrap()
-                .keys,
+            open_header(&sk512(), &seal_raw(&pk512(), &json)).unwrap().keys,
             None,
             "{json}"
         );
@@ -500,11 +445,7 @@ fn keys_of_the_wrong_length_fail_body_decryption() {
     assert!(is_recovery_error(&e));
     assert_eq!(
         (e.status(), e.err_code(), e.message(Lang::En).as_str()),
-        (
-            500,
-            "Common.Unexpected",
-            "Unexpected error: Internal Server Error"
-        )
+        (500, "Common.Unexpected", "Unexpected error: Internal Server Error")
     );
 
     let e = decrypt_body_like_agent(&k48[..8], body.as_bytes()).unwrap_err();
@@ -512,15 +453,9 @@ fn keys_of_the_wrong_length_fail_body_decryption() {
         (e.status(), e.err_code()),
         (500, "Request.Body.Decrypt.AES.KeyAndIv.Invalid")
     );
-    assert_eq!(
-        e.message(Lang::En),
-        "Unauthorized: AES key and IV size error"
-    );
+    assert_eq!(e.message(Lang::En), "Unauthorized: AES key and IV size error");
     // The client refuses to build such keys in the first place.
-    assert_eq!(
-        AesKeys::from_bytes(&k48),
-        Err(CryptoError::AesKeysLength(48))
-    );
+    assert_eq!(AesKeys::from_bytes(&k48), Err(CryptoError::AesKeysLength(48)));
 }
 
 #[test]
@@ -531,20 +466,14 @@ fn json_quoted_body_is_an_error() {
     assert_eq!(quoted, format!("\"{ct}\""));
     let e = decrypt_body_like_agent(&keys.to_bytes(), quoted.as_bytes()).unwrap_err();
     assert!(is_recovery_error(&e), "{e}");
-    assert!(matches!(
-        keys.decrypt(&quoted),
-        Err(CryptoError::CiphertextBase64(_))
-    ));
+    assert!(matches!(keys.decrypt(&quoted), Err(CryptoError::CiphertextBase64(_))));
     // Raw text with a trailing newline is fine.
     assert_eq!(
         decrypt_body_like_agent(&keys.to_bytes(), format!("{ct}\r\n").as_bytes()).unwrap(),
         plain.as_bytes()
     );
     let e = decrypt_body_like_agent(&keys.to_bytes(), b"AAAAAAAA").unwrap_err();
-    assert_eq!(
-        e.err_code(),
-        "Request.Body.Decrypt.AES.ContentLength.Invalid"
-    );
+    assert_eq!(e.err_code(), "Request.Body.Decrypt.AES.ContentLength.Invalid");
 }
 
 #[test]
@@ -587,9 +516,7 @@ fn truncated_wrong_key_and_non_pkcs1_blocks_fail_like_go() {
     em[0] = 0;
     em[1] = 1;
     em[100] = 0;
-    let c = rsa::BigUint::from_bytes_be(&em)
-        .modpow(&e, &n)
-        .to_bytes_be();
+    let c = rsa::BigUint::from_bytes_be(&em).modpow(&e, &n).to_bytes_be();
     let mut block = vec![0u8; 128 - c.len()];
     block.extend_from_slice(&c);
     assert_eq!(
@@ -598,9 +525,7 @@ fn truncated_wrong_key_and_non_pkcs1_blocks_fail_like_go() {
     );
     // Bad Base64 in the header value itself.
     assert_eq!(
-        decrypt_failed_message(
-            &open_header(&sk1024(), &HEADER_CT_1024.replace('+', "-")).unwrap_err()
-        ),
+        decrypt_failed_message(&open_header(&sk1024(), &HEADER_CT_1024.replace('+', "-")).unwrap_err()),
         format!(
             "Decrypt http header failed: illegal base64 data at input byte {}",
             HEADER_CT_1024.find('+').unwrap()
@@ -657,11 +582,7 @@ fn ts_boundaries() {
     let e = verify_ts(ts, 1_767_225_601).unwrap_err();
     assert_eq!(
         (e.status(), e.err_code(), e.message(Lang::En).as_str()),
-        (
-            401,
-            "Security.Authentication.Expired",
-            "Authentication expired"
-        )
+        (401, "Security.Authentication.Expired", "Authentication expired")
     );
     let e = verify_ts("1767225600.5", 0).unwrap_err();
     assert_eq!(e.err_code(), "Security.Authentication.Timestamp.Invalid");
@@ -695,10 +616,7 @@ fn password_auth_like_verify_auth() {
     verify_password_auth(&header("root", "1767225600"), now, "root").unwrap();
 
     let e = verify_password_auth(&header("root", "1767225599"), now, "root").unwrap_err();
-    assert_eq!(
-        (e.status(), e.err_code()),
-        (401, "Security.Authentication.Expired")
-    );
+    assert_eq!((e.status(), e.err_code()), (401, "Security.Authentication.Expired"));
     assert_eq!(e.message(Lang::En), "Unauthorized: Authentication expired");
 
     let e = verify_password_auth(&header("root", "soon"), now, "root").unwrap_err();
@@ -716,26 +634,17 @@ fn password_auth_like_verify_auth() {
         (e.status(), e.err_code()),
         (401, "Security.Authentication.IncorrectOceanbasePassword")
     );
-    assert_eq!(
-        e.message(Lang::En),
-        "Unauthorized: OceanBase password is incorrect"
-    );
+    assert_eq!(e.message(Lang::En), "Unauthorized: OceanBase password is incorrect");
     assert_eq!(e.to_api_error(None).code, 10008);
 
     // An empty password skips the Ts check entirely: garbage or long-expired Ts both pass.
     verify_password_auth(&header("", "garbage"), now, "").unwrap();
     verify_password_auth(&header("", "1"), now, "").unwrap();
     let e = verify_password_auth(&header("", "1"), now, "root").unwrap_err();
-    assert_eq!(
-        e.err_code(),
-        "Security.Authentication.IncorrectOceanbasePassword"
-    );
+    assert_eq!(e.err_code(), "Security.Authentication.IncorrectOceanbasePassword");
 
     let e = verify_agent_password_auth(&header("x", "1767225600"), now, "agent").unwrap_err();
-    assert_eq!(
-        e.message(Lang::En),
-        "Unauthorized: Agent password is incorrect"
-    );
+    assert_eq!(e.message(Lang::En), "Unauthorized: Agent password is incorrect");
 }
 
 // ---------------------------------------------------------------------------------------------

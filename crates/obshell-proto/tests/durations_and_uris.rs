@@ -68,14 +68,30 @@ fn every_failure_reason() {
         DurationError::InvalidTimeUnit.to_agent_error("1w").message(Lang::En),
         "Time duration '1w' is invalid: invalid time unit"
     );
-    assert_eq!(DurationError::LessThanMin.to_agent_error("0d").message(Lang::Zh), "时间段 '0d' 无效：time duration is less than min unit");
+    assert_eq!(
+        DurationError::LessThanMin.to_agent_error("0d").message(Lang::Zh),
+        "时间段 '0d' 无效：time duration is less than min unit"
+    );
 }
 
 #[test]
 fn duration_input_splits_and_renders() {
-    assert_eq!(DurationInput::split("6D"), Some(DurationInput { value: 6, unit: Unit::D }));
+    assert_eq!(
+        DurationInput::split("6D"),
+        Some(DurationInput {
+            value: 6,
+            unit: Unit::D
+        })
+    );
     assert_eq!(DurationInput::split("1h30m"), None);
-    assert_eq!(DurationInput { value: 7200, unit: Unit::S }.to_string(), "7200s");
+    assert_eq!(
+        DurationInput {
+            value: 7200,
+            unit: Unit::S
+        }
+        .to_string(),
+        "7200s"
+    );
     assert_eq!(GoDuration(7 * 86_400_000_000_000).to_string(), "168h0m0s");
 }
 
@@ -89,19 +105,43 @@ fn file_uris() {
     assert_eq!(d.scheme, Some(Scheme::File));
     assert_eq!(d.path, "/data/backup");
     assert_eq!(d.to_uri(), "file:///data/backup");
-    assert_eq!(d.with_subpath("1/1002/clog").uri_without_secret(), "file:///data/backup/1/1002/clog");
-    assert_eq!(err("file://data/backup"), "Invalid storage URI: invalid file path, must start with '/'");
-    assert_eq!(err("file:///data?x"), "Invalid storage URI: invalid file path, contains invalid character '?'");
-    assert_eq!(err("file://"), "Invalid storage URI: invalid file path, must start with '/'");
+    assert_eq!(
+        d.with_subpath("1/1002/clog").uri_without_secret(),
+        "file:///data/backup/1/1002/clog"
+    );
+    assert_eq!(
+        err("file://data/backup"),
+        "Invalid storage URI: invalid file path, must start with '/'"
+    );
+    assert_eq!(
+        err("file:///data?x"),
+        "Invalid storage URI: invalid file path, contains invalid character '?'"
+    );
+    assert_eq!(
+        err("file://"),
+        "Invalid storage URI: invalid file path, must start with '/'"
+    );
     assert!(d.warnings().is_empty());
 }
 
 #[test]
 fn object_store_uris() {
-    let d = StorageDest::parse("oss://bkt/obbackup/?host=oss-cn.example.com&access_id=AK&access_key=S+K&delete_mode=tagging").unwrap();
-    assert_eq!((d.bucket.as_str(), d.object_key.as_str(), d.host.as_str()), ("bkt", "obbackup", "oss-cn.example.com"));
-    assert_eq!((d.access_id.as_str(), d.access_key.as_str(), d.delete_mode.as_str()), ("AK", "S+K", "tagging"));
-    assert_eq!(d.uri_without_secret(), "oss://bkt/obbackup?host=oss-cn.example.com&delete_mode=tagging");
+    let d = StorageDest::parse(
+        "oss://bkt/obbackup/?host=oss-cn.example.com&access_id=AK&access_key=S+K&delete_mode=tagging",
+    )
+    .unwrap();
+    assert_eq!(
+        (d.bucket.as_str(), d.object_key.as_str(), d.host.as_str()),
+        ("bkt", "obbackup", "oss-cn.example.com")
+    );
+    assert_eq!(
+        (d.access_id.as_str(), d.access_key.as_str(), d.delete_mode.as_str()),
+        ("AK", "S+K", "tagging")
+    );
+    assert_eq!(
+        d.uri_without_secret(),
+        "oss://bkt/obbackup?host=oss-cn.example.com&delete_mode=tagging"
+    );
     assert_eq!(
         d.with_subpath("1/1002/clog").generate_uri(),
         "oss://bkt/obbackup/1/1002/clog?host=oss-cn.example.com&delete_mode=tagging&access_id=AK&access_key=S+K"
@@ -109,34 +149,76 @@ fn object_store_uris() {
     let cos = StorageDest::parse("cos://b/k?host=cos.example.com&appid=125&access_id=a&access_key=k").unwrap();
     assert_eq!(cos.appid, "125");
     assert_eq!(cos.uri_without_secret(), "cos://b/k?host=cos.example.com&appid=125");
-    let s3 = StorageDest::parse("s3://b/k?host=s3.example.com&s3_region=us-east-1&access_id=a&access_key=k&force_path_style=true").unwrap();
+    let s3 = StorageDest::parse(
+        "s3://b/k?host=s3.example.com&s3_region=us-east-1&access_id=a&access_key=k&force_path_style=true",
+    )
+    .unwrap();
     assert_eq!((s3.s3_region.as_str(), s3.force_path_style), ("us-east-1", true));
-    assert_eq!(s3.uri_without_secret(), "s3://b/k?host=s3.example.com&s3_region=us-east-1");
+    assert_eq!(
+        s3.uri_without_secret(),
+        "s3://b/k?host=s3.example.com&s3_region=us-east-1"
+    );
     // appid / region only mean something for their own scheme.
-    assert_eq!(StorageDest::parse("oss://b/k?host=h&appid=1&s3_region=r").unwrap().uri_without_secret(), "oss://b/k?host=h");
+    assert_eq!(
+        StorageDest::parse("oss://b/k?host=h&appid=1&s3_region=r")
+            .unwrap()
+            .uri_without_secret(),
+        "oss://b/k?host=h"
+    );
 }
 
 #[test]
 fn object_store_malformed() {
-    assert_eq!(err("oss://bucket"), "parse oss config: Invalid storage URI: invalid url format");
-    assert_eq!(err("oss://b/p"), "parse oss config: Invalid storage URI: invalid url format, missing query params");
-    assert_eq!(err("oss://b/p?"), "parse oss config: Invalid storage URI: invalid url format, missing query params");
-    assert_eq!(err("s3://b/p"), "parse s3 config: Invalid storage URI: invalid url format, missing query params");
+    assert_eq!(
+        err("oss://bucket"),
+        "parse oss config: Invalid storage URI: invalid url format"
+    );
+    assert_eq!(
+        err("oss://b/p"),
+        "parse oss config: Invalid storage URI: invalid url format, missing query params"
+    );
+    assert_eq!(
+        err("oss://b/p?"),
+        "parse oss config: Invalid storage URI: invalid url format, missing query params"
+    );
+    assert_eq!(
+        err("s3://b/p"),
+        "parse s3 config: Invalid storage URI: invalid url format, missing query params"
+    );
     assert_eq!(err("cos://b/p?host=h"), "Invalid storage URI: cos appid is required");
-    assert_eq!(err("cos://b"), "parse cos config: Invalid storage URI: invalid url format");
+    assert_eq!(
+        err("cos://b"),
+        "parse cos config: Invalid storage URI: invalid url format"
+    );
     assert_eq!(err("obs://b/p?host=h"), "Invalid storage URI: invalid uri protocol");
     let e = StorageDest::parse("oss://b/p?host=%zz").unwrap_err();
-    assert_eq!((e.err_code(), e.message(Lang::En).as_str()), ("Common.Unexpected", "parse oss config: invalid URL escape \"%zz\""));
+    assert_eq!(
+        (e.err_code(), e.message(Lang::En).as_str()),
+        ("Common.Unexpected", "parse oss config: invalid URL escape \"%zz\"")
+    );
     assert_eq!(
         e.task_log_line(),
         "ERROR: [Common.Unexpected]: Unexpected error: parse oss config: invalid URL escape \"%zz\""
     );
-    assert_eq!(err("oss://b/p?host=h;x=1"), "parse oss config: invalid semicolon separator in query");
-    let e = StorageDest::parse("cos://b/p?host=h").unwrap_err().wrap("get archive storage interface").wrap("check archive path");
+    assert_eq!(
+        err("oss://b/p?host=h;x=1"),
+        "parse oss config: invalid semicolon separator in query"
+    );
+    let e = StorageDest::parse("cos://b/p?host=h")
+        .unwrap_err()
+        .wrap("get archive storage interface")
+        .wrap("check archive path");
     assert_eq!(e.task_log_line(), "ERROR: [OB.Storage.URI.Invalid]: check archive path: get archive storage interface: Invalid storage URI: cos appid is required");
     // Missing host/credentials parse but would fail the write test.
     let d = StorageDest::parse("oss://b/p?x=1").unwrap();
-    assert_eq!(d.warnings(), vec![StorageWarning::MissingHost, StorageWarning::MissingAccessId, StorageWarning::MissingAccessKey]);
+    assert_eq!(
+        d.warnings(),
+        vec![
+            StorageWarning::MissingHost,
+            StorageWarning::MissingAccessId,
+            StorageWarning::MissingAccessKey
+        ]
+    );
 }
 
 #[test]
@@ -159,14 +241,20 @@ fn built_uris_round_trip_through_the_parser() {
         let uri = d.to_uri();
         assert_eq!(StorageDest::parse(&uri).unwrap(), d, "{uri}");
         let red = storage::redact(&uri);
-        assert!(!red.contains("access") && !red.contains("id&") && !red.contains("ey"), "{red}");
+        assert!(
+            !red.contains("access") && !red.contains("id&") && !red.contains("ey"),
+            "{red}"
+        );
         assert_eq!(storage::resource_type(&uri).unwrap(), scheme);
     }
 }
 
 #[test]
 fn redaction_never_shows_credentials() {
-    assert_eq!(storage::redact("oss://b/k?host=h&access_id=AK&access_key=SK"), "oss://b/k?host=h");
+    assert_eq!(
+        storage::redact("oss://b/k?host=h&access_id=AK&access_key=SK"),
+        "oss://b/k?host=h"
+    );
     assert_eq!(storage::redact("s3://b/k?ACCESS_KEY=SK&host=h"), "s3://b/k?host=h");
     assert_eq!(storage::redact("oss://b/k?access_key=SK"), "oss://b/k");
     assert_eq!(storage::redact("file:///x"), "file:///x");

@@ -10,9 +10,7 @@
 mod fixtures;
 
 use fixtures::*;
-use obshell_proto::crypto::agent::{
-    decrypt_body_like_agent, decrypt_header_bytes, open_header, verify_uri,
-};
+use obshell_proto::crypto::agent::{decrypt_body_like_agent, decrypt_header_bytes, open_header, verify_uri};
 use obshell_proto::crypto::{
     open_response_data, seal, seal_header_json, AesKeys, PrivateKey, PublicKey, SealRequest, Secret,
 };
@@ -38,23 +36,14 @@ fn aes_vectors() {
         assert_eq!(k.encrypt(plain.as_bytes()), ct);
         assert_eq!(k.decrypt(ct).unwrap(), plain.as_bytes());
     }
-    assert_eq!(
-        open_response_data(&k, AES_VECTORS[2].1).unwrap(),
-        LOGIN_SESSION_ID
-    );
+    assert_eq!(open_response_data(&k, AES_VECTORS[2].1).unwrap(), LOGIN_SESSION_ID);
 }
 
 #[wasm_bindgen_test]
 fn header_vectors_decrypt_with_both_fixture_keys() {
-    for (sk, ct) in [
-        (RSA1024_PRIVATE, HEADER_CT_1024),
-        (RSA512_PRIVATE, HEADER_CT_512),
-    ] {
+    for (sk, ct) in [(RSA1024_PRIVATE, HEADER_CT_1024), (RSA512_PRIVATE, HEADER_CT_512)] {
         let sk = PrivateKey::from_base64_pkcs1_der(sk).unwrap();
-        assert_eq!(
-            decrypt_header_bytes(&sk, ct).unwrap(),
-            HEADER_PLAINTEXT.as_bytes()
-        );
+        assert_eq!(decrypt_header_bytes(&sk, ct).unwrap(), HEADER_PLAINTEXT.as_bytes());
         let h = open_header(&sk, ct).unwrap();
         assert_eq!(h.auth.expose(), HEADER_PASSWORD);
         assert_eq!(h.ts, HEADER_TS.to_string());
@@ -65,16 +54,10 @@ fn header_vectors_decrypt_with_both_fixture_keys() {
 
 #[wasm_bindgen_test]
 fn header_vectors_reproduce_with_seed_42() {
-    for (pk, ct) in [
-        (RSA1024_PUBLIC, HEADER_CT_1024),
-        (RSA512_PUBLIC, HEADER_CT_512),
-    ] {
+    for (pk, ct) in [(RSA1024_PUBLIC, HEADER_CT_1024), (RSA512_PUBLIC, HEADER_CT_512)] {
         let pk = PublicKey::from_base64_pkcs1(pk).unwrap();
         let mut rng = ChaCha20Rng::seed_from_u64(HEADER_RNG_SEED);
-        assert_eq!(
-            seal_header_json(&mut rng, &pk, HEADER_PLAINTEXT.as_bytes()),
-            ct
-        );
+        assert_eq!(seal_header_json(&mut rng, &pk, HEADER_PLAINTEXT.as_bytes()), ct);
     }
 }
 
@@ -85,10 +68,7 @@ fn seal_open_round_trip_with_both_key_sizes() {
         .query("name", &"t 1 é".repeat(30))
         .to_string();
     let body = br#"{"name":"t1","zone_list":[{"name":"zone1","replica_type":"FULL"}]}"#;
-    for (pk, sk) in [
-        (RSA1024_PUBLIC, RSA1024_PRIVATE),
-        (RSA512_PUBLIC, RSA512_PRIVATE),
-    ] {
+    for (pk, sk) in [(RSA1024_PUBLIC, RSA1024_PRIVATE), (RSA512_PUBLIC, RSA512_PRIVATE)] {
         let pk = PublicKey::from_base64_pkcs1(pk).unwrap();
         let sk = PrivateKey::from_base64_pkcs1_der(sk).unwrap();
         let mut rng = ChaCha20Rng::seed_from_u64(7);
@@ -101,9 +81,6 @@ fn seal_open_round_trip_with_both_key_sizes() {
         assert_eq!(h.auth, pwd);
         verify_uri(&h, &uri).unwrap();
         let wire = sealed.body.unwrap();
-        assert_eq!(
-            decrypt_body_like_agent(h.keys_bytes(), wire.as_bytes()).unwrap(),
-            body
-        );
+        assert_eq!(decrypt_body_like_agent(h.keys_bytes(), wire.as_bytes()).unwrap(), body);
     }
 }

@@ -23,7 +23,11 @@ async fn request(s: &mut TcpStream, buf: &mut Vec<u8>, head: &str) -> (u16, Vec<
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
             let status: u16 = head.split(' ').nth(1).and_then(|x| x.parse().ok()).unwrap_or(0);
-            let len: usize = head.lines().find_map(|l| l.strip_prefix("content-length:")).and_then(|v| v.trim().parse().ok()).expect("content-length");
+            let len: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .expect("content-length");
             while buf.len() < end + 4 + len {
                 let n = s.read(&mut chunk).await.expect("read");
                 assert!(n > 0, "connection closed");
@@ -37,7 +41,10 @@ async fn request(s: &mut TcpStream, buf: &mut Vec<u8>, head: &str) -> (u16, Vec<
 fn sealed_get(pk: &PublicKey, pwd: &Secret, uri: &str) -> String {
     let ts = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64 + 60;
     let s = seal(&mut rand::rngs::OsRng, pk, &SealRequest::new(pwd, ts, uri));
-    format!("GET {uri} HTTP/1.1\r\nHost: bench\r\nX-OCS-Header: {}\r\n\r\n", s.header)
+    format!(
+        "GET {uri} HTTP/1.1\r\nHost: bench\r\nX-OCS-Header: {}\r\n\r\n",
+        s.header
+    )
 }
 
 #[tokio::main]
@@ -45,7 +52,11 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let total: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2000);
     let workers: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(4).max(1);
-    let cfg = Config { tick: Duration::from_millis(10), task_ticks: 0, ..Config::for_tests() };
+    let cfg = Config {
+        tick: Duration::from_millis(10),
+        task_ticks: 0,
+        ..Config::for_tests()
+    };
     let pwd = Secret::new(cfg.password.clone());
     let (addr, handle) = obshell_sim::serve(cfg).await.expect("simulator starts");
 
@@ -57,13 +68,20 @@ async fn main() {
     let uri = "/api/v1/obcluster/backup/config";
     let ts = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64 + 60;
     let b = br#"{"backup_base_uri":"file:///data/backup"}"#;
-    let sealed = seal(&mut rand::rngs::OsRng, &pk, &SealRequest::new(&pwd, ts, uri).with_body(b));
+    let sealed = seal(
+        &mut rand::rngs::OsRng,
+        &pk,
+        &SealRequest::new(&pwd, ts, uri).with_body(b),
+    );
     let body = sealed.body.unwrap();
     let head = format!("POST {uri} HTTP/1.1\r\nHost: bench\r\nX-OCS-Header: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}", sealed.header, body.len());
     let (status, resp) = request(&mut s, &mut buf, &head).await;
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&resp));
     let v: serde_json::Value = serde_json::from_slice(&resp).unwrap();
-    let dag_uri = format!("/api/v1/task/dag/{}?show_details=true", v["data"]["id"].as_str().unwrap());
+    let dag_uri = format!(
+        "/api/v1/task/dag/{}?show_details=true",
+        v["data"]["id"].as_str().unwrap()
+    );
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let start = Instant::now();
@@ -88,7 +106,14 @@ async fn main() {
         bytes += t.await.unwrap();
     }
     let secs = start.elapsed().as_secs_f64();
-    println!("authenticated GET {dag_uri}: {total} requests, {workers} workers, {:.2} s", secs);
-    println!("{:.0} requests/second ({:.1} KiB/response, includes client-side RSA sealing)", total as f64 / secs, bytes as f64 / total as f64 / 1024.0);
+    println!(
+        "authenticated GET {dag_uri}: {total} requests, {workers} workers, {:.2} s",
+        secs
+    );
+    println!(
+        "{:.0} requests/second ({:.1} KiB/response, includes client-side RSA sealing)",
+        total as f64 / secs,
+        bytes as f64 / total as f64 / 1024.0
+    );
     handle.shutdown().await;
 }

@@ -42,9 +42,18 @@ pub struct Verified {
     pub sso_token: Option<String>,
 }
 
-pub fn verify(st: &AppState, guard: Guard, dec: Option<&Decrypted>, request_uri: &str, received_secs: i64) -> Result<Verified, AgentError> {
+pub fn verify(
+    st: &AppState,
+    guard: Guard,
+    dec: Option<&Decrypted>,
+    request_uri: &str,
+    received_secs: i64,
+) -> Result<Verified, AgentError> {
     if guard == Guard::Open {
-        return Ok(Verified { keys: dec.map(|d| d.header.keys_bytes().to_vec()), ..Default::default() });
+        return Ok(Verified {
+            keys: dec.map(|d| d.header.keys_bytes().to_vec()),
+            ..Default::default()
+        });
     }
     let Some(dec) = dec else {
         return Err(codes::REQUEST_HEADER_NOT_FOUND.occur(&[]));
@@ -62,17 +71,32 @@ pub fn verify(st: &AppState, guard: Guard, dec: Option<&Decrypted>, request_uri:
             return Err(codes::SECURITY_SSO_TOKEN_MISSING.occur(&[]));
         }
         lock(&st.sessions).validate_sso(&h.sso_token, st.clock.now_nanos())?;
-        return Ok(Verified { keys, sso_token: Some(h.sso_token.clone()), ..Default::default() });
+        return Ok(Verified {
+            keys,
+            sso_token: Some(h.sso_token.clone()),
+            ..Default::default()
+        });
     }
     // Agents older than the session feature have no `session_id` in their HttpHeader: the key
     // is ignored and the password path runs.
     if guard != Guard::Login && !h.session_id.is_empty() && rt.identity == Identity::ClusterAgent && rt.has_sessions() {
         fresh()?;
-        lock(&st.sessions).validate(&h.session_id, st.clock.now_nanos(), st.config.session_timeout.as_nanos() as i128)?;
-        return Ok(Verified { keys, session_id: Some(h.session_id.clone()), ..Default::default() });
+        lock(&st.sessions).validate(
+            &h.session_id,
+            st.clock.now_nanos(),
+            st.config.session_timeout.as_nanos() as i128,
+        )?;
+        return Ok(Verified {
+            keys,
+            session_id: Some(h.session_id.clone()),
+            ..Default::default()
+        });
     }
     verify_ob_routers(&rt, dec, received_secs)?;
-    Ok(Verified { keys, ..Default::default() })
+    Ok(Verified {
+        keys,
+        ..Default::default()
+    })
 }
 
 /// `VerifyObRouters` for the identities the simulator offers. The simulator never has an agent

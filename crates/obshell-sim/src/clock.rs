@@ -18,7 +18,10 @@ pub struct Clock {
 
 impl Clock {
     pub fn new(offset_secs: i32) -> Clock {
-        Clock { skew_secs: AtomicI64::new(0), offset_secs }
+        Clock {
+            skew_secs: AtomicI64::new(0),
+            offset_secs,
+        }
     }
 
     pub fn set_skew(&self, secs: i64) {
@@ -31,7 +34,10 @@ impl Clock {
 
     /// Agent "now" in Unix nanoseconds.
     pub fn now_nanos(&self) -> i128 {
-        let host = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as i128).unwrap_or(0);
+        let host = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos() as i128)
+            .unwrap_or(0);
         host + self.skew() as i128 * 1_000_000_000
     }
 

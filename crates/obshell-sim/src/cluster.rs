@@ -137,7 +137,13 @@ impl Cluster {
         for (i, name) in tenant_names.iter().enumerate() {
             tenants.push(Tenant::new(1002 + 2 * i as i64, name, now));
         }
-        Cluster { cluster_id, cluster_name: "obcluster".into(), tenants, next_job_id: 1, next_round_id: 1 }
+        Cluster {
+            cluster_id,
+            cluster_name: "obcluster".into(),
+            tenants,
+            next_job_id: 1,
+            next_round_id: 1,
+        }
     }
 
     pub fn tenant(&self, name: &str) -> Option<&Tenant> {
@@ -165,7 +171,9 @@ impl Cluster {
     }
 
     pub fn archive_status(&self, tid: i64) -> String {
-        self.tenant_by_id(tid).map(|t| t.backup.archive_status.clone()).unwrap_or_default()
+        self.tenant_by_id(tid)
+            .map(|t| t.backup.archive_status.clone())
+            .unwrap_or_default()
     }
 
     /// `ALTER SYSTEM NOARCHIVELOG TENANT = t`.
@@ -201,7 +209,13 @@ impl Cluster {
     /// `ALTER SYSTEM SET LOG_ARCHIVE_DEST = 'LOCATION=… [BINDING=…] [PIECE_SWITCH_INTERVAL=…]'`.
     /// The whole value is replaced: binding and piece interval fall back to OceanBase's defaults
     /// when not given. An empty `PIECE_SWITCH_INTERVAL=` or an empty location is rejected.
-    pub fn set_archive_dest(&mut self, tid: i64, location: &str, binding: Option<&str>, piece: Option<&str>) -> Result<(), AgentError> {
+    pub fn set_archive_dest(
+        &mut self,
+        tid: i64,
+        location: &str,
+        binding: Option<&str>,
+        piece: Option<&str>,
+    ) -> Result<(), AgentError> {
         if location.is_empty() {
             return Err(incorrect_arguments("LOG_ARCHIVE_DEST"));
         }
@@ -221,7 +235,8 @@ impl Cluster {
 
     /// `ALTER SYSTEM SET ARCHIVE_LAG_TARGET = '<v>'`: OceanBase accepts [0ms, 7200s].
     pub fn set_archive_lag_target(&mut self, tid: i64, value: &str) -> Result<(), AgentError> {
-        let ok = obshell_proto::duration::parse(value).is_ok_and(|d| d <= obshell_proto::backup::ARCHIVE_LAG_TARGET_MAX);
+        let ok =
+            obshell_proto::duration::parse(value).is_ok_and(|d| d <= obshell_proto::backup::ARCHIVE_LAG_TARGET_MAX);
         if !ok {
             return Err(incorrect_arguments("archive_lag_target"));
         }
@@ -256,7 +271,10 @@ impl Cluster {
             return Err(incorrect_arguments("recovery_window"));
         }
         if let Some(t) = self.tenant_mut(tid) {
-            t.backup.delete_policy = Some(DeletePolicy { name: name.to_string(), recovery_window: window.to_string() });
+            t.backup.delete_policy = Some(DeletePolicy {
+                name: name.to_string(),
+                recovery_window: window.to_string(),
+            });
         }
         Ok(())
     }
@@ -276,7 +294,14 @@ impl Cluster {
     }
 
     /// `ALTER SYSTEM BACKUP [INCREMENTAL] TENANT = t [PLUS ARCHIVELOG]`.
-    pub fn start_backup(&mut self, tid: i64, incremental: bool, plus_archivelog: bool, encrypted: bool, now: i128) -> Result<(), AgentError> {
+    pub fn start_backup(
+        &mut self,
+        tid: i64,
+        incremental: bool,
+        plus_archivelog: bool,
+        encrypted: bool,
+        now: i128,
+    ) -> Result<(), AgentError> {
         let job_id = self.next_job_id;
         let t = self.tenant_mut(tid).ok_or_else(|| incorrect_arguments("tenant"))?;
         if !t.backup.jobs.is_empty() {
@@ -286,7 +311,9 @@ impl Cluster {
             return Err(AgentError::mysql("Error 9026 (HY000): backup destination is not set"));
         }
         if incremental && !t.backup.history.iter().any(|j| j.status == "COMPLETED") {
-            return Err(AgentError::mysql("Error 9047 (HY000): no full backup found, incremental backup is not allowed"));
+            return Err(AgentError::mysql(
+                "Error 9047 (HY000): no full backup found, incremental backup is not allowed",
+            ));
         }
         t.backup.next_backup_set_id += 1;
         let set_id = t.backup.next_backup_set_id;
@@ -335,8 +362,17 @@ impl Cluster {
             };
             if let Some(n) = next {
                 if n == "BEGINNING" {
-                    let path = b.archive_dest.as_ref().map(|d| strip_query(&d.location)).unwrap_or_default();
-                    b.round = Some(ArchiveRound { round_id: next_round, path, start_nanos: now, checkpoint_nanos: now });
+                    let path = b
+                        .archive_dest
+                        .as_ref()
+                        .map(|d| strip_query(&d.location))
+                        .unwrap_or_default();
+                    b.round = Some(ArchiveRound {
+                        round_id: next_round,
+                        path,
+                        start_nanos: now,
+                        checkpoint_nanos: now,
+                    });
                     next_round += 1;
                 }
                 b.archive_status = n.to_string();
@@ -379,7 +415,9 @@ impl Cluster {
     /// archiving DOING, one completed full backup in history.
     pub fn seed_backup(&mut self, now: i128) {
         let cid = self.cluster_id;
-        let Some(first) = self.tenants.iter().find(|t| t.is_user()).map(|t| t.id) else { return };
+        let Some(first) = self.tenants.iter().find(|t| t.is_user()).map(|t| t.id) else {
+            return;
+        };
         let base = "file:///data/backup";
         let _ = self.set_archive_dest(first, &format!("{base}/{cid}/{first}/clog"), None, None);
         let _ = self.set_data_dest(first, &format!("{base}/{cid}/{first}/data"));
@@ -401,7 +439,10 @@ impl Tenant {
             id,
             name: name.to_string(),
             created_nanos: now - 86_400_000_000_000,
-            backup: TenantBackup { dest_enabled: true, ..Default::default() },
+            backup: TenantBackup {
+                dest_enabled: true,
+                ..Default::default()
+            },
             params,
         }
     }
@@ -416,7 +457,10 @@ pub struct TenantRef {
 
 impl TenantRef {
     pub fn of(t: &Tenant) -> TenantRef {
-        TenantRef { id: t.id, name: t.name.clone() }
+        TenantRef {
+            id: t.id,
+            name: t.name.clone(),
+        }
     }
     pub fn label(&self) -> String {
         format!("{}({})", self.name, self.id)

@@ -75,7 +75,10 @@ impl Config {
     /// `10.0.0.<i+1>:2886`.
     pub fn agent_infos(&self) -> Vec<obshell_proto::envelope::AgentInfo> {
         (0..self.agents.max(1))
-            .map(|i| obshell_proto::envelope::AgentInfo { ip: format!("10.0.{}.{}", (i + 1) / 256, (i + 1) % 256), port: 2886 })
+            .map(|i| obshell_proto::envelope::AgentInfo {
+                ip: format!("10.0.{}.{}", (i + 1) / 256, (i + 1) % 256),
+                port: 2886,
+            })
             .collect()
     }
 }

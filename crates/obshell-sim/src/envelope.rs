@@ -79,18 +79,42 @@ pub struct EnvelopeMeta<'a> {
 
 pub fn success(meta: &EnvelopeMeta<'_>, data: Data) -> Reply {
     let body = write(true, meta.timestamp, meta.duration_ms, 200, meta.trace_id, &data, None);
-    Reply { status: 200, content_type: meta.content_type, body }
+    Reply {
+        status: 200,
+        content_type: meta.content_type,
+        body,
+    }
 }
 
 /// An error envelope; `data`: what the handler passed beside the error (see `routes::Fail`).
 pub fn failure(meta: &EnvelopeMeta<'_>, err: &AgentError, data: &Data) -> Reply {
     let api = err.to_api_error(meta.lang);
     let status = err.status();
-    let body = write(false, meta.timestamp, meta.duration_ms, status, meta.trace_id, data, Some(&api));
-    Reply { status, content_type: meta.content_type, body }
+    let body = write(
+        false,
+        meta.timestamp,
+        meta.duration_ms,
+        status,
+        meta.trace_id,
+        data,
+        Some(&api),
+    );
+    Reply {
+        status,
+        content_type: meta.content_type,
+        body,
+    }
 }
 
-fn write(successful: bool, timestamp: &str, duration: i64, status: u16, trace_id: &str, data: &Data, error: Option<&ApiError>) -> Vec<u8> {
+fn write(
+    successful: bool,
+    timestamp: &str,
+    duration: i64,
+    status: u16,
+    trace_id: &str,
+    data: &Data,
+    error: Option<&ApiError>,
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(160);
     out.extend_from_slice(b"{\"successful\":");
     out.extend_from_slice(if successful { b"true" } else { b"false" });
@@ -149,10 +173,21 @@ mod tests {
 
     #[test]
     fn key_order_and_omission() {
-        let meta = EnvelopeMeta { timestamp: "T", duration_ms: 3, trace_id: "ab", content_type: ContentType::Json, lang: None };
+        let meta = EnvelopeMeta {
+            timestamp: "T",
+            duration_ms: 3,
+            trace_id: "ab",
+            content_type: ContentType::Json,
+            lang: None,
+        };
         let r = success(&meta, Data::Omit);
-        assert_eq!(String::from_utf8(r.body).unwrap(), r#"{"successful":true,"timestamp":"T","duration":3,"status":200,"traceId":"ab"}"#);
+        assert_eq!(
+            String::from_utf8(r.body).unwrap(),
+            r#"{"successful":true,"timestamp":"T","duration":3,"status":200,"traceId":"ab"}"#
+        );
         let r = success(&meta, Data::typed_nil());
-        assert!(String::from_utf8(r.body).unwrap().ends_with(r#""traceId":"ab","data":null}"#));
+        assert!(String::from_utf8(r.body)
+            .unwrap()
+            .ends_with(r#""traceId":"ab","data":null}"#));
     }
 }

@@ -17,8 +17,8 @@
 //! | `DELETE /__sim/requests` | – | clear the journal |
 //! | `GET /__sim/state` | – | simulated OceanBase state per tenant (dests with secrets masked, params, archive status) |
 
-use crate::pipeline::to_response;
 use crate::envelope::{ContentType, Reply};
+use crate::pipeline::to_response;
 use crate::state::{lock, AppState};
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, Response, StatusCode, Uri};
@@ -62,7 +62,10 @@ impl Faults {
     pub fn decide(&mut self, path: &str) -> Decision {
         let applies = self.path_prefix.as_deref().is_none_or(|p| path.starts_with(p));
         if !applies {
-            return Decision { latency_ms: None, action: FaultAction::None };
+            return Decision {
+                latency_ms: None,
+                action: FaultAction::None,
+            };
         }
         let latency_ms = (self.latency_ms > 0).then_some(self.latency_ms);
         let mut rng = rand::thread_rng();
@@ -77,7 +80,11 @@ impl Faults {
         let action = if hit(&mut self.drop_count, self.drop_rate) {
             FaultAction::Drop
         } else if hit(&mut self.error_count, self.error_rate) {
-            FaultAction::Error(if (500..600).contains(&self.error_status) { self.error_status } else { 500 })
+            FaultAction::Error(if (500..600).contains(&self.error_status) {
+                self.error_status
+            } else {
+                500
+            })
         } else if hit(&mut self.malformed_count, self.malformed_rate) {
             FaultAction::Malformed
         } else {
@@ -94,20 +101,38 @@ pub fn respond(st: &AppState, action: FaultAction, lang: Option<obshell_proto::L
         FaultAction::Error(500) => {
             // What the agent itself answers when it fails unexpectedly.
             let ts = st.clock.render(st.clock.now_nanos());
-            let meta = crate::envelope::EnvelopeMeta { timestamp: &ts, duration_ms: 0, trace_id: "", content_type: ContentType::Json, lang };
-            to_response(crate::envelope::failure(&meta, &obshell_proto::AgentError::unexpected_raw("simulated fault"), &crate::envelope::Data::Omit))
+            let meta = crate::envelope::EnvelopeMeta {
+                timestamp: &ts,
+                duration_ms: 0,
+                trace_id: "",
+                content_type: ContentType::Json,
+                lang,
+            };
+            to_response(crate::envelope::failure(
+                &meta,
+                &obshell_proto::AgentError::unexpected_raw("simulated fault"),
+                &crate::envelope::Data::Omit,
+            ))
         }
         FaultAction::Error(code) => {
             // A reverse proxy in front of the agent: plain text, no envelope.
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            let mut r = Response::new(Body::from(format!("{} {}\n", status.as_u16(), status.canonical_reason().unwrap_or(""))));
+            let mut r = Response::new(Body::from(format!(
+                "{} {}\n",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("")
+            )));
             *r.status_mut() = status;
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
             r
         }
         FaultAction::Malformed => {
             let mut r = Response::new(Body::from(&br#"{"successful":true,"timestamp":"2026-"#[..]));
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             r
         }
         FaultAction::Drop => {
@@ -128,8 +153,14 @@ mod futures_like {
     impl axum::body::HttpBody for Failing {
         type Data = axum::body::Bytes;
         type Error = std::io::Error;
-        fn poll_frame(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
-            Poll::Ready(Some(Err(std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "simulated dropped connection"))))
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+            Poll::Ready(Some(Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionAborted,
+                "simulated dropped connection",
+            ))))
         }
     }
 
@@ -146,7 +177,16 @@ pub struct Journal {
 
 impl Journal {
     #[allow(clippy::too_many_arguments)]
-    pub fn record(&mut self, method: &str, uri: &str, body: Option<&[u8]>, auth: &str, status: u16, trace_id: &str, time: String) {
+    pub fn record(
+        &mut self,
+        method: &str,
+        uri: &str,
+        body: Option<&[u8]>,
+        auth: &str,
+        status: u16,
+        trace_id: &str,
+        time: String,
+    ) {
         self.seq += 1;
         let body = body.map(|b| match serde_json::from_slice::<Value>(b) {
             Ok(v) => mask(v),
@@ -169,8 +209,23 @@ pub fn mask(v: Value) -> Value {
             m.into_iter()
                 .map(|(k, v)| {
                     let lk = k.to_ascii_lowercase();
-                    let secret = ["password", "passwd", "secret", "token", "session_id", "encryption", "access_key", "access_id"].iter().any(|s| lk.contains(s));
-                    let v = if secret && !v.is_null() { Value::String("******".into()) } else { mask(v) };
+                    let secret = [
+                        "password",
+                        "passwd",
+                        "secret",
+                        "token",
+                        "session_id",
+                        "encryption",
+                        "access_key",
+                        "access_id",
+                    ]
+                    .iter()
+                    .any(|s| lk.contains(s));
+                    let v = if secret && !v.is_null() {
+                        Value::String("******".into())
+                    } else {
+                        mask(v)
+                    };
                     (k, v)
                 })
                 .collect(),
@@ -182,7 +237,9 @@ pub fn mask(v: Value) -> Value {
 }
 
 fn mask_uri(s: &str) -> String {
-    let Some((base, q)) = s.split_once('?') else { return s.to_string() };
+    let Some((base, q)) = s.split_once('?') else {
+        return s.to_string();
+    };
     let parts: Vec<String> = q
         .split('&')
         .map(|p| match p.split_once('=') {
@@ -194,7 +251,11 @@ fn mask_uri(s: &str) -> String {
 }
 
 fn json_reply(status: u16, v: &Value) -> Response<Body> {
-    to_response(Reply { status, content_type: ContentType::Json, body: serde_json::to_vec(v).expect("json") })
+    to_response(Reply {
+        status,
+        content_type: ContentType::Json,
+        body: serde_json::to_vec(v).expect("json"),
+    })
 }
 
 fn bad(msg: impl Into<String>) -> Response<Body> {
@@ -203,7 +264,9 @@ fn bad(msg: impl Into<String>) -> Response<Body> {
 
 /// Dispatches a `/__sim/...` request.
 pub async fn control(st: &std::sync::Arc<AppState>, method: &Method, uri: &Uri, body: &[u8]) -> Response<Body> {
-    let body: Value = if body.is_empty() { json!({}) } else {
+    let body: Value = if body.is_empty() {
+        json!({})
+    } else {
         match serde_json::from_slice(body) {
             Ok(v) => v,
             Err(e) => return bad(format!("body is not JSON: {e}")),
@@ -215,25 +278,49 @@ pub async fn control(st: &std::sync::Arc<AppState>, method: &Method, uri: &Uri, 
         ("POST", "/__sim/faults") => {
             let mut f = lock(&st.faults);
             let num = |k: &str| body.get(k).and_then(Value::as_f64);
-            if let Some(v) = num("latency_ms") { f.latency_ms = v.max(0.0) as u64; }
-            if let Some(v) = num("error_rate") { f.error_rate = v; }
-            if let Some(v) = num("error_count") { f.error_count = v.max(0.0) as u64; }
-            if let Some(v) = num("error_status") { f.error_status = v as u16; }
-            if let Some(v) = num("drop_rate") { f.drop_rate = v; }
-            if let Some(v) = num("drop_count") { f.drop_count = v.max(0.0) as u64; }
-            if let Some(v) = num("malformed_rate") { f.malformed_rate = v; }
-            if let Some(v) = num("malformed_count") { f.malformed_count = v.max(0.0) as u64; }
-            if let Some(v) = body.get("path_prefix") { f.path_prefix = v.as_str().map(str::to_string); }
+            if let Some(v) = num("latency_ms") {
+                f.latency_ms = v.max(0.0) as u64;
+            }
+            if let Some(v) = num("error_rate") {
+                f.error_rate = v;
+            }
+            if let Some(v) = num("error_count") {
+                f.error_count = v.max(0.0) as u64;
+            }
+            if let Some(v) = num("error_status") {
+                f.error_status = v as u16;
+            }
+            if let Some(v) = num("drop_rate") {
+                f.drop_rate = v;
+            }
+            if let Some(v) = num("drop_count") {
+                f.drop_count = v.max(0.0) as u64;
+            }
+            if let Some(v) = num("malformed_rate") {
+                f.malformed_rate = v;
+            }
+            if let Some(v) = num("malformed_count") {
+                f.malformed_count = v.max(0.0) as u64;
+            }
+            if let Some(v) = body.get("path_prefix") {
+                f.path_prefix = v.as_str().map(str::to_string);
+            }
             json_reply(200, &serde_json::to_value(&*f).expect("json"))
         }
         ("DELETE", "/__sim/faults") => {
             let mut f = lock(&st.faults);
             let paused = f.scheduler_paused;
-            *f = Faults { scheduler_paused: paused, ..Faults::default() };
+            *f = Faults {
+                scheduler_paused: paused,
+                ..Faults::default()
+            };
             json_reply(200, &json!({}))
         }
         ("POST", "/__sim/rotate-key") => {
-            let bits = body.get("bits").and_then(Value::as_u64).unwrap_or(st.config.key_bits as u64) as usize;
+            let bits = body
+                .get("bits")
+                .and_then(Value::as_u64)
+                .unwrap_or(st.config.key_bits as u64) as usize;
             let key = tokio::task::spawn_blocking(move || PrivateKey::generate(&mut rand::rngs::OsRng, bits)).await;
             match key {
                 Ok(Ok(k)) => {
@@ -246,7 +333,9 @@ pub async fn control(st: &std::sync::Arc<AppState>, method: &Method, uri: &Uri, 
             }
         }
         ("POST", "/__sim/clock") => {
-            let Some(s) = body.get("skew_secs").and_then(Value::as_i64) else { return bad("skew_secs (integer) required") };
+            let Some(s) = body.get("skew_secs").and_then(Value::as_i64) else {
+                return bad("skew_secs (integer) required");
+            };
             st.clock.set_skew(s);
             json_reply(200, &json!({ "skew_secs": s }))
         }
@@ -297,7 +386,10 @@ pub async fn control(st: &std::sync::Arc<AppState>, method: &Method, uri: &Uri, 
             json_reply(200, &json!({}))
         }
         ("GET", "/__sim/state") => json_reply(200, &state_dump(st)),
-        _ => json_reply(404, &json!({ "error": "unknown control path", "see": "crates/obshell-sim/README.md" })),
+        _ => json_reply(
+            404,
+            &json!({ "error": "unknown control path", "see": "crates/obshell-sim/README.md" }),
+        ),
     }
 }
 

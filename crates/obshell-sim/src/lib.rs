@@ -89,5 +89,13 @@ pub async fn serve(config: Config) -> std::io::Result<(SocketAddr, SimHandle)> {
             .await;
     });
     let scheduler = tokio::spawn(state::run_scheduler(state.clone()));
-    Ok((addr, SimHandle { state, shutdown: Some(tx), server, scheduler }))
+    Ok((
+        addr,
+        SimHandle {
+            state,
+            shutdown: Some(tx),
+            server,
+            scheduler,
+        },
+    ))
 }

@@ -94,7 +94,12 @@ fn parse_bits(s: &str) -> Result<usize, String> {
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    let tenants: Vec<String> = cli.tenants.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+    let tenants: Vec<String> = cli
+        .tenants
+        .iter()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
     let config = Config {
         listen: cli.listen,
         password: cli.password.clone(),
@@ -121,9 +126,25 @@ async fn main() {
     };
     let rt = handle.state.runtime();
     println!("obshell-sim listening on http://{addr}");
-    println!("  agent version {}  identity {}  {}-bit key", rt.version, rt.identity.as_str(), handle.state.config.key_bits);
+    println!(
+        "  agent version {}  identity {}  {}-bit key",
+        rt.version,
+        rt.identity.as_str(),
+        handle.state.config.key_bits
+    );
     println!("  root password: {:?}", rt.password);
-    println!("  tenants: sys(1) {}", handle.state.config.tenants.iter().enumerate().map(|(i, t)| format!("{t}({})", 1002 + 2 * i)).collect::<Vec<_>>().join(" "));
+    println!(
+        "  tenants: sys(1) {}",
+        handle
+            .state
+            .config
+            .tenants
+            .iter()
+            .enumerate()
+            .map(|(i, t)| format!("{t}({})", 1002 + 2 * i))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     if handle.state.config.enable_faults {
         println!("  control API: http://{addr}/__sim/ (see README)");
     }

@@ -41,15 +41,21 @@ pub fn request_uri(uri: &axum::http::Uri) -> String {
 
 /// The first value of a header as Go's `Header.Get` returns it (raw bytes, lossily decoded).
 pub fn header_str(h: &HeaderMap, name: &str) -> String {
-    h.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).unwrap_or_default()
+    h.get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default()
 }
 
 /// `net/http`'s answer to a request it cannot parse: plain text, and the connection closed.
 fn go_bad_request() -> Response<Body> {
     let mut r = Response::new(Body::from("400 Bad Request"));
     *r.status_mut() = StatusCode::BAD_REQUEST;
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
-    r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     r
 }
 
@@ -74,7 +80,13 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
         return static_files::serve(&st, &parts.method, &path).await;
     }
 
-    let lang = Lang::localizing(parts.headers.get(header::ACCEPT_LANGUAGE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).as_deref());
+    let lang = Lang::localizing(
+        parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .as_deref(),
+    );
     // Fault injection happens before the agent sees the request (a flaky proxy or network).
     let action = lock(&st.faults).decide(&path);
     if let Some(ms) = action.latency_ms {
@@ -90,20 +102,44 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
         return resp;
     }
 
-    let content_length = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    let content_length = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
     let chunked = parts.headers.get(header::TRANSFER_ENCODING).is_some();
     let received_nanos = st.clock.now_nanos();
     let received_secs = received_nanos.div_euclid(1_000_000_000) as i64;
-    let mut ctx = Ctx { st: &st, started, trace_id: String::new(), content_type: ContentType::JsonUtf8, lang };
+    let mut ctx = Ctx {
+        st: &st,
+        started,
+        trace_id: String::new(),
+        content_type: ContentType::JsonUtf8,
+        lang,
+    };
 
     // Bodies over the limit are refused before they are read into memory.
     let too_big = content_length.is_some_and(|n| n > BODY_LIMIT as u64);
-    let raw = if too_big { None } else { axum::body::to_bytes(body, BODY_LIMIT).await.ok() };
+    let raw = if too_big {
+        None
+    } else {
+        axum::body::to_bytes(body, BODY_LIMIT).await.ok()
+    };
     let Some(raw) = raw else {
-        let e = extra_codes::REQUEST_BODY_READ_FAILED.occur(&[&format!("http: request body too large (limit {BODY_LIMIT} bytes)")]);
+        let e = extra_codes::REQUEST_BODY_READ_FAILED
+            .occur(&[&format!("http: request body too large (limit {BODY_LIMIT} bytes)")]);
         let mut resp = ctx.finish(Err(e.into()));
-        resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
-        journal(&st, &parts.method, &target, None, "none", resp.status().as_u16(), &ctx.trace_id);
+        resp.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        journal(
+            &st,
+            &parts.method,
+            &target,
+            None,
+            "none",
+            resp.status().as_u16(),
+            &ctx.trace_id,
+        );
         return resp;
     };
 
@@ -112,9 +148,15 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
     let ocs_hdr = header_str(&parts.headers, "X-OCS-Header");
     let key = st.key();
     let decrypted = if !agent_hdr.is_empty() {
-        Some(open_header(&key, &agent_hdr).map(|header| Decrypted { header, agent_header: true }))
+        Some(open_header(&key, &agent_hdr).map(|header| Decrypted {
+            header,
+            agent_header: true,
+        }))
     } else if !ocs_hdr.is_empty() {
-        Some(open_header(&key, &ocs_hdr).map(|header| Decrypted { header, agent_header: false }))
+        Some(open_header(&key, &ocs_hdr).map(|header| Decrypted {
+            header,
+            agent_header: false,
+        }))
     } else {
         None
     };
@@ -122,7 +164,15 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
         Ok(d) => d,
         Err(e) => {
             let resp = ctx.finish(Err(e.into()));
-            journal(&st, &parts.method, &target, None, "header-error", resp.status().as_u16(), "");
+            journal(
+                &st,
+                &parts.method,
+                &target,
+                None,
+                "header-error",
+                resp.status().as_u16(),
+                "",
+            );
             return resp;
         }
     };
@@ -135,7 +185,15 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
                 Ok(b) => body = b,
                 Err(e) => {
                     let resp = ctx.finish(Err(e.into()));
-                    journal(&st, &parts.method, &target, None, "body-error", resp.status().as_u16(), "");
+                    journal(
+                        &st,
+                        &parts.method,
+                        &target,
+                        None,
+                        "body-error",
+                        resp.status().as_u16(),
+                        "",
+                    );
                     return resp;
                 }
             }
@@ -159,7 +217,18 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
         Some(_) => "password",
     };
 
-    let run = || route_and_run(&st, &parts.method, &path, &target, decrypted.as_ref(), &body, received_secs, received_nanos);
+    let run = || {
+        route_and_run(
+            &st,
+            &parts.method,
+            &path,
+            &target,
+            decrypted.as_ref(),
+            &body,
+            received_secs,
+            received_nanos,
+        )
+    };
     // Go's JSON decoder accepts 10000 nesting levels; a recursive decoder needs far more stack
     // for that than an async worker has, so deeply nested bodies are decoded on a thread with a
     // big stack (reserved, not committed) instead of overflowing and aborting the process.
@@ -175,7 +244,15 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
         run()
     };
     let resp = ctx.finish(result);
-    journal(&st, &parts.method, &target, Some(&body), auth_mode, resp.status().as_u16(), &ctx.trace_id);
+    journal(
+        &st,
+        &parts.method,
+        &target,
+        Some(&body),
+        auth_mode,
+        resp.status().as_u16(),
+        &ctx.trace_id,
+    );
     resp
 }
 
@@ -206,17 +283,37 @@ fn nesting_depth(b: &[u8]) -> usize {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn route_and_run(st: &AppState, method: &Method, path: &str, target: &str, dec: Option<&Decrypted>, body: &[u8], received_secs: i64, now: i128) -> routes::Out {
+fn route_and_run(
+    st: &AppState,
+    method: &Method,
+    path: &str,
+    target: &str,
+    dec: Option<&Decrypted>,
+    body: &[u8],
+    received_secs: i64,
+    now: i128,
+) -> routes::Out {
     let rt = st.runtime();
     let segs = routes::decode_segments(path);
     let Some((guard, route)) = routes::match_route(method, &segs, &rt) else {
-        return Err(obshell_proto::errors::codes::COMMON_NOT_FOUND.occur(&[&"404 not found"]).into());
+        return Err(obshell_proto::errors::codes::COMMON_NOT_FOUND
+            .occur(&[&"404 not found"])
+            .into());
     };
     let verified = auth::verify(st, guard, dec, target, received_secs)?;
     let query = routes::parse_query(target.split_once('?').map(|(_, q)| q).unwrap_or(""));
-    let req = Req { st, method, uri: target, query, body, verified, now };
+    let req = Req {
+        st,
+        method,
+        uri: target,
+        query,
+        body,
+        verified,
+        now,
+    };
     // A panic in a handler is the agent's gin recovery: the pre-built 500.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| routes::dispatch(route, &req))).unwrap_or_else(|_| Err(recovery_error().into()))
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| routes::dispatch(route, &req)))
+        .unwrap_or_else(|_| Err(recovery_error().into()))
 }
 
 struct Ctx<'a> {
@@ -234,7 +331,13 @@ impl Ctx<'_> {
                 // gin.CustomRecovery writes `recoveryResponse`, built at agent start: its
                 // timestamp is the start time, no trace id, no duration.
                 let ts = self.st.clock.render(self.st.started_nanos);
-                let meta = EnvelopeMeta { timestamp: &ts, duration_ms: 0, trace_id: "", content_type: self.content_type, lang: None };
+                let meta = EnvelopeMeta {
+                    timestamp: &ts,
+                    duration_ms: 0,
+                    trace_id: "",
+                    content_type: self.content_type,
+                    lang: None,
+                };
                 envelope::failure(&meta, &f.err, &Data::Omit)
             }
             out => {
@@ -259,7 +362,8 @@ impl Ctx<'_> {
 pub fn to_response(r: Reply) -> Response<Body> {
     let mut resp = Response::new(Body::from(r.body));
     *resp.status_mut() = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(r.content_type.as_str()));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(r.content_type.as_str()));
     resp
 }
 

@@ -9,8 +9,17 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
 
 /// The redirect for a request whose path only matches a route without its trailing slash.
-pub fn trailing_slash(rt: &Runtime, method: &Method, path: &str, target: &str, headers: &HeaderMap) -> Option<Response<Body>> {
-    if path.len() <= 1 || !path.ends_with('/') || routes::match_route(method, &routes::decode_segments(path), rt).is_some() {
+pub fn trailing_slash(
+    rt: &Runtime,
+    method: &Method,
+    path: &str,
+    target: &str,
+    headers: &HeaderMap,
+) -> Option<Response<Body>> {
+    if path.len() <= 1
+        || !path.ends_with('/')
+        || routes::match_route(method, &routes::decode_segments(path), rt).is_some()
+    {
         return None;
     }
     routes::match_route(method, &routes::decode_segments(&path[..path.len() - 1]), rt)?;
@@ -25,7 +34,10 @@ fn location(path: &str, target: &str, headers: &HeaderMap) -> String {
     let prefix = clean(&header_str(headers, "X-Forwarded-Prefix"));
     if prefix != "." {
         // regSafePrefix `[^a-zA-Z0-9/-]+` removed, regRemoveRepeatedChar `/{2,}` → `/`.
-        let safe: String = prefix.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '-').collect();
+        let safe: String = prefix
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '-')
+            .collect();
         let mut collapsed = String::with_capacity(safe.len());
         for c in safe.chars() {
             if !(c == '/' && collapsed.ends_with('/')) {
@@ -81,21 +93,36 @@ fn escape_path(s: &str) -> String {
 
 /// `http.Redirect`: an HTML link body for GET only, `text/html` for GET and HEAD.
 fn redirect(status: u16, location: &str, method: &Method) -> Response<Body> {
-    let text = if status == 301 { "Moved Permanently" } else { "Temporary Redirect" };
-    let body = if method == Method::GET { format!("<a href=\"{}\">{text}</a>.\n\n", html_escape(location)) } else { String::new() };
+    let text = if status == 301 {
+        "Moved Permanently"
+    } else {
+        "Temporary Redirect"
+    };
+    let body = if method == Method::GET {
+        format!("<a href=\"{}\">{text}</a>.\n\n", html_escape(location))
+    } else {
+        String::new()
+    };
     let mut resp = Response::new(Body::from(body));
     *resp.status_mut() = StatusCode::from_u16(status).expect("valid redirect status");
     if let Ok(v) = HeaderValue::from_str(location) {
         resp.headers_mut().insert(header::LOCATION, v);
     }
     if method == Method::GET || method == Method::HEAD {
-        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
     }
     resp
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&#34;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
 }
 
 #[cfg(test)]
@@ -104,7 +131,16 @@ mod tests {
 
     #[test]
     fn path_clean_like_go() {
-        for (p, want) in [("", "."), ("/", "/"), ("//a//b/", "/a/b"), ("/a/./b/../c", "/a/c"), ("/..", "/"), ("a/../..", ".."), ("../a/..", ".."), ("x/", "x")] {
+        for (p, want) in [
+            ("", "."),
+            ("/", "/"),
+            ("//a//b/", "/a/b"),
+            ("/a/./b/../c", "/a/c"),
+            ("/..", "/"),
+            ("a/../..", ".."),
+            ("../a/..", ".."),
+            ("x/", "x"),
+        ] {
             assert_eq!(clean(p), want, "{p:?}");
         }
     }
@@ -112,10 +148,23 @@ mod tests {
     #[test]
     fn location_is_decoded_reescaped_and_behind_the_forwarded_prefix() {
         let none = HeaderMap::new();
-        assert_eq!(location("/api/v1/tenant/t%41/parameters/", "/api/v1/tenant/t%41/parameters/?filter=%25a", &none), "/api/v1/tenant/tA/parameters?filter=%25a");
-        assert_eq!(location("/api/v1/tenant/a%20b/parameters/", "/x", &none), "/api/v1/tenant/a%20b/parameters");
+        assert_eq!(
+            location(
+                "/api/v1/tenant/t%41/parameters/",
+                "/api/v1/tenant/t%41/parameters/?filter=%25a",
+                &none
+            ),
+            "/api/v1/tenant/tA/parameters?filter=%25a"
+        );
+        assert_eq!(
+            location("/api/v1/tenant/a%20b/parameters/", "/x", &none),
+            "/api/v1/tenant/a%20b/parameters"
+        );
         let mut h = HeaderMap::new();
         h.insert("X-Forwarded-Prefix", HeaderValue::from_static("/obshell//console/<x>"));
-        assert_eq!(location("/api/v1/info/", "/api/v1/info/", &h), "/obshell/console/x/api/v1/info");
+        assert_eq!(
+            location("/api/v1/info/", "/api/v1/info/", &h),
+            "/obshell/console/x/api/v1/info"
+        );
     }
 }

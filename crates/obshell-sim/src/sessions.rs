@@ -32,7 +32,10 @@ pub fn random_hex32() -> String {
 
 impl Sessions {
     pub fn new(agent_start: i128) -> Self {
-        Sessions { gc_origin: agent_start, ..Default::default() }
+        Sessions {
+            gc_origin: agent_start,
+            ..Default::default()
+        }
     }
 
     /// The last cleanup tick of a ticker with period `every` at or before `now`.
@@ -48,7 +51,9 @@ impl Sessions {
             self.sessions.retain(|_, exp| tick <= *exp);
         }
         if let Some(tick) = self.last_tick(now, SSO_GC_NANOS) {
-            self.sso.retain(|_, (created, used)| !(used.is_some_and(|u| u < tick) || tick - *created > SSO_TOKEN_TTL_NANOS));
+            self.sso.retain(|_, (created, used)| {
+                !(used.is_some_and(|u| u < tick) || tick - *created > SSO_TOKEN_TTL_NANOS)
+            });
         }
     }
 
@@ -117,7 +122,9 @@ impl Sessions {
         match self.sso.get(token) {
             None => Err(codes::SECURITY_SSO_TOKEN_NOT_FOUND.occur(&[])),
             Some((_, Some(_))) => Err(codes::SECURITY_SSO_TOKEN_ALREADY_USED.occur(&[])),
-            Some((created, _)) if now - created > SSO_TOKEN_TTL_NANOS => Err(codes::SECURITY_SSO_TOKEN_EXPIRED.occur(&[])),
+            Some((created, _)) if now - created > SSO_TOKEN_TTL_NANOS => {
+                Err(codes::SECURITY_SSO_TOKEN_EXPIRED.occur(&[]))
+            }
             Some(_) => Ok(()),
         }
     }
@@ -158,10 +165,22 @@ mod tests {
         let mut s = Sessions::new(0);
         let a = s.create(0, 10 * S);
         let b = s.create(0, 10 * S);
-        assert_eq!(code(s.validate(&a, 20 * S, 10 * S)), "Security.Authentication.SessionExpired", "no tick since it expired");
-        assert_eq!(code(s.validate(&b, 31 * S, 10 * S)), "Security.Authentication.SessionInvalid", "the 30 s tick deleted it");
+        assert_eq!(
+            code(s.validate(&a, 20 * S, 10 * S)),
+            "Security.Authentication.SessionExpired",
+            "no tick since it expired"
+        );
+        assert_eq!(
+            code(s.validate(&b, 31 * S, 10 * S)),
+            "Security.Authentication.SessionInvalid",
+            "the 30 s tick deleted it"
+        );
         let c = s.create(31 * S, 10 * S);
-        assert_eq!(code(s.validate(&c, 59 * S, 10 * S)), "Security.Authentication.SessionExpired", "expired at 41 s, next tick at 60 s");
+        assert_eq!(
+            code(s.validate(&c, 59 * S, 10 * S)),
+            "Security.Authentication.SessionExpired",
+            "expired at 41 s, next tick at 60 s"
+        );
     }
 
     #[test]
@@ -170,7 +189,10 @@ mod tests {
         let used = s.create_sso_token(0);
         let stale = s.create_sso_token(0);
         s.exchange_sso(&used, S).unwrap();
-        assert_eq!(code(s.validate_sso(&used, 29 * 60 * S)), "Security.SSO.Token.AlreadyUsed");
+        assert_eq!(
+            code(s.validate_sso(&used, 29 * 60 * S)),
+            "Security.SSO.Token.AlreadyUsed"
+        );
         assert_eq!(code(s.validate_sso(&stale, 29 * 60 * S)), "Security.SSO.Token.Expired");
         assert_eq!(code(s.validate_sso(&used, 31 * 60 * S)), "Security.SSO.Token.NotFound");
         assert_eq!(code(s.validate_sso(&stale, 31 * 60 * S)), "Security.SSO.Token.NotFound");

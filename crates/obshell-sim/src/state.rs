@@ -79,7 +79,11 @@ impl AppState {
         }
         let engine = Engine::new(agents.clone(), config.task_ticks);
         Ok(AppState {
-            runtime: RwLock::new(Runtime { version: config.version.clone(), identity: config.identity.clone(), password: config.password.clone() }),
+            runtime: RwLock::new(Runtime {
+                version: config.version.clone(),
+                identity: config.identity.clone(),
+                password: config.password.clone(),
+            }),
             key: RwLock::new(Arc::new(key)),
             world: Mutex::new(World { cluster, engine }),
             sessions: Mutex::new(Sessions::new(now)),

@@ -8,15 +8,24 @@ use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use std::path::{Component, Path, PathBuf};
 
 pub async fn serve(st: &AppState, method: &Method, path: &str) -> Response<Body> {
-    let Some(root) = st.config.static_dir.as_ref() else { return not_found() };
+    let Some(root) = st.config.static_dir.as_ref() else {
+        return not_found();
+    };
     if method != Method::GET && method != Method::HEAD {
         return not_found();
     }
-    let file = safe_join(root, path).filter(|p| p.is_file()).unwrap_or_else(|| root.join("index.html"));
+    let file = safe_join(root, path)
+        .filter(|p| p.is_file())
+        .unwrap_or_else(|| root.join("index.html"));
     match tokio::fs::read(&file).await {
         Ok(bytes) => {
-            let mut r = Response::new(if method == Method::HEAD { Body::empty() } else { Body::from(bytes) });
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(mime(&file)));
+            let mut r = Response::new(if method == Method::HEAD {
+                Body::empty()
+            } else {
+                Body::from(bytes)
+            });
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime(&file)));
             r
         }
         Err(_) => not_found(),
@@ -27,7 +36,8 @@ pub async fn serve(st: &AppState, method: &Method, path: &str) -> Response<Body>
 fn not_found() -> Response<Body> {
     let mut r = Response::new(Body::from("404 page not found"));
     *r.status_mut() = StatusCode::NOT_FOUND;
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
     r
 }
 

@@ -139,8 +139,7 @@ pub fn decrypt_header_bytes(key: &PrivateKey, header_value: &str) -> Result<Vec<
 /// The agent only calls this for a non-empty header value (an empty one counts as "no header");
 /// called with `""` this reports Go's `EOF`, as `DecryptHeader("")` would.
 pub fn open_header(key: &PrivateKey, header_value: &str) -> Result<HttpHeader, AgentError> {
-    let plaintext =
-        decrypt_header_bytes(key, header_value).map_err(|e| header_decrypt_failed(&e))?;
+    let plaintext = decrypt_header_bytes(key, header_value).map_err(|e| header_decrypt_failed(&e))?;
     let mut header = decode_http_header(&plaintext).map_err(|e| header_decrypt_failed(&e))?;
     if header.keys.as_ref().is_some_and(Vec::is_empty) {
         header.keys = None;
@@ -189,8 +188,7 @@ pub fn decrypt_body_like_agent(keys: &[u8], body: &[u8]) -> Result<Vec<u8>, Agen
         // Go decrypts nothing, then reads origData[length-1]: index out of range.
         return Err(recovery_error());
     }
-    let cipher =
-        cbc::Decryptor::<aes::Aes128>::new_from_slices(key, iv).map_err(|_| recovery_error())?;
+    let cipher = cbc::Decryptor::<aes::Aes128>::new_from_slices(key, iv).map_err(|_| recovery_error())?;
     let len = cipher
         .decrypt_padded_mut::<NoPadding>(&mut data)
         .map_err(|_| recovery_error())?
@@ -232,8 +230,7 @@ pub fn verify_uri(header: &HttpHeader, request_target: &str) -> Result<(), Agent
 /// never expires) → 401 `Security.Authentication.Expired`. Unwrapped: the session and SSO paths
 /// send it as is; the password path wraps it (see [`verify_password_auth`]).
 pub fn verify_ts(ts: &str, now_unix_s: i64) -> Result<(), AgentError> {
-    let expiry = go::parse_int(ts)
-        .map_err(|e| codes::SECURITY_AUTHENTICATION_TIMESTAMP_INVALID.occur(&[&ts, &e]))?;
+    let expiry = go::parse_int(ts).map_err(|e| codes::SECURITY_AUTHENTICATION_TIMESTAMP_INVALID.occur(&[&ts, &e]))?;
     if now_unix_s > expiry {
         return Err(codes::SECURITY_AUTHENTICATION_EXPIRED.occur(&[]));
     }
@@ -247,11 +244,7 @@ pub fn verify_ts(ts: &str, now_unix_s: i64) -> Result<(), AgentError> {
 ///
 /// Not modelled: when the passwords differ and OceanBase is reachable, the real agent tries to log
 /// in to OceanBase with the supplied password and adopts it on success (spec §6.2).
-pub fn verify_password_auth(
-    header: &HttpHeader,
-    now_unix_s: i64,
-    stored_password: &str,
-) -> Result<(), AgentError> {
+pub fn verify_password_auth(header: &HttpHeader, now_unix_s: i64, stored_password: &str) -> Result<(), AgentError> {
     verify_auth(
         header,
         now_unix_s,
@@ -302,10 +295,7 @@ mod tests {
         let keys: Vec<u8> = (0u8..32).collect();
         let k = AesKeys::from_bytes(&keys).unwrap();
         let body = k.encrypt(b"{\"a\":1}");
-        assert_eq!(
-            decrypt_body_like_agent(&keys, body.as_bytes()).unwrap(),
-            b"{\"a\":1}"
-        );
+        assert_eq!(decrypt_body_like_agent(&keys, body.as_bytes()).unwrap(), b"{\"a\":1}");
         // Trailing newline tolerated (Go's decoder skips CR/LF).
         assert_eq!(
             decrypt_body_like_agent(&keys, format!("{body}\n").as_bytes()).unwrap(),
@@ -318,10 +308,7 @@ mod tests {
             (e.status(), e.err_code()),
             (500, "Request.Body.Decrypt.AES.KeyAndIv.Invalid")
         );
-        assert_eq!(
-            e.message(Lang::En),
-            "Unauthorized: AES key and IV size error"
-        );
+        assert_eq!(e.message(Lang::En), "Unauthorized: AES key and IV size error");
 
         for n in [16usize, 31] {
             assert!(is_recovery_error(
@@ -332,10 +319,7 @@ mod tests {
         let e = decrypt_body_like_agent(&long, body.as_bytes()).unwrap_err();
         assert!(is_recovery_error(&e));
         assert_eq!((e.status(), e.err_code()), (500, "Common.Unexpected"));
-        assert_eq!(
-            e.message(Lang::En),
-            "Unexpected error: Internal Server Error"
-        );
+        assert_eq!(e.message(Lang::En), "Unexpected error: Internal Server Error");
 
         let e = decrypt_body_like_agent(&keys, b"AAAA").unwrap_err();
         assert_eq!(
@@ -367,26 +351,11 @@ mod tests {
         };
         let mut p = [b'x'; 32];
         p[31] = 0;
-        assert_eq!(
-            decrypt_body_like_agent(&keys, enc(&p).as_bytes())
-                .unwrap()
-                .len(),
-            32
-        );
+        assert_eq!(decrypt_body_like_agent(&keys, enc(&p).as_bytes()).unwrap().len(), 32);
         p[31] = 20; // more than one block's worth: Go removes 20 bytes anyway
-        assert_eq!(
-            decrypt_body_like_agent(&keys, enc(&p).as_bytes())
-                .unwrap()
-                .len(),
-            12
-        );
+        assert_eq!(decrypt_body_like_agent(&keys, enc(&p).as_bytes()).unwrap().len(), 12);
         p[31] = 32;
-        assert_eq!(
-            decrypt_body_like_agent(&keys, enc(&p).as_bytes())
-                .unwrap()
-                .len(),
-            0
-        );
+        assert_eq!(decrypt_body_like_agent(&keys, enc(&p).as_bytes()).unwrap().len(), 0);
         p[31] = 33;
         assert!(is_recovery_error(
             &decrypt_body_like_agent(&keys, enc(&p).as_bytes()).unwrap_err()

@@ -162,11 +162,7 @@ pub fn header_json(req: &SealRequest<'_>, keys: Option<&AesKeys>) -> String {
 /// consecutive chunks of at most `k − 11` bytes, `k`-byte blocks concatenated, standard Base64.
 /// The RNG is used only for the padding, block by block. (Like Go, an empty plaintext still
 /// yields one block.)
-pub fn seal_header_json<R: CryptoRngCore + ?Sized>(
-    rng: &mut R,
-    pk: &PublicKey,
-    plaintext: &[u8],
-) -> String {
+pub fn seal_header_json<R: CryptoRngCore + ?Sized>(rng: &mut R, pk: &PublicKey, plaintext: &[u8]) -> String {
     let k = pk.size();
     let mut rng = SizedRng(rng);
     let mut ct = Vec::with_capacity(plaintext.len().div_ceil(pk.chunk_len()).max(1) * k);
@@ -189,11 +185,7 @@ pub fn seal_header_json<R: CryptoRngCore + ?Sized>(
 }
 
 /// Seals a request with fresh keys from `rng` (see the module docs for the RNG order).
-pub fn seal<R: CryptoRngCore + ?Sized>(
-    rng: &mut R,
-    pk: &PublicKey,
-    req: &SealRequest<'_>,
-) -> Sealed {
+pub fn seal<R: CryptoRngCore + ?Sized>(rng: &mut R, pk: &PublicKey, req: &SealRequest<'_>) -> Sealed {
     let keys = req.needs_keys().then(|| AesKeys::random(rng));
     seal_inner(rng, pk, req, keys)
 }

@@ -106,10 +106,7 @@ fn decode_quantum(src: &[u8], mut si: usize) -> (usize, [u8; 3], usize, Option<u
         dlen = j;
         break;
     }
-    let val = (u32::from(dbuf[0]) << 18)
-        | (u32::from(dbuf[1]) << 12)
-        | (u32::from(dbuf[2]) << 6)
-        | u32::from(dbuf[3]);
+    let val = (u32::from(dbuf[0]) << 18) | (u32::from(dbuf[1]) << 12) | (u32::from(dbuf[2]) << 6) | u32::from(dbuf[3]);
     let bytes = [(val >> 16) as u8, (val >> 8) as u8, val as u8];
     (si, bytes, dlen - 1, err)
 }
@@ -132,7 +129,10 @@ fn parse_digits(digits: &str) -> Result<u64, NumErr> {
         if !c.is_ascii_digit() {
             return Err(NumErr::Syntax);
         }
-        n = n.checked_mul(10).and_then(|v| v.checked_add(u64::from(c - b'0'))).ok_or(NumErr::Range)?;
+        n = n
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(c - b'0')))
+            .ok_or(NumErr::Range)?;
     }
     Ok(n)
 }
@@ -291,9 +291,18 @@ mod tests {
     #[test]
     fn parse_uint_matches_go() {
         assert_eq!(parse_uint("18446744073709551615"), Ok(u64::MAX));
-        assert_eq!(parse_uint("+2").unwrap_err(), r#"strconv.ParseUint: parsing "+2": invalid syntax"#);
-        assert_eq!(parse_uint("-1").unwrap_err(), r#"strconv.ParseUint: parsing "-1": invalid syntax"#);
-        assert_eq!(parse_uint("18446744073709551616").unwrap_err(), r#"strconv.ParseUint: parsing "18446744073709551616": value out of range"#);
+        assert_eq!(
+            parse_uint("+2").unwrap_err(),
+            r#"strconv.ParseUint: parsing "+2": invalid syntax"#
+        );
+        assert_eq!(
+            parse_uint("-1").unwrap_err(),
+            r#"strconv.ParseUint: parsing "-1": invalid syntax"#
+        );
+        assert_eq!(
+            parse_uint("18446744073709551616").unwrap_err(),
+            r#"strconv.ParseUint: parsing "18446744073709551616": value out of range"#
+        );
     }
 
     #[test]

@@ -20,9 +20,7 @@ use aes::cipher::{block_padding::Pkcs7, BlockDecryptMut, BlockEncryptMut, KeyIvI
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use rand_core::CryptoRngCore;
-use rsa::pkcs1::{
-    DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, EncodeRsaPublicKey,
-};
+use rsa::pkcs1::{DecodeRsaPrivateKey, DecodeRsaPublicKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::pkcs8::DecodePublicKey;
 use rsa::traits::PublicKeyParts;
 use rsa::{RsaPrivateKey, RsaPublicKey};
@@ -70,7 +68,9 @@ pub enum CryptoError {
     CiphertextBase64(String),
     #[error("AES ciphertext must be a non-zero multiple of 16 bytes, got {0} bytes")]
     CiphertextLength(usize),
-    #[error("AES ciphertext has invalid PKCS#7 padding (wrong key/IV, or data not encrypted with this request's Keys)")]
+    #[error(
+        "AES ciphertext has invalid PKCS#7 padding (wrong key/IV, or data not encrypted with this request's Keys)"
+    )]
     Padding,
     #[error("decrypted data is not valid UTF-8")]
     NotUtf8,
@@ -143,10 +143,7 @@ impl PublicKey {
         if trimmed.starts_with("-----BEGIN") {
             return Err(CryptoError::PublicKeyIsPem);
         }
-        let compact: String = trimmed
-            .chars()
-            .filter(|c| *c != '\r' && *c != '\n')
-            .collect();
+        let compact: String = trimmed.chars().filter(|c| *c != '\r' && *c != '\n').collect();
         let der = STANDARD
             .decode(compact.as_bytes())
             .map_err(|e| CryptoError::PublicKeyBase64(e.to_string()))?;
@@ -208,9 +205,7 @@ impl TryFrom<RsaPublicKey> for PublicKey {
 
 impl fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("PublicKey")
-            .field("bits", &self.bits())
-            .finish()
+        f.debug_struct("PublicKey").field("bits", &self.bits()).finish()
     }
 }
 
@@ -221,10 +216,7 @@ pub struct PrivateKey(RsaPrivateKey);
 impl PrivateKey {
     /// A fresh key pair, as `rsa.GenerateKey(rand.Reader, KEY_SIZE)` does in the agent.
     /// `bits` is 1024 for current agents, 512 to simulate old ones.
-    pub fn generate<R: CryptoRngCore + ?Sized>(
-        rng: &mut R,
-        bits: usize,
-    ) -> Result<Self, CryptoError> {
+    pub fn generate<R: CryptoRngCore + ?Sized>(rng: &mut R, bits: usize) -> Result<Self, CryptoError> {
         if bits < MIN_KEY_BITS {
             return Err(CryptoError::KeyTooSmall { bits });
         }
@@ -235,16 +227,11 @@ impl PrivateKey {
 
     /// Parses standard Base64 of PKCS#1 DER `RSAPrivateKey`, the format the agent keeps in sqlite.
     pub fn from_base64_pkcs1_der(text: &str) -> Result<Self, CryptoError> {
-        let compact: String = text
-            .trim()
-            .chars()
-            .filter(|c| *c != '\r' && *c != '\n')
-            .collect();
+        let compact: String = text.trim().chars().filter(|c| *c != '\r' && *c != '\n').collect();
         let der = STANDARD
             .decode(compact.as_bytes())
             .map_err(|e| CryptoError::PrivateKey(e.to_string()))?;
-        let key = RsaPrivateKey::from_pkcs1_der(&der)
-            .map_err(|e| CryptoError::PrivateKey(e.to_string()))?;
+        let key = RsaPrivateKey::from_pkcs1_der(&der).map_err(|e| CryptoError::PrivateKey(e.to_string()))?;
         let bits = key.n().bits();
         if bits < MIN_KEY_BITS {
             return Err(CryptoError::KeyTooSmall { bits });
@@ -345,8 +332,7 @@ impl AesKeys {
     /// AES-128-CBC with PKCS#7 padding, standard Base64: the wire format of request bodies and of
     /// the login/SSO `data` (spec §4, §5). An empty plaintext yields one full padding block.
     pub fn encrypt(&self, plaintext: &[u8]) -> String {
-        let ct = Aes128CbcEnc::new(&self.key.into(), &self.iv.into())
-            .encrypt_padded_vec_mut::<Pkcs7>(plaintext);
+        let ct = Aes128CbcEnc::new(&self.key.into(), &self.iv.into()).encrypt_padded_vec_mut::<Pkcs7>(plaintext);
         STANDARD.encode(ct)
     }
 
@@ -396,19 +382,10 @@ mod tests {
 
     #[test]
     fn aes_keys_length_is_exact() {
-        assert_eq!(
-            AesKeys::from_bytes(&[0; 31]),
-            Err(CryptoError::AesKeysLength(31))
-        );
-        assert_eq!(
-            AesKeys::from_bytes(&[0; 48]),
-            Err(CryptoError::AesKeysLength(48))
-        );
+        assert_eq!(AesKeys::from_bytes(&[0; 31]), Err(CryptoError::AesKeysLength(31)));
+        assert_eq!(AesKeys::from_bytes(&[0; 48]), Err(CryptoError::AesKeysLength(48)));
         let k = AesKeys::from_bytes(&(0u8..32).collect::<Vec<_>>()).unwrap();
-        assert_eq!(
-            k.to_base64(),
-            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
-        );
+        assert_eq!(k.to_base64(), "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         assert_eq!(AesKeys::from_base64(&k.to_base64()).unwrap(), k);
     }
 
@@ -418,10 +395,7 @@ mod tests {
             key: [1; 16],
             iv: [2; 16],
         };
-        assert!(matches!(
-            k.decrypt("@@@"),
-            Err(CryptoError::CiphertextBase64(_))
-        ));
+        assert!(matches!(k.decrypt("@@@"), Err(CryptoError::CiphertextBase64(_))));
         assert_eq!(k.decrypt("AAAA"), Err(CryptoError::CiphertextLength(3)));
         assert_eq!(k.decrypt(""), Err(CryptoError::CiphertextLength(0)));
         let other = AesKeys {
@@ -429,10 +403,7 @@ mod tests {
             iv: [2; 16],
         };
         // Overwhelmingly likely to have bad padding under the wrong key; this fixed pair does.
-        assert_eq!(
-            other.decrypt(&k.encrypt(b"{\"a\":1}")),
-            Err(CryptoError::Padding)
-        );
+        assert_eq!(other.decrypt(&k.encrypt(b"{\"a\":1}")), Err(CryptoError::Padding));
         assert_eq!(k.decrypt(&k.encrypt(b"{\"a\":1}")).unwrap(), b"{\"a\":1}");
     }
 }

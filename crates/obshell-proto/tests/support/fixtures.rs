@@ -11,16 +11,15 @@ pub const RSA1024_PUBLIC: &str = "MIGJAoGBAL703MRZ8sF1yCQnby+wuddGnTNafc+/w2tUce
 pub const RSA1024_PRIVATE: &str = "MIICXQIBAAKBgQC+9NzEWfLBdcgkJ28vsLnXRp0zWn3Pv8NrVHHtfq+F4K/cCVk5WQprfCjADUJxLwuo5bqyuina6Qiz1wTcsCCCpLz99DxL+NtadhQ1JBMKuoh4Mw+m3o/5ynZGz8Bc2VWkxDgYfDCdaFtXDZGHz+z5bz80Oxo9TrbZpnwGhW2rHQIDAQABAoGAA3JqFcVF44YbwcNQd3zqLd+hcM7eXISqo2JX2CCkTHdc1Uz55lYcIQqRtb3HiEGAJWFYOGex37i7JnvoI4+uVoVdREohW2eu7slocNYzx3Hvu62FHAX7pKzW24/vbpGL8XetTyqnO6IIiiMa65VBqmLvpbTh9SCuAqV45jl4XUECQQDxmvocuxBD1tB0zuRmzwlyDitdul2QXUOKcvyu+6GEDS8RyTso/39TAiXal2AhHspePgI5H5+vkB7+MUr1DA3NAkEAylVgX+mjWn1nhhcrYSmuP1m1FTeFqShmE/fzLi+9gHO8iqn5rmz/g3VJgz+vwnGkcNyzhBuBkX0Acyf1QzdCkQJBANoMX0xMu2ouViYFjvcGRWUNSrAlgUnIEivCiTA3Y1a1O1TXAzCGHlhBKP61/YkGq+cQGZuKYejlrkMFI7wyq8UCQQCSUf+qHOn3LK1K+UJzt5K9WYBs4YQVepOnaS5BfmDKnegBVz6q90Qoqw8IjWvrcAd9Xv2rUcD3l7BVltX1T+chAkA53ImPik5AIJv3v70U9uMk38I/IUNxPr5vGUGwRqpcYLofHWEi3tWGK+Wiga04P0eudFUrUDh1hITDu3s3mh5H";
 
 /// 512-bit public key of a legacy agent.
-pub const RSA512_PUBLIC: &str = "MEgCQQC+LatAiT+yURhX6QIrCPrYmPsQwRGi+WwBJnAi3WnzVvotktDgSGmzMkzWoynUWtmaHopvgBkbrmz2C9hxN2bxAgMBAAE=";
+pub const RSA512_PUBLIC: &str =
+    "MEgCQQC+LatAiT+yURhX6QIrCPrYmPsQwRGi+WwBJnAi3WnzVvotktDgSGmzMkzWoynUWtmaHopvgBkbrmz2C9hxN2bxAgMBAAE=";
 
 /// 512-bit private key. TEST ONLY.
 pub const RSA512_PRIVATE: &str = "MIIBOwIBAAJBAL4tq0CJP7JRGFfpAisI+tiY+xDBEaL5bAEmcCLdafNW+i2S0OBIabMyTNajKdRa2Zoeim+AGRuubPYL2HE3ZvECAwEAAQJBAKnpcZzKQx+U9rPsWWSLtFp6a63vYUuDnux0JDHyMmwWWihPpEJ9kC7jeGhvuFjCYV1+WgfyIcLK3EdprllJ5AECIQDizVz3ueumcjARp3f+Vtps36zCiNe62WvuW2OJZdHKwQIhANapTvjlKFM4mSntjkyz+rQJtScaMyLDdiextjVv7ZgxAiAdVSoc7/LGSCZnYh1my5zcT+FsF36vL8eBwFgTQRPtAQIgPHsNjiD6wJ/kv6R4AHKBQ3KswKyoFbZetwZiISI9HjECIQCuDtjrVJecmuf3Fnl/ROfH0X/Hq22PyaYR2WvQE6h3cw==";
 
 /// AES vectors: key 00..0f, iv 10..1f.
 pub const AES_KEY: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
-pub const AES_IV: [u8; 16] = [
-    16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
-];
+pub const AES_IV: [u8; 16] = [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
 pub const AES_KEYS_B64: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
 /// (plaintext, Base64 ciphertext) under `AES_KEY`/`AES_IV`.
@@ -37,8 +36,7 @@ pub const AES_VECTORS: [(&str, &str); 3] = [
 ];
 
 /// The session id of the login vector (third AES vector).
-pub const LOGIN_SESSION_ID: &str =
-    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+pub const LOGIN_SESSION_ID: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 /// Inputs of the header vector.
 pub const HEADER_PASSWORD: &str = "root_pwd";

@@ -97,7 +97,9 @@ impl Engine {
     fn create(&mut self, tpl: Template, kind: DagKind, now: i128) -> Result<i64, AgentError> {
         if tpl.maintenance_type == maintenance::TENANT_MAINTENANCE {
             let locked = self.dags.values().any(|d| {
-                d.maintenance_type == maintenance::TENANT_MAINTENANCE && d.maintenance_key == tpl.maintenance_key && !d.is_finished
+                d.maintenance_type == maintenance::TENANT_MAINTENANCE
+                    && d.maintenance_key == tpl.maintenance_key
+                    && !d.is_finished
             });
             if locked {
                 return Err(codes::OB_TENANT_UNDER_MAINTENANCE
@@ -113,8 +115,11 @@ impl Engine {
             let node_id = self.next_node;
             self.next_node += 1;
             self.node_index.insert(node_id, dag_id);
-            let agents: Vec<(usize, AgentInfo)> =
-                if *parallel { self.agents.iter().cloned().enumerate().collect() } else { vec![(0, self.agents[0].clone())] };
+            let agents: Vec<(usize, AgentInfo)> = if *parallel {
+                self.agents.iter().cloned().enumerate().collect()
+            } else {
+                vec![(0, self.agents[0].clone())]
+            };
             let mut subs = Vec::new();
             for (agent_index, agent) in agents {
                 let id = self.next_task;
@@ -136,7 +141,16 @@ impl Engine {
                     ready_tick: 0,
                 });
             }
-            nodes.push(Node { id: node_id, name, state: State::Pending, op: Op::Run, start: t, end: t, parallel: *parallel, subs });
+            nodes.push(Node {
+                id: node_id,
+                name,
+                state: State::Pending,
+                op: Op::Run,
+                start: t,
+                end: t,
+                parallel: *parallel,
+                subs,
+            });
         }
         let max_stage = nodes.len() as i32;
         self.dags.insert(
@@ -162,23 +176,57 @@ impl Engine {
 
     /// "Set obcluster backup config[ for <tenant>]" (2 stages; the tenant variant takes the
     /// tenant maintenance lock).
-    pub fn create_backup_config(&mut self, tenant: Option<TenantRef>, cfg: obshell_proto::backup::BackupConfig, now: i128) -> Result<i64, AgentError> {
+    pub fn create_backup_config(
+        &mut self,
+        tenant: Option<TenantRef>,
+        cfg: obshell_proto::backup::BackupConfig,
+        now: i128,
+    ) -> Result<i64, AgentError> {
         let (name, mt, key) = match &tenant {
-            None => (names::SET_CLUSTER_BACKUP_CONFIG.to_string(), maintenance::NOT_UNDER_MAINTENANCE, String::new()),
-            Some(t) => (names::set_tenant_backup_config(&t.name), maintenance::TENANT_MAINTENANCE, t.name.clone()),
+            None => (
+                names::SET_CLUSTER_BACKUP_CONFIG.to_string(),
+                maintenance::NOT_UNDER_MAINTENANCE,
+                String::new(),
+            ),
+            Some(t) => (
+                names::set_tenant_backup_config(&t.name),
+                maintenance::TENANT_MAINTENANCE,
+                t.name.clone(),
+            ),
         };
         let tpl = Template {
             name,
             maintenance_type: mt,
             maintenance_key: key,
-            nodes: vec![(TaskKind::CheckBackupConfig, names::CHECK_BACKUP_CONFIG, true), (TaskKind::SetBackupConfig, names::SET_BACKUP_CONFIG, false)],
+            nodes: vec![
+                (TaskKind::CheckBackupConfig, names::CHECK_BACKUP_CONFIG, true),
+                (TaskKind::SetBackupConfig, names::SET_BACKUP_CONFIG, false),
+            ],
         };
-        self.create(tpl, DagKind::BackupConfig { tenant, cfg: Box::new(cfg) }, now)
+        self.create(
+            tpl,
+            DagKind::BackupConfig {
+                tenant,
+                cfg: Box::new(cfg),
+            },
+            now,
+        )
     }
 
     /// "Obcluster start full|increment backup[ for <tenant>]" (4 stages, no lock).
-    pub fn create_start_backup(&mut self, tenant: Option<TenantRef>, incremental: bool, encrypted: bool, plus_archive: bool, now: i128) -> Result<i64, AgentError> {
-        let base = if incremental { names::START_INCREMENTAL_BACKUP } else { names::START_FULL_BACKUP };
+    pub fn create_start_backup(
+        &mut self,
+        tenant: Option<TenantRef>,
+        incremental: bool,
+        encrypted: bool,
+        plus_archive: bool,
+        now: i128,
+    ) -> Result<i64, AgentError> {
+        let base = if incremental {
+            names::START_INCREMENTAL_BACKUP
+        } else {
+            names::START_FULL_BACKUP
+        };
         let name = match &tenant {
             None => base.to_string(),
             Some(t) => format!("{base} for {}", t.name),
@@ -194,7 +242,16 @@ impl Engine {
                 (TaskKind::WaitBackupFinish, names::WAIT_BACKUP_FINISH, false),
             ],
         };
-        self.create(tpl, DagKind::StartBackup { tenant, incremental, encrypted, plus_archive }, now)
+        self.create(
+            tpl,
+            DagKind::StartBackup {
+                tenant,
+                incremental,
+                encrypted,
+                plus_archive,
+            },
+            now,
+        )
     }
 
     /// One scheduler tick (see the module docs).
@@ -210,14 +267,27 @@ impl Engine {
         self.next_log += 1;
         // `DEFAULT CURRENT_TIMESTAMP` of a `TIMESTAMP` column: the second it was written.
         let t = crate::clock::truncate_secs(now);
-        if let Some(s) = self.dags.get_mut(&dag_id).and_then(|d| d.nodes.get_mut(pos)).and_then(|n| n.subs.get_mut(sub)) {
-            s.logs.push(model::LogRow { id, execute_times: s.execute_times, content, time: t });
+        if let Some(s) = self
+            .dags
+            .get_mut(&dag_id)
+            .and_then(|d| d.nodes.get_mut(pos))
+            .and_then(|n| n.subs.get_mut(sub))
+        {
+            s.logs.push(model::LogRow {
+                id,
+                execute_times: s.execute_times,
+                content,
+                time: t,
+            });
         }
     }
 
     /// The most recent cluster maintenance DAG (`FindLastMaintenanceDag`): tenant or global
     /// maintenance DAGs, newest first.
     pub fn last_maintenance_dag(&self) -> Option<&Dag> {
-        self.dags.values().rev().find(|d| d.maintenance_type == maintenance::GLOBAL_MAINTENANCE || d.maintenance_type == maintenance::TENANT_MAINTENANCE)
+        self.dags.values().rev().find(|d| {
+            d.maintenance_type == maintenance::GLOBAL_MAINTENANCE
+                || d.maintenance_type == maintenance::TENANT_MAINTENANCE
+        })
     }
 }

@@ -5,7 +5,9 @@ use super::programs::{Program, Step};
 use crate::clock::{Clock, GO_ZERO_NANOS};
 use crate::cluster::TenantRef;
 use obshell_proto::backup::BackupConfig;
-use obshell_proto::dag::{DagDetail, GenericId, NodeAbilities, NodeDetail, SubTaskLog, TaskDetail, TaskOperator, TaskState};
+use obshell_proto::dag::{
+    DagDetail, GenericId, NodeAbilities, NodeDetail, SubTaskLog, TaskDetail, TaskOperator, TaskState,
+};
 use obshell_proto::envelope::AgentInfo;
 use serde_json::Map;
 
@@ -62,9 +64,17 @@ impl Op {
 pub enum DagKind {
     /// "Set obcluster backup config[ for <t>]": `tenant` None = all user tenants (re-read when
     /// the sub-tasks run), with `/<cluster_id>/<tenant_id>/clog|data` sub-paths.
-    BackupConfig { tenant: Option<TenantRef>, cfg: Box<BackupConfig> },
+    BackupConfig {
+        tenant: Option<TenantRef>,
+        cfg: Box<BackupConfig>,
+    },
     /// "Obcluster start full|increment backup[ for <t>]".
-    StartBackup { tenant: Option<TenantRef>, incremental: bool, encrypted: bool, plus_archive: bool },
+    StartBackup {
+        tenant: Option<TenantRef>,
+        incremental: bool,
+        encrypted: bool,
+        plus_archive: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -217,7 +227,8 @@ impl Renderer<'_> {
     pub fn sub_task(&self, s: &SubTask) -> TaskDetail {
         // `getSubTaskDetail` reads the logs only of a running or finished sub-task: a retried one
         // that is READY again shows none, not its earlier run's.
-        let logs = (s.state == State::Running || s.state.finished()).then(|| s.logs.iter().map(|l| l.content.clone()).collect());
+        let logs = (s.state == State::Running || s.state.finished())
+            .then(|| s.logs.iter().map(|l| l.content.clone()).collect());
         TaskDetail {
             id: GenericId::cluster(s.id),
             task_id: s.id,

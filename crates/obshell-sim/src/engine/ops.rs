@@ -49,7 +49,11 @@ impl Engine {
                 n.end = EPOCH;
             }
             DagOperation::Cancel => {
-                let pos = dag.nodes.iter().position(|n| !n.state.finished()).unwrap_or(dag.nodes.len().saturating_sub(1));
+                let pos = dag
+                    .nodes
+                    .iter()
+                    .position(|n| !n.state.finished())
+                    .unwrap_or(dag.nodes.len().saturating_sub(1));
                 reset_dag(dag, Op::Cancel);
                 if let Some(n) = dag.nodes.get_mut(pos) {
                     n.state = State::Pending;
@@ -59,7 +63,11 @@ impl Engine {
                 }
             }
             DagOperation::Pass => {
-                let from = dag.nodes.iter().position(|n| n.state == State::Failed).unwrap_or(dag.nodes.len());
+                let from = dag
+                    .nodes
+                    .iter()
+                    .position(|n| n.state == State::Failed)
+                    .unwrap_or(dag.nodes.len());
                 dag.state = State::Succeed;
                 dag.op = Op::Pass;
                 dag.end = t;

@@ -22,11 +22,24 @@ pub enum Step {
     Sleep(u32),
     Fail(AgentError),
     /// `checkAllPath(conf)` of "Check backup config", wrapped in `ctx` on failure.
-    CheckPath { dest: Option<DestConf>, ctx: &'static str, tenants: Vec<TenantRef>, all: bool },
+    CheckPath {
+        dest: Option<DestConf>,
+        ctx: &'static str,
+        tenants: Vec<TenantRef>,
+        all: bool,
+    },
     /// `closeAllArchiveLog` + `waitForAllArchiveLogStop`, wrapped as the agent wraps them.
-    CloseAndWaitAll { tenants: Vec<TenantRef>, outer: Option<&'static str> },
+    CloseAndWaitAll {
+        tenants: Vec<TenantRef>,
+        outer: Option<&'static str>,
+    },
     /// `waitForArchiveLogClosed` then `waitForArchiveLogStop` then the "closed" line.
-    WaitStop { t: TenantRef, outer: Option<&'static str>, phase: u8, waited: u32 },
+    WaitStop {
+        t: TenantRef,
+        outer: Option<&'static str>,
+        phase: u8,
+        waited: u32,
+    },
     Sql(Sql),
     /// `stopBackupAndWait`.
     StopBackupAndWait(TenantRef),
@@ -34,11 +47,21 @@ pub enum Step {
     /// 3600 s sub-task timeout comes first).
     WaitBackupFinished(TenantRef),
     /// One tenant of `setDeletePolicy`.
-    DeletePolicy { t: TenantRef, policy: String, window: String },
+    DeletePolicy {
+        t: TenantRef,
+        policy: String,
+        window: String,
+    },
     /// Second loop of `OpenArchiveLogTask`.
     EnsureArchiveDoing(TenantRef),
-    WaitOpened { t: TenantRef, waited: u32 },
-    WaitDoing { t: TenantRef, waited: u32 },
+    WaitOpened {
+        t: TenantRef,
+        waited: u32,
+    },
+    WaitDoing {
+        t: TenantRef,
+        waited: u32,
+    },
 }
 
 /// The statements the tasks issue; failures are wrapped as the agent wraps them.
@@ -48,12 +71,34 @@ pub enum Sql {
     /// `ARCHIVELOG`; errors returned unwrapped (the open-archive task returns them as is).
     ArchiveLog(i64),
     EnableDest(i64),
-    Concurrency { t: TenantRef, value: i64 },
-    ArchiveDest { tid: i64, location: String, binding: Option<String>, piece: Option<String> },
-    LagTarget { t: TenantRef, value: String },
-    DataDest { tid: i64, uri: String },
-    HaScore { tid: i64, value: i64 },
-    Backup { tid: i64, incremental: bool, plus_archive: bool, encrypted: bool },
+    Concurrency {
+        t: TenantRef,
+        value: i64,
+    },
+    ArchiveDest {
+        tid: i64,
+        location: String,
+        binding: Option<String>,
+        piece: Option<String>,
+    },
+    LagTarget {
+        t: TenantRef,
+        value: String,
+    },
+    DataDest {
+        tid: i64,
+        uri: String,
+    },
+    HaScore {
+        tid: i64,
+        value: i64,
+    },
+    Backup {
+        tid: i64,
+        incremental: bool,
+        plus_archive: bool,
+        encrypted: bool,
+    },
 }
 
 /// A sub-task execution in progress.
@@ -91,7 +136,10 @@ enum Exec {
 
 impl Program {
     pub fn new(steps: Vec<Step>) -> Program {
-        Program { steps: steps.into(), sleeping: 0 }
+        Program {
+            steps: steps.into(),
+            sleeping: 0,
+        }
     }
 
     /// Runs until the program blocks (a wait not yet satisfied, a sleep) or ends.
@@ -102,7 +150,9 @@ impl Program {
         }
         // Bounded: a program is finite and every expansion is finite.
         for _ in 0..10_000 {
-            let Some(step) = self.steps.pop_front() else { return Outcome::Done(Ok(())) };
+            let Some(step) = self.steps.pop_front() else {
+                return Outcome::Done(Ok(()));
+            };
             if let Step::Sleep(n) = step {
                 if n > 0 {
                     self.sleeping = n - 1;
@@ -136,7 +186,12 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
         }
         Step::Sleep(_) => Exec::Continue,
         Step::Fail(e) => Exec::Fail(e),
-        Step::CheckPath { dest, ctx, tenants, all } => check_path(env, dest, ctx, &tenants, all),
+        Step::CheckPath {
+            dest,
+            ctx,
+            tenants,
+            all,
+        } => check_path(env, dest, ctx, &tenants, all),
         Step::CloseAndWaitAll { tenants, outer } => {
             // closeAllArchiveLog
             for t in &tenants {
@@ -146,11 +201,29 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
                 }
                 env.log(format!("Archive log has been closed for {}", t.label()));
             }
-            Exec::Expand(tenants.into_iter().map(|t| Step::WaitStop { t, outer, phase: 0, waited: 0 }).collect())
+            Exec::Expand(
+                tenants
+                    .into_iter()
+                    .map(|t| Step::WaitStop {
+                        t,
+                        outer,
+                        phase: 0,
+                        waited: 0,
+                    })
+                    .collect(),
+            )
         }
-        Step::WaitStop { t, outer, phase, waited } => {
+        Step::WaitStop {
+            t,
+            outer,
+            phase,
+            waited,
+        } => {
             let fail = |what: &str, inner: &'static str| {
-                let e = codes::OB_CLUSTER_ASYNC_OPERATION_TIMEOUT.occur(&[&what]).wrap(inner).wrap("wait archive log stop");
+                let e = codes::OB_CLUSTER_ASYNC_OPERATION_TIMEOUT
+                    .occur(&[&what])
+                    .wrap(inner)
+                    .wrap("wait archive log stop");
                 Exec::Fail(match outer {
                     Some(o) => e.wrap(o),
                     None => e,
@@ -159,16 +232,31 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
             match phase {
                 0 => {
                     env.log(format!("Wait for {} to close archive log", t.label()));
-                    Exec::Expand(vec![Step::WaitStop { t, outer, phase: 1, waited: 0 }])
+                    Exec::Expand(vec![Step::WaitStop {
+                        t,
+                        outer,
+                        phase: 1,
+                        waited: 0,
+                    }])
                 }
                 1 => {
                     if env.cluster.archive_log_closed(t.id) {
                         env.log(format!("Wait for {} archive log to be 'STOP'", t.label()));
-                        Exec::Expand(vec![Step::WaitStop { t, outer, phase: 2, waited: 0 }])
+                        Exec::Expand(vec![Step::WaitStop {
+                            t,
+                            outer,
+                            phase: 2,
+                            waited: 0,
+                        }])
                     } else if waited >= WAIT_CLOSE_TICKS {
                         fail("close archive log", "wait archive log closed")
                     } else {
-                        Exec::Block(Step::WaitStop { t, outer, phase, waited: waited + 1 })
+                        Exec::Block(Step::WaitStop {
+                            t,
+                            outer,
+                            phase,
+                            waited: waited + 1,
+                        })
                     }
                 }
                 _ => {
@@ -177,7 +265,12 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
                         env.log(format!("Archive log has been closed for {}", t.label()));
                         Exec::Continue
                     } else {
-                        Exec::Block(Step::WaitStop { t, outer, phase, waited: waited + 1 })
+                        Exec::Block(Step::WaitStop {
+                            t,
+                            outer,
+                            phase,
+                            waited: waited + 1,
+                        })
                     }
                 }
             }
@@ -205,7 +298,13 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
         Step::DeletePolicy { t, policy, window } => {
             if let Some(cur) = env.cluster.delete_policy(t.id) {
                 // `%v` of the agent's policy row: {TenantID PolicyName RecoveryWindow}.
-                env.log(format!("Drop delete policy {{{} {} {}}} for {}", t.id, cur.name, cur.recovery_window, t.label()));
+                env.log(format!(
+                    "Drop delete policy {{{} {} {}}} for {}",
+                    t.id,
+                    cur.name,
+                    cur.recovery_window,
+                    t.label()
+                ));
                 env.cluster.drop_delete_policy(t.id);
             }
             env.log(format!("Set delete policy to {{{policy} {window}}} for {}", t.label()));
@@ -217,7 +316,10 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
         Step::EnsureArchiveDoing(t) => {
             let mut steps = Vec::new();
             if env.cluster.archive_log_closed(t.id) {
-                steps.push(Step::WaitOpened { t: t.clone(), waited: 0 });
+                steps.push(Step::WaitOpened {
+                    t: t.clone(),
+                    waited: 0,
+                });
             }
             let status = env.cluster.archive_status(t.id);
             env.log(format!("Archive log status of {} is '{}'", t.label(), status));
@@ -226,7 +328,10 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
                 "" | "PREPARE" | "BEGINNING" => steps.push(Step::WaitDoing { t, waited: 0 }),
                 "STOP" | "STOPPING" => {
                     steps.push(Step::Sql(Sql::ArchiveLog(t.id)));
-                    steps.push(Step::WaitOpened { t: t.clone(), waited: 0 });
+                    steps.push(Step::WaitOpened {
+                        t: t.clone(),
+                        waited: 0,
+                    });
                     steps.push(Step::WaitDoing { t, waited: 0 });
                 }
                 "SUSPEND" | "SUSPENDING" => {
@@ -234,7 +339,9 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
                     steps.push(Step::WaitDoing { t, waited: 0 });
                 }
                 "INTERRUPTED" => {
-                    return Exec::Fail(codes::COMMON_UNEXPECTED.occur(&[&format!("tenant {} archive log interrupted", t.label())]));
+                    return Exec::Fail(
+                        codes::COMMON_UNEXPECTED.occur(&[&format!("tenant {} archive log interrupted", t.label())]),
+                    );
                 }
                 _ => {}
             }
@@ -283,18 +390,36 @@ fn run_sql(env: &mut Env<'_>, sql: Sql) -> Result<(), AgentError> {
             env.log(format!("Set log archive concurrency to '{value}' for {}", t.label()));
             Ok(())
         }
-        Sql::ArchiveDest { tid, location, binding, piece } => {
-            c.set_archive_dest(tid, &location, binding.as_deref(), piece.as_deref()).map_err(|e| e.wrap("set log archive"))
-        }
-        Sql::LagTarget { t, value } => c.set_archive_lag_target(t.id, &value).map_err(|e| e.wrap(format!("set archive lag target for {}", t.label()))),
+        Sql::ArchiveDest {
+            tid,
+            location,
+            binding,
+            piece,
+        } => c
+            .set_archive_dest(tid, &location, binding.as_deref(), piece.as_deref())
+            .map_err(|e| e.wrap("set log archive")),
+        Sql::LagTarget { t, value } => c
+            .set_archive_lag_target(t.id, &value)
+            .map_err(|e| e.wrap(format!("set archive lag target for {}", t.label()))),
         Sql::DataDest { tid, uri } => c.set_data_dest(tid, &uri).map_err(|e| e.wrap("set data path")),
         Sql::HaScore { tid, value } => {
             c.set_param(tid, "ha_low_thread_score", value.to_string());
             Ok(())
         }
-        Sql::Backup { tid, incremental, plus_archive, encrypted } => c
+        Sql::Backup {
+            tid,
+            incremental,
+            plus_archive,
+            encrypted,
+        } => c
             .start_backup(tid, incremental, plus_archive, encrypted, env.now)
-            .map_err(|e| e.wrap(if incremental { "start incremental backup" } else { "start full backup" })),
+            .map_err(|e| {
+                e.wrap(if incremental {
+                    "start incremental backup"
+                } else {
+                    "start full backup"
+                })
+            }),
     }
 }
 
@@ -337,7 +462,10 @@ fn write_test(d: &StorageDest, agent: &AgentInfo) -> Result<(), AgentError> {
     match d.scheme {
         Some(Scheme::File) => {
             if d.path == "/denied" || d.path.starts_with("/denied/") {
-                return Err(AgentError::unexpected_raw(format!("mkdir {}: permission denied", d.path)));
+                return Err(AgentError::unexpected_raw(format!(
+                    "mkdir {}: permission denied",
+                    d.path
+                )));
             }
             Ok(())
         }
@@ -345,13 +473,22 @@ fn write_test(d: &StorageDest, agent: &AgentInfo) -> Result<(), AgentError> {
             let object = format!("{}/{}/{}", d.object_key, agent.ip, agent.port);
             let w = d.warnings();
             if w.contains(&StorageWarning::MissingHost) {
-                return Err(AgentError::unexpected_raw(format!("put object '{object}' to bucket '{}': endpoint (host) is empty", d.bucket)));
+                return Err(AgentError::unexpected_raw(format!(
+                    "put object '{object}' to bucket '{}': endpoint (host) is empty",
+                    d.bucket
+                )));
             }
             if w.contains(&StorageWarning::MissingAccessId) || w.contains(&StorageWarning::MissingAccessKey) {
-                return Err(AgentError::unexpected_raw(format!("put object '{object}' to bucket '{}': access_id or access_key is empty", d.bucket)));
+                return Err(AgentError::unexpected_raw(format!(
+                    "put object '{object}' to bucket '{}': access_id or access_key is empty",
+                    d.bucket
+                )));
             }
             if d.host.contains("denied") {
-                return Err(AgentError::unexpected_raw(format!("put object '{object}' to bucket '{}': AccessDenied: access denied", d.bucket)));
+                return Err(AgentError::unexpected_raw(format!(
+                    "put object '{object}' to bucket '{}': AccessDenied: access denied",
+                    d.bucket
+                )));
             }
             Ok(())
         }
@@ -386,13 +523,25 @@ pub fn build(b: &BuildCtx<'_>) -> Vec<Step> {
     match (b.kind, b.task) {
         (DagKind::BackupConfig { cfg, .. }, TaskKind::CheckBackupConfig) => vec![
             Step::Log("Check archive path for all tenants".into()),
-            Step::CheckPath { dest: cfg.archive_dest(), ctx: "check archive path", tenants: tenants.clone(), all },
+            Step::CheckPath {
+                dest: cfg.archive_dest(),
+                ctx: "check archive path",
+                tenants: tenants.clone(),
+                all,
+            },
             // Agents answer at different speeds: a parallel node shows mixed states for a while.
             Step::Sleep(d + b.agent_index as u32 * d.min(1)),
             Step::Log("Check data path for all tenants".into()),
-            Step::CheckPath { dest: cfg.data_dest(), ctx: "check data path", tenants, all },
+            Step::CheckPath {
+                dest: cfg.data_dest(),
+                ctx: "check data path",
+                tenants,
+                all,
+            },
         ],
-        (DagKind::BackupConfig { cfg, .. }, TaskKind::SetBackupConfig) => set_backup_config(cfg, &tenants, all, b.cluster.cluster_id, d),
+        (DagKind::BackupConfig { cfg, .. }, TaskKind::SetBackupConfig) => {
+            set_backup_config(cfg, &tenants, all, b.cluster.cluster_id, d)
+        }
         (DagKind::StartBackup { .. }, TaskKind::CheckDestination) => vec![Step::Sleep(d)],
         (DagKind::StartBackup { .. }, TaskKind::OpenArchiveLog) => {
             let mut steps = Vec::new();
@@ -405,12 +554,25 @@ pub fn build(b: &BuildCtx<'_>) -> Vec<Step> {
             steps.extend(tenants.into_iter().map(Step::EnsureArchiveDoing));
             steps
         }
-        (DagKind::StartBackup { incremental, encrypted, plus_archive, .. }, TaskKind::StartBackup) => {
+        (
+            DagKind::StartBackup {
+                incremental,
+                encrypted,
+                plus_archive,
+                ..
+            },
+            TaskKind::StartBackup,
+        ) => {
             let mut steps = Vec::new();
             for t in tenants {
                 let kind = if *incremental { "incremental" } else { "full" };
                 steps.push(Step::Log(format!("Start {kind} backup of {}", t.label())));
-                steps.push(Step::Sql(Sql::Backup { tid: t.id, incremental: *incremental, plus_archive: *plus_archive, encrypted: *encrypted }));
+                steps.push(Step::Sql(Sql::Backup {
+                    tid: t.id,
+                    incremental: *incremental,
+                    plus_archive: *plus_archive,
+                    encrypted: *encrypted,
+                }));
             }
             steps
         }
@@ -438,14 +600,20 @@ pub fn build_rollback(_b: &BuildCtx<'_>) -> Vec<Step> {
 fn set_backup_config(cfg: &BackupConfig, tenants: &[TenantRef], all: bool, cluster_id: i64, d: u32) -> Vec<Step> {
     let mut s = Vec::new();
     if let Some(v) = cfg.log_archive_concurrency {
-        s.push(Step::CloseAndWaitAll { tenants: tenants.to_vec(), outer: None });
+        s.push(Step::CloseAndWaitAll {
+            tenants: tenants.to_vec(),
+            outer: None,
+        });
         for t in tenants {
             s.push(Step::Sql(Sql::Concurrency { t: t.clone(), value: v }));
         }
         s.push(Step::Sleep(d));
     }
     if let Some(dest) = cfg.archive_dest().filter(|d| !d.base_uri.is_empty()) {
-        s.push(Step::CloseAndWaitAll { tenants: tenants.to_vec(), outer: Some("set log archive") });
+        s.push(Step::CloseAndWaitAll {
+            tenants: tenants.to_vec(),
+            outer: Some("set log archive"),
+        });
         if let Some(b) = &cfg.binding {
             s.push(Step::Log(format!("Set log archive dest binding to {b}")));
         }
@@ -455,14 +623,22 @@ fn set_backup_config(cfg: &BackupConfig, tenants: &[TenantRef], all: bool, clust
         for t in tenants {
             s.push(Step::Log(format!("Set log archive dest for {}", t.label())));
             let location = uri_steps(&mut s, &dest, all, cluster_id, t.id);
-            s.push(Step::Sql(Sql::ArchiveDest { tid: t.id, location, binding: cfg.binding.clone(), piece: cfg.piece_switch_interval.clone() }));
+            s.push(Step::Sql(Sql::ArchiveDest {
+                tid: t.id,
+                location,
+                binding: cfg.binding.clone(),
+                piece: cfg.piece_switch_interval.clone(),
+            }));
         }
         s.push(Step::Sleep(d));
     }
     if let Some(v) = &cfg.archive_lag_target {
         s.push(Step::Log(format!("Set archive lag target to {v}")));
         for t in tenants {
-            s.push(Step::Sql(Sql::LagTarget { t: t.clone(), value: v.clone() }));
+            s.push(Step::Sql(Sql::LagTarget {
+                t: t.clone(),
+                value: v.clone(),
+            }));
         }
     }
     if let Some(dest) = cfg.data_dest().filter(|d| !d.base_uri.is_empty()) {
@@ -482,7 +658,11 @@ fn set_backup_config(cfg: &BackupConfig, tenants: &[TenantRef], all: bool, clust
     }
     if let Some(p) = &cfg.delete_policy {
         for t in tenants {
-            s.push(Step::DeletePolicy { t: t.clone(), policy: p.policy.clone(), window: p.recovery_window.clone() });
+            s.push(Step::DeletePolicy {
+                t: t.clone(),
+                policy: p.policy.clone(),
+                window: p.recovery_window.clone(),
+            });
         }
     }
     s

@@ -12,7 +12,9 @@ pub(super) fn run_executor(e: &mut Engine, cluster: &mut Cluster, now: i128) {
     for d in e.dags.values() {
         for (pos, n) in d.nodes.iter().enumerate() {
             for (i, s) in n.subs.iter().enumerate() {
-                if (s.state == State::Ready && s.ready_tick < e.tick_no) || (s.state == State::Running && s.run.is_some()) {
+                if (s.state == State::Ready && s.ready_tick < e.tick_no)
+                    || (s.state == State::Running && s.run.is_some())
+                {
                     work.push((d.id, pos, i));
                 }
             }
@@ -28,13 +30,28 @@ pub(super) fn run_executor(e: &mut Engine, cluster: &mut Cluster, now: i128) {
             // `StartSubTask`: RUNNING with a fresh start time; build what it will execute.
             sub.state = State::Running;
             sub.start = t;
-            let ctx = BuildCtx { kind: &kind, task: sub.kind, cluster, agent_index: sub.agent_index, task_ticks };
-            let steps = if sub.op == Op::Rollback { programs::build_rollback(&ctx) } else { programs::build(&ctx) };
+            let ctx = BuildCtx {
+                kind: &kind,
+                task: sub.kind,
+                cluster,
+                agent_index: sub.agent_index,
+                task_ticks,
+            };
+            let steps = if sub.op == Op::Rollback {
+                programs::build_rollback(&ctx)
+            } else {
+                programs::build(&ctx)
+            };
             sub.run = Some(Program::new(steps));
         }
         let agent = sub.agent.clone();
         let Some(mut prog) = sub.run.take() else { continue };
-        let mut env = Env { cluster, now, agent: &agent, logs: Vec::new() };
+        let mut env = Env {
+            cluster,
+            now,
+            agent: &agent,
+            logs: Vec::new(),
+        };
         let outcome = prog.run_tick(&mut env);
         let logs = std::mem::take(&mut env.logs);
         for l in logs {
@@ -104,7 +121,8 @@ fn advance_dag(e: &mut Engine, id: i64, now: i128) {
         }
         if node.state.finished() {
             if node.state == State::Succeed {
-                let (next, has_next) = next_stage(dag.stage.clamp(1, dag.max_stage), dag.max_stage, dag.op == Op::Rollback);
+                let (next, has_next) =
+                    next_stage(dag.stage.clamp(1, dag.max_stage), dag.max_stage, dag.op == Op::Rollback);
                 dag.stage = next;
                 if !has_next {
                     dag.state = State::Succeed;
@@ -167,7 +185,14 @@ fn timed_out(s: &SubTask, t: i128) -> bool {
 
 /// A RUNNING sub-task keeps its node unfinished, unless it ran past the agent's sub-task
 /// timeout: then it fails with `sub task timeout` (the same in every handler).
-fn running(s: &mut SubTask, t: i128, i: usize, out: &mut Vec<(usize, &'static str)>, finished: &mut bool, ok: &mut bool) {
+fn running(
+    s: &mut SubTask,
+    t: i128,
+    i: usize,
+    out: &mut Vec<(usize, &'static str)>,
+    finished: &mut bool,
+    ok: &mut bool,
+) {
     if timed_out(s, t) {
         fail(s, t, i, "sub task timeout", out);
         *ok = false;

@@ -58,13 +58,25 @@ pub fn storage(r: &Req<'_>, name: &str) -> Out {
         Ok(StorageDest::parse(uri)?.uri_without_secret())
     };
     // `GetTenantBackupConfig`'s errors go out beside its nil `*BackupDestInfo`.
-    let archive = render(tenant.backup.archive_dest.as_ref().map(|d| d.location.as_str()).unwrap_or("")).or_nil_pointer()?;
+    let archive = render(
+        tenant
+            .backup
+            .archive_dest
+            .as_ref()
+            .map(|d| d.location.as_str())
+            .unwrap_or(""),
+    )
+    .or_nil_pointer()?;
     let data = render(&tenant.backup.data_dest).or_nil_pointer()?;
     let leaky = |s: &str| s.contains("access_id") || s.contains("access_key");
     if leaky(&archive) || leaky(&data) {
         return Ok(Data::typed_nil());
     }
-    Ok(Data::of(&BackupDestInfo { tenant_id: t.id, archive_base_uri: archive, data_base_uri: data }))
+    Ok(Data::of(&BackupDestInfo {
+        tenant_id: t.id,
+        archive_base_uri: archive,
+        data_base_uri: data,
+    }))
 }
 
 /// `checkAllDest`.
@@ -89,7 +101,11 @@ pub fn start(r: &Req<'_>, tenant: Option<&str>) -> Out {
         Some(n) => Some(check_tenant(r, n)?),
     };
     let (mode, encryption, plus) = bind(r.body, "param.BackupParam", "BackupParam", |d| {
-        (d.string("mode", "mode"), d.string("encryption", "encryption"), d.bool("plus_archive", "plus_archive"))
+        (
+            d.string("mode", "mode"),
+            d.string("encryption", "encryption"),
+            d.bool("plus_archive", "plus_archive"),
+        )
     })?;
     // `ObclusterStartBackup`/`TenantStartBackup`: errors beside the nil `*DagDetailDTO`.
     let create = || -> Result<Data, AgentError> {
@@ -114,7 +130,9 @@ pub fn start(r: &Req<'_>, tenant: Option<&str>) -> Out {
         };
         let encrypted = encryption.as_ref().is_some_and(|e| !e.is_empty());
         let now = r.st.clock.now_nanos();
-        let id = w.engine.create_start_backup(t.clone(), incremental, encrypted, plus.unwrap_or(false), now)?;
+        let id = w
+            .engine
+            .create_start_backup(t.clone(), incremental, encrypted, plus.unwrap_or(false), now)?;
         let dag = w.engine.dag(id).expect("just created");
         Ok(Data::of(&Renderer { clock: &r.st.clock }.created(dag)))
     };
@@ -134,8 +152,11 @@ fn targets(r: &Req<'_>, tenant: Option<&str>) -> Result<Vec<TenantRef>, AgentErr
 /// PATCH `/…/backup` `{"status":"canceled"}` (an empty body cancels too).
 pub fn cancel(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let ts = targets(r, tenant)?;
-    let status = bind(r.body, "param.BackupStatusParam", "BackupStatusParam", |d| d.string("status", "status"))?;
-    let status = obshell_proto::gostrings::to_lower(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "canceled".into()));
+    let status = bind(r.body, "param.BackupStatusParam", "BackupStatusParam", |d| {
+        d.string("status", "status")
+    })?;
+    let status =
+        obshell_proto::gostrings::to_lower(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "canceled".into()));
     if status != "canceled" {
         return Err(codes::OB_BACKUP_STATUS_INVALID.occur(&[&status, &"canceled"]).into());
     }
@@ -151,15 +172,20 @@ pub fn cancel(r: &Req<'_>, tenant: Option<&str>) -> Out {
 /// PATCH `/…/backup/log` `{"status":"DOING"|"STOP"|"SUSPEND"}` (empty → STOP) (spec §2.5).
 pub fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let ts = targets(r, tenant)?;
-    let status = bind(r.body, "param.ArchiveLogStatusParam", "ArchiveLogStatusParam", |d| d.string("status", "status"))?;
+    let status = bind(r.body, "param.ArchiveLogStatusParam", "ArchiveLogStatusParam", |d| {
+        d.string("status", "status")
+    })?;
     let status = obshell_proto::gostrings::to_upper(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "STOP".into()));
     if !matches!(status.as_str(), "DOING" | "STOP" | "SUSPEND") {
-        return Err(codes::OB_BACKUP_ARCHIVE_LOG_STATUS_INVALID.occur(&[&status, &"STOP", &"DOING"]).into());
+        return Err(codes::OB_BACKUP_ARCHIVE_LOG_STATUS_INVALID
+            .occur(&[&status, &"STOP", &"DOING"])
+            .into());
     }
     let mut w = lock(&r.st.world);
     for t in ts {
         let cur = w.cluster.archive_status(t.id);
-        let interrupted = || codes::COMMON_UNEXPECTED.occur(&[&format!("tenant {} archive log is interrupted", t.name)]);
+        let interrupted =
+            || codes::COMMON_UNEXPECTED.occur(&[&format!("tenant {} archive log is interrupted", t.name)]);
         match status.as_str() {
             // `startArchiveLog`/`stopArchiveLog`: a status they do not list (no round yet: "")
             // leaves everything as it is.
@@ -250,7 +276,10 @@ fn task_of(r: &Req<'_>, j: &BackupJob) -> BackupTask {
 /// The running task of a tenant, else the latest finished one.
 fn latest(c: &Cluster, tid: i64) -> Option<&BackupJob> {
     let t = c.tenant_by_id(tid)?;
-    t.backup.jobs.last().or_else(|| t.backup.history.iter().max_by_key(|j| j.job_id))
+    t.backup
+        .jobs
+        .last()
+        .or_else(|| t.backup.history.iter().max_by_key(|j| j.job_id))
 }
 
 pub fn overview(r: &Req<'_>, tenant: Option<&str>) -> Out {
@@ -258,7 +287,13 @@ pub fn overview(r: &Req<'_>, tenant: Option<&str>) -> Out {
         None => {
             check_cluster_agent(r)?;
             let w = lock(&r.st.world);
-            let statuses: Vec<BackupTask> = w.cluster.user_tenants().iter().filter_map(|t| latest(&w.cluster, t.id)).map(|j| task_of(r, j)).collect();
+            let statuses: Vec<BackupTask> = w
+                .cluster
+                .user_tenants()
+                .iter()
+                .filter_map(|t| latest(&w.cluster, t.id))
+                .map(|j| task_of(r, j))
+                .collect();
             if statuses.is_empty() {
                 // `GetObclusterBackupOverview`'s error, beside its nil `*BackupOverview`.
                 return Err(codes::COMMON_NOT_FOUND.occur(&[&"backup task"])).or_nil_pointer();
@@ -272,7 +307,9 @@ pub fn overview(r: &Req<'_>, tenant: Option<&str>) -> Out {
         Some(n) => {
             let t = check_tenant(r, n)?;
             let w = lock(&r.st.world);
-            let Some(j) = latest(&w.cluster, t.id) else { return Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"no backup task"])).or_nil_pointer() };
+            let Some(j) = latest(&w.cluster, t.id) else {
+                return Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"no backup task"])).or_nil_pointer();
+            };
             #[derive(Serialize)]
             struct O {
                 status: BackupTask,
@@ -303,9 +340,12 @@ pub fn info(r: &Req<'_>, name: &str) -> Out {
     let round = b.round.as_ref();
     Ok(Data::of(&Info {
         tenant_id: t.id,
-        lastest_archive_log_checkpoint: round.map(|x| r.st.clock.render(crate::clock::truncate_micros(x.checkpoint_nanos))),
+        lastest_archive_log_checkpoint: round
+            .map(|x| r.st.clock.render(crate::clock::truncate_micros(x.checkpoint_nanos))),
         lastest_data_backup_time: latest(&w.cluster, t.id).map(|j| r.st.clock.render(j.start_nanos)),
-        archive_log_delay: round.map(|x| archive_delay(now, x.checkpoint_nanos)).filter(|d| *d != 0.0),
+        archive_log_delay: round
+            .map(|x| archive_delay(now, x.checkpoint_nanos))
+            .filter(|d| *d != 0.0),
     }))
 }
 
@@ -347,14 +387,18 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
         match r.q(k) {
             None => Ok(None),
             Some("") => Ok(Some(crate::clock::GO_ZERO_NANOS)),
-            Some(v) => obshell_proto::gotime::parse_rfc3339(v).map(Some).map_err(|e| codes::COMMON_BIND_JSON_FAILED.occur(&[&e])),
+            Some(v) => obshell_proto::gotime::parse_rfc3339(v)
+                .map(Some)
+                .map_err(|e| codes::COMMON_BIND_JSON_FAILED.occur(&[&e])),
         }
     };
     let (from, to) = (time("start_time")?, time("end_time")?);
     let uint = |k: &str, default: u64| -> Result<u64, AgentError> {
         match r.q(k) {
             None | Some("") => Ok(default),
-            Some(v) => obshell_proto::crypto::go::parse_uint(v).map_err(|e| codes::COMMON_BIND_JSON_FAILED.occur(&[&e])),
+            Some(v) => {
+                obshell_proto::crypto::go::parse_uint(v).map_err(|e| codes::COMMON_BIND_JSON_FAILED.occur(&[&e]))
+            }
         }
     };
     let page = uint("page", 1)?.max(1);
@@ -365,7 +409,10 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
     // `strings.Split(strings.ToUpper(status), ",")`: no trimming; an empty part matches nothing.
     let statuses: Vec<String> = match r.q("status").unwrap_or("") {
         "" => Vec::new(),
-        s => obshell_proto::gostrings::to_upper(s).split(',').map(str::to_string).collect(),
+        s => obshell_proto::gostrings::to_upper(s)
+            .split(',')
+            .map(str::to_string)
+            .collect(),
     };
     // `Format`: exactly two parts give field and order, else the first part is the field;
     // anything but `end_timestamp` sorts by start, anything but a lower-case `asc` is `desc`.
@@ -413,7 +460,15 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
         })
         .collect();
     let total_pages = if total == 0 { 0 } else { total.div_ceil(size as usize) };
-    Ok(Data::of(&Paged { contents, page: Page { total_elements: total, total_pages, size, number: page } }))
+    Ok(Data::of(&Paged {
+        contents,
+        page: Page {
+            total_elements: total,
+            total_pages,
+            size,
+            number: page,
+        },
+    }))
 }
 
 /// `truncate((time_to_usec(now()) - checkpoint_scn / 1000) / 1000000, 4)`: OceanBase's `now()`
@@ -443,7 +498,12 @@ pub fn archive_tasks(r: &Req<'_>, name: &str) -> Out {
     let list: Vec<ArchiveLogTask> = b
         .round
         .iter()
-        .filter(|_| matches!(b.archive_status.as_str(), "BEGINNING" | "DOING" | "STOPPING" | "PREPARE" | "SUSPEND"))
+        .filter(|_| {
+            matches!(
+                b.archive_status.as_str(),
+                "BEGINNING" | "DOING" | "STOPPING" | "PREPARE" | "SUSPEND"
+            )
+        })
         .map(|x| ArchiveLogTask {
             tenant_id: t.id,
             tenant_name: "",

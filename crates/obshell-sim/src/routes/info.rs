@@ -77,7 +77,11 @@ pub fn status(r: &Req<'_>) -> Out {
     let rt = r.st.runtime();
     let me = r.st.me();
     Ok(Data::of(&Status {
-        agent: AgentWithIdentity { ip: &me.ip, port: me.port, identity: rt.identity.as_str() },
+        agent: AgentWithIdentity {
+            ip: &me.ip,
+            port: me.port,
+            identity: rt.identity.as_str(),
+        },
         state: 2,
         version: &rt.version,
         pid: r.st.pid,
@@ -91,5 +95,9 @@ pub fn status(r: &Req<'_>) -> Out {
 
 pub fn secret(r: &Req<'_>) -> Out {
     let me = r.st.me();
-    Ok(Data::of(&AgentSecret { ip: me.ip.clone(), port: me.port, public_key: r.st.key().public_key().to_base64_pkcs1() }))
+    Ok(Data::of(&AgentSecret {
+        ip: me.ip.clone(),
+        port: me.port,
+        public_key: r.st.key().public_key().to_base64_pkcs1(),
+    }))
 }

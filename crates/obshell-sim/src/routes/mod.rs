@@ -69,10 +69,16 @@ pub trait TypedNil<T> {
 
 impl<T> TypedNil<T> for Result<T, AgentError> {
     fn or_nil_pointer(self) -> Result<T, Fail> {
-        self.map_err(|err| Fail { err, data: Data::typed_nil() })
+        self.map_err(|err| Fail {
+            err,
+            data: Data::typed_nil(),
+        })
     }
     fn or_nil_slice(self) -> Result<T, Fail> {
-        self.map_err(|err| Fail { err, data: Data::nil_contents() })
+        self.map_err(|err| Fail {
+            err,
+            data: Data::nil_contents(),
+        })
     }
 }
 
@@ -142,8 +148,12 @@ pub fn match_route(method: &Method, segs: &[String], rt: &Runtime) -> Option<(Gu
         ("GET", ["tenant", n, "parameters"]) => (Verify, TenantParameters(t(n))),
         ("POST", ["obcluster", "backup", "config"]) => (Verify, BackupConfig(Scope::Cluster, CfgMethod::Set, None)),
         ("PATCH", ["obcluster", "backup", "config"]) => (Verify, BackupConfig(Scope::Cluster, CfgMethod::Update, None)),
-        ("POST", ["tenant", n, "backup", "config"]) => (Verify, BackupConfig(Scope::Tenant, CfgMethod::Set, Some(t(n)))),
-        ("PATCH", ["tenant", n, "backup", "config"]) => (Verify, BackupConfig(Scope::Tenant, CfgMethod::Update, Some(t(n)))),
+        ("POST", ["tenant", n, "backup", "config"]) => {
+            (Verify, BackupConfig(Scope::Tenant, CfgMethod::Set, Some(t(n))))
+        }
+        ("PATCH", ["tenant", n, "backup", "config"]) => {
+            (Verify, BackupConfig(Scope::Tenant, CfgMethod::Update, Some(t(n))))
+        }
         ("GET", ["tenant", n, "backup", "config", "storage"]) => (Verify, BackupStorage(t(n))),
         ("POST", ["obcluster", "backup"]) => (Verify, StartBackup(None)),
         ("POST", ["tenant", n, "backup"]) => (Verify, StartBackup(Some(t(n)))),
@@ -224,7 +234,11 @@ pub fn dispatch(route: Route, r: &Req<'_>) -> Out {
 pub fn check_cluster_agent(r: &Req<'_>) -> Result<(), AgentError> {
     let rt = r.st.runtime();
     if rt.identity != Identity::ClusterAgent {
-        return Err(codes::AGENT_IDENTIFY_NOT_SUPPORT_OPERATION.occur(&[&r.st.me(), &rt.identity.as_str(), &Identity::ClusterAgent.as_str()]));
+        return Err(codes::AGENT_IDENTIFY_NOT_SUPPORT_OPERATION.occur(&[
+            &r.st.me(),
+            &rt.identity.as_str(),
+            &Identity::ClusterAgent.as_str(),
+        ]));
     }
     Ok(())
 }
@@ -239,12 +253,20 @@ pub fn check_tenant(r: &Req<'_>, name: &str) -> Result<crate::cluster::TenantRef
         return Err(codes::OB_TENANT_SYS_OPERATION_NOT_ALLOWED.occur(&[]));
     }
     let w = crate::state::lock(&r.st.world);
-    w.cluster.tenant(name).map(crate::cluster::TenantRef::of).ok_or_else(|| codes::OB_TENANT_NOT_EXIST.occur(&[&name]))
+    w.cluster
+        .tenant(name)
+        .map(crate::cluster::TenantRef::of)
+        .ok_or_else(|| codes::OB_TENANT_NOT_EXIST.occur(&[&name]))
 }
 
 /// gin `BindJSON` of a small struct: parses like Go, hands the object to `f`, and turns the first
 /// type error into `Bind JSON failed: …`.
-pub fn bind<T>(body: &[u8], go_type: &str, name: &str, f: impl FnOnce(&mut StructDecoder<'_>) -> T) -> Result<T, AgentError> {
+pub fn bind<T>(
+    body: &[u8],
+    go_type: &str,
+    name: &str,
+    f: impl FnOnce(&mut StructDecoder<'_>) -> T,
+) -> Result<T, AgentError> {
     let fail = |m: String| codes::COMMON_BIND_JSON_FAILED.occur(&[&m]);
     let v = gojson::parse(body).map_err(fail)?;
     let empty = JVal::Obj(Vec::new());

@@ -13,7 +13,9 @@ fn timeout(r: &Req<'_>) -> i128 {
 
 /// The session id, AES-encrypted with the request's `Keys`.
 pub fn login(r: &Req<'_>) -> Out {
-    let Some(keys) = r.verified.keys.as_deref() else { return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[]).into()) };
+    let Some(keys) = r.verified.keys.as_deref() else {
+        return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[]).into());
+    };
     // Encrypt first so a bad key never leaves a session behind.
     let probe = encrypt_response_like_agent(keys, b"")?;
     drop(probe);
@@ -25,7 +27,9 @@ pub fn login(r: &Req<'_>) -> Out {
 /// with password auth the named one is.
 pub fn logout(r: &Req<'_>) -> Out {
     let mut sid = String::new();
-    bind(r.body, "param.LogoutSessionParam", "LogoutSessionParam", |d| d.string_value("session_id", "session_id", &mut sid))?;
+    bind(r.body, "param.LogoutSessionParam", "LogoutSessionParam", |d| {
+        d.string_value("session_id", "session_id", &mut sid)
+    })?;
     if sid.is_empty() {
         return Err(codes::COMMON_BIND_JSON_FAILED.occur(&[&"Key: 'LogoutSessionParam.SessionID' Error:Field validation for 'SessionID' failed on the 'required' tag"]).into());
     }
@@ -39,7 +43,9 @@ pub fn logout(r: &Req<'_>) -> Out {
 }
 
 pub fn sso_token(r: &Req<'_>) -> Out {
-    let Some(keys) = r.verified.keys.as_deref() else { return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[]).into()) };
+    let Some(keys) = r.verified.keys.as_deref() else {
+        return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[]).into());
+    };
     encrypt_response_like_agent(keys, b"")?;
     let token = lock(&r.st.sessions).create_sso_token(r.st.clock.now_nanos());
     Ok(Data::of(&encrypt_response_like_agent(keys, token.as_bytes())?))

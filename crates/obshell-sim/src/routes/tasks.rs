@@ -6,8 +6,8 @@ use crate::envelope::Data;
 use crate::state::lock;
 use obshell_proto::crypto::agent::recovery_error;
 use obshell_proto::dag::{DagDetail, DagOperation, GenericId};
-use obshell_proto::errors::codes;
 use obshell_proto::envelope::Identity;
+use obshell_proto::errors::codes;
 use obshell_proto::AgentError;
 
 /// `WrapRetain(ErrTaskNotFound, gorm.ErrRecordNotFound)`.
@@ -124,7 +124,10 @@ pub fn operate_node(r: &Req<'_>, id: &str) -> Out {
     }
     let n = classify(g);
     let mut w = lock(&r.st.world);
-    let node_id = n.and_then(|n| w.engine.node(n)).map(|(_, node)| node.id).ok_or_else(record_not_found)?;
+    let node_id = n
+        .and_then(|n| w.engine.node(n))
+        .map(|(_, node)| node.id)
+        .ok_or_else(record_not_found)?;
     w.engine.pass_node(node_id, r.now)?;
     Ok(Data::Omit)
 }
@@ -139,14 +142,22 @@ pub fn get_sub_task(r: &Req<'_>, id: &str) -> Out {
 pub fn sub_task_logs(r: &Req<'_>, id: &str) -> Out {
     let n = cluster_id(id)?;
     let w = lock(&r.st.world);
-    let logs = n.and_then(|n| w.engine.sub_task(n)).map(|s| Renderer { clock: &r.st.clock }.logs(s)).unwrap_or_default();
+    let logs = n
+        .and_then(|n| w.engine.sub_task(n))
+        .map(|s| Renderer { clock: &r.st.clock }.logs(s))
+        .unwrap_or_default();
     Ok(Data::contents(&logs))
 }
 
 fn render_dags(r: &Req<'_>, details: bool, filter: impl Fn(&crate::engine::model::Dag) -> bool) -> Vec<DagDetail> {
     let w = lock(&r.st.world);
     let rr = Renderer { clock: &r.st.clock };
-    w.engine.dags.values().filter(|d| filter(d)).map(|d| rr.dag(d, details)).collect()
+    w.engine
+        .dags
+        .values()
+        .filter(|d| filter(d))
+        .map(|d| rr.dag(d, details))
+        .collect()
 }
 
 /// `GetClusterUnfinishDags` and `GetAllClusterDags` on an agent that is not the cluster agent:
@@ -170,11 +181,19 @@ pub fn unfinished(r: &Req<'_>) -> Out {
         Identity::ClusterAgent => {
             let details = show_details(r).ok_or_else(recovery_error)?;
             let dags = render_dags(r, details, |d| !d.is_finished);
-            Ok(if dags.is_empty() { Data::nil_contents() } else { Data::contents(&dags) })
+            Ok(if dags.is_empty() {
+                Data::nil_contents()
+            } else {
+                Data::contents(&dags)
+            })
         }
         Identity::Follower => Err(crate::extra_codes::AGENT_NO_MASTER.occur(&[]).into()),
-        Identity::Single | Identity::Master | Identity::TakeOverMaster | Identity::TakeOverFollower => agent_unfinished(r),
-        other => Err(crate::extra_codes::AGENT_IDENTIFY_UNKNOWN.occur(&[&other.as_str()]).into()),
+        Identity::Single | Identity::Master | Identity::TakeOverMaster | Identity::TakeOverFollower => {
+            agent_unfinished(r)
+        }
+        other => Err(crate::extra_codes::AGENT_IDENTIFY_UNKNOWN
+            .occur(&[&other.as_str()])
+            .into()),
     }
 }
 
@@ -212,7 +231,10 @@ pub fn agent_dags(_r: &Req<'_>) -> Out {
 pub fn maintain(r: &Req<'_>) -> Out {
     let details = show_details(r);
     let w = lock(&r.st.world);
-    let dag = w.engine.last_maintenance_dag().ok_or_else(|| codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"Cluster is not under maintenance"]))?;
+    let dag = w
+        .engine
+        .last_maintenance_dag()
+        .ok_or_else(|| codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"Cluster is not under maintenance"]))?;
     let details = details.ok_or_else(recovery_error)?;
     Ok(Data::of(&Renderer { clock: &r.st.clock }.dag(dag, details)))
 }
@@ -220,7 +242,9 @@ pub fn maintain(r: &Req<'_>) -> Out {
 /// `/task/dag/maintain/agent`: the agent's own last maintenance DAG (`GetAgentLastMaintenanceDag`).
 /// The simulator runs no agent-level maintenance (join, takeover, …), so there is none.
 pub fn maintain_agent(_r: &Req<'_>) -> Out {
-    Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"Agent is not under maintenance"]).into())
+    Err(codes::TASK_NOT_FOUND_WITH_REASON
+        .occur(&[&"Agent is not under maintenance"])
+        .into())
 }
 
 /// `/task/dag/maintain/agents` and `/task/dag/agent/main_dags` (`getAllAgentLastMaintenanceDag`):

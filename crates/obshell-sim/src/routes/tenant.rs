@@ -79,12 +79,18 @@ fn tenant_id(r: &Req<'_>, name: &str) -> Result<i64, obshell_proto::AgentError> 
     if name.is_empty() {
         return Err(codes::OB_TENANT_NAME_EMPTY.occur(&[]));
     }
-    lock(&r.st.world).cluster.tenant(name).map(|t| t.id).ok_or_else(|| codes::OB_TENANT_NOT_EXIST.occur(&[&name]))
+    lock(&r.st.world)
+        .cluster
+        .tenant(name)
+        .map(|t| t.id)
+        .ok_or_else(|| codes::OB_TENANT_NOT_EXIST.occur(&[&name]))
 }
 
 fn rows(r: &Req<'_>, tid: i64, pred: impl Fn(&str) -> bool) -> Vec<TenantParameter> {
     let w = lock(&r.st.world);
-    let Some(t) = w.cluster.tenant_by_id(tid) else { return vec![] };
+    let Some(t) = w.cluster.tenant_by_id(tid) else {
+        return vec![];
+    };
     cluster::PARAMS
         .iter()
         .filter(|p| pred(p.name))

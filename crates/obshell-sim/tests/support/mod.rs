@@ -19,13 +19,17 @@ pub struct Resp {
 
 impl Resp {
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn err_code(&self) -> String {
         self.json()["error"]["errCode"].as_str().unwrap_or("").to_string()
@@ -39,7 +43,12 @@ impl Resp {
     /// Asserts an error envelope.
     #[track_caller]
     pub fn assert_err(&self, status: u16, code: &str, message: &str) {
-        assert_eq!((self.status, self.err_code().as_str(), self.message().as_str()), (status, code, message), "body: {}", self.text());
+        assert_eq!(
+            (self.status, self.err_code().as_str(), self.message().as_str()),
+            (status, code, message),
+            "body: {}",
+            self.text()
+        );
         assert_eq!(self.json()["status"], status);
         assert_eq!(self.json()["successful"], false);
     }
@@ -53,7 +62,13 @@ impl Resp {
 
 /// Sends one request; `Connection: close`, the whole response read. `None` when the server
 /// closed the connection without a complete response.
-pub async fn raw(addr: SocketAddr, method: &str, target: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Option<Resp> {
+pub async fn raw(
+    addr: SocketAddr,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Option<Resp> {
     let mut s = TcpStream::connect(addr).await.expect("connect");
     let mut req = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (k, v) in headers {
@@ -78,13 +93,24 @@ pub fn parse_response(buf: &[u8]) -> Option<Resp> {
     let head = String::from_utf8_lossy(&buf[..end]).into_owned();
     let mut lines = head.split("\r\n");
     let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let headers: Vec<(String, String)> = lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).collect();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
     let rest = &buf[end + 4..];
-    let len = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-length")).and_then(|(_, v)| v.parse::<usize>().ok());
+    let len = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok());
     let body = match len {
         Some(n) if rest.len() >= n => rest[..n].to_vec(),
         Some(_) => return None,
-        None if headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")) => dechunk(rest)?,
+        None if headers
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked")) =>
+        {
+            dechunk(rest)?
+        }
         None => rest.to_vec(),
     };
     Some(Resp { status, headers, body })
@@ -142,7 +168,14 @@ pub struct Client {
 impl Client {
     pub async fn connect(addr: SocketAddr, password: &str) -> Client {
         let pk = fetch_key(addr).await;
-        Client { addr, pk, password: Secret::new(password), session: None, lifetime: 60, extra_headers: vec![] }
+        Client {
+            addr,
+            pk,
+            password: Secret::new(password),
+            session: None,
+            lifetime: 60,
+            extra_headers: vec![],
+        }
     }
 
     pub async fn refetch_key(&mut self) {
@@ -154,8 +187,18 @@ impl Client {
         self.call_with(method, uri, body, |r| r).await
     }
 
-    pub async fn call_with(&self, method: &str, uri: &str, body: Option<&str>, f: impl for<'a> FnOnce(SealRequest<'a>) -> SealRequest<'a>) -> Resp {
-        let pwd = if self.session.is_some() { Secret::new("") } else { self.password.clone() };
+    pub async fn call_with(
+        &self,
+        method: &str,
+        uri: &str,
+        body: Option<&str>,
+        f: impl for<'a> FnOnce(SealRequest<'a>) -> SealRequest<'a>,
+    ) -> Resp {
+        let pwd = if self.session.is_some() {
+            Secret::new("")
+        } else {
+            self.password.clone()
+        };
         let mut req = SealRequest::new(&pwd, now_secs() + self.lifetime, uri);
         if let Some(b) = body {
             req = req.with_body(b.as_bytes());
@@ -165,11 +208,20 @@ impl Client {
         }
         let req = f(req);
         let sealed = seal(&mut rand::rngs::OsRng, &self.pk, &req);
-        let mut headers: Vec<(&str, &str)> = vec![("X-OCS-Header", &sealed.header), ("Content-Type", "application/json")];
+        let mut headers: Vec<(&str, &str)> =
+            vec![("X-OCS-Header", &sealed.header), ("Content-Type", "application/json")];
         for (k, v) in &self.extra_headers {
             headers.push((k, v));
         }
-        raw(self.addr, method, uri, &headers, sealed.body.as_deref().map(str::as_bytes)).await.expect("complete response")
+        raw(
+            self.addr,
+            method,
+            uri,
+            &headers,
+            sealed.body.as_deref().map(str::as_bytes),
+        )
+        .await
+        .expect("complete response")
     }
 
     pub async fn get(&self, uri: &str) -> Resp {
@@ -187,10 +239,19 @@ impl Client {
         let pwd = self.password.clone();
         let req = SealRequest::new(&pwd, now_secs() + self.lifetime, "/api/v1/login").with_keys();
         let sealed = seal(&mut rand::rngs::OsRng, &self.pk, &req);
-        let r = raw(self.addr, "POST", "/api/v1/login", &[("X-OCS-Header", &sealed.header), ("Content-Type", "application/json")], None).await.unwrap();
+        let r = raw(
+            self.addr,
+            "POST",
+            "/api/v1/login",
+            &[("X-OCS-Header", &sealed.header), ("Content-Type", "application/json")],
+            None,
+        )
+        .await
+        .unwrap();
         if r.status == 200 {
             let data = r.data();
-            let sid = open_response_data(sealed.keys.as_ref().unwrap(), data.as_str().unwrap()).expect("session id decrypts");
+            let sid =
+                open_response_data(sealed.keys.as_ref().unwrap(), data.as_str().unwrap()).expect("session id decrypts");
             self.session = Some(sid);
         }
         r
@@ -203,7 +264,12 @@ impl Client {
 
     /// Polls the DAG until `pred` holds (or panics after `timeout`); returns every distinct
     /// (state, stage) observed and the final DAG.
-    pub async fn wait_dag(&self, id: &str, timeout: Duration, mut pred: impl FnMut(&Value) -> bool) -> (Vec<(String, i64)>, Value) {
+    pub async fn wait_dag(
+        &self,
+        id: &str,
+        timeout: Duration,
+        mut pred: impl FnMut(&Value) -> bool,
+    ) -> (Vec<(String, i64)>, Value) {
         let start = Instant::now();
         let mut seen: Vec<(String, i64)> = Vec::new();
         loop {
@@ -215,18 +281,33 @@ impl Client {
             if pred(&d) {
                 return (seen, d);
             }
-            assert!(start.elapsed() < timeout, "DAG {id} did not reach the expected state; seen {seen:?}; last {d}");
+            assert!(
+                start.elapsed() < timeout,
+                "DAG {id} did not reach the expected state; seen {seen:?}; last {d}"
+            );
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
     }
 
     pub async fn wait_finished(&self, id: &str) -> Value {
-        self.wait_dag(id, Duration::from_secs(20), |d| matches!(d["state"].as_str(), Some("SUCCEED" | "FAILED"))).await.1
+        self.wait_dag(id, Duration::from_secs(20), |d| {
+            matches!(d["state"].as_str(), Some("SUCCEED" | "FAILED"))
+        })
+        .await
+        .1
     }
 
     /// Unauthenticated control call.
     pub async fn control(&self, method: &str, path: &str, body: Option<&str>) -> Value {
-        let r = raw(self.addr, method, path, &[("Content-Type", "application/json")], body.map(str::as_bytes)).await.unwrap();
+        let r = raw(
+            self.addr,
+            method,
+            path,
+            &[("Content-Type", "application/json")],
+            body.map(str::as_bytes),
+        )
+        .await
+        .unwrap();
         assert_eq!(r.status, 200, "{}", r.text());
         r.json()
     }
@@ -244,6 +325,11 @@ pub fn node_logs(dag: &Value, stage: usize) -> Vec<Vec<String>> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|t| t["task_logs"].as_array().map(|a| a.iter().map(|l| l.as_str().unwrap().to_string()).collect()).unwrap_or_default())
+        .map(|t| {
+            t["task_logs"]
+                .as_array()
+                .map(|a| a.iter().map(|l| l.as_str().unwrap().to_string()).collect())
+                .unwrap_or_default()
+        })
         .collect()
 }

@@ -527,9 +527,7 @@ fn lookup<T: Copy>(fields: &[(&str, T)], key: &str) -> Option<T> {
 }
 
 fn type_error(value: &str, strukt: &str, field: &str, go_type: &str) -> String {
-    format!(
-        "json: cannot unmarshal {value} into Go struct field {strukt}.{field} of type {go_type}"
-    )
+    format!("json: cannot unmarshal {value} into Go struct field {strukt}.{field} of type {go_type}")
 }
 
 struct Decoder<'a> {
@@ -595,10 +593,7 @@ impl<'a> Decoder<'a> {
                 _ => {
                     // true/false/null/number: up to the next delimiter.
                     while self.i < self.b.len()
-                        && !matches!(
-                            self.b[self.i],
-                            b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n'
-                        )
+                        && !matches!(self.b[self.i], b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n')
                     {
                         self.i += 1;
                     }
@@ -626,12 +621,7 @@ impl<'a> Decoder<'a> {
 
     fn read_number(&mut self) -> &'a str {
         let start = self.i;
-        while self.i < self.b.len()
-            && matches!(
-                self.b[self.i],
-                b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'
-            )
-        {
+        while self.i < self.b.len() && matches!(self.b[self.i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
             self.i += 1;
         }
         // Only ASCII was consumed.
@@ -670,9 +660,9 @@ impl<'a> Decoder<'a> {
                             i += 6;
                             if (0xD800..0xE000).contains(&rr) {
                                 let rr1 = getu4(&b[i..]);
-                                if let Some(rr1) = rr1.filter(|r1| {
-                                    (0xD800..0xDC00).contains(&rr) && (0xDC00..0xE000).contains(r1)
-                                }) {
+                                if let Some(rr1) =
+                                    rr1.filter(|r1| (0xD800..0xDC00).contains(&rr) && (0xDC00..0xE000).contains(r1))
+                                {
                                     let combined = 0x10000 + ((rr - 0xD800) << 10) + (rr1 - 0xDC00);
                                     out.push(char::from_u32(combined).unwrap_or('\u{FFFD}'));
                                     i += 6;
@@ -700,10 +690,7 @@ impl<'a> Decoder<'a> {
                         0xF0..=0xF4 => 4,
                         _ => 0,
                     };
-                    match b
-                        .get(i..i + width)
-                        .and_then(|s| std::str::from_utf8(s).ok())
-                    {
+                    match b.get(i..i + width).and_then(|s| std::str::from_utf8(s).ok()) {
                         Some(s) if width > 0 => {
                             out.push_str(s);
                             i += width;
@@ -852,12 +839,7 @@ impl<'a> Decoder<'a> {
                 match s.parse::<u8>() {
                     Ok(v) if s.bytes().all(|c| c.is_ascii_digit()) => v,
                     _ => {
-                        self.save(type_error(
-                            &format!("number {s}"),
-                            "HttpHeader",
-                            "Keys",
-                            "uint8",
-                        ));
+                        self.save(type_error(&format!("number {s}"), "HttpHeader", "Keys", "uint8"));
                         base
                     }
                 }
@@ -879,8 +861,7 @@ impl<'a> Decoder<'a> {
             Ip,
             Port,
         }
-        const FIELDS: [(&str, AgentField); 2] =
-            [("ip", AgentField::Ip), ("port", AgentField::Port)];
+        const FIELDS: [(&str, AgentField); 2] = [("ip", AgentField::Ip), ("port", AgentField::Port)];
         match self.kind() {
             Kind::Object => {
                 self.i += 1;
@@ -897,12 +878,8 @@ impl<'a> Decoder<'a> {
                     self.ws();
                     match lookup(&FIELDS, &key) {
                         None => self.skip_value(),
-                        Some(AgentField::Ip) => {
-                            self.store_string(&mut target.ip, "AgentInfo", "ForwardAgent.ip")
-                        }
-                        Some(AgentField::Port) => {
-                            self.store_int(&mut target.port, "AgentInfo", "ForwardAgent.port")
-                        }
+                        Some(AgentField::Ip) => self.store_string(&mut target.ip, "AgentInfo", "ForwardAgent.ip"),
+                        Some(AgentField::Port) => self.store_int(&mut target.port, "AgentInfo", "ForwardAgent.port"),
                     }
                     self.ws();
                     let sep = self.peek();
@@ -931,7 +908,11 @@ const TREE_DEPTH: usize = 32;
 /// with duplicates kept.
 pub fn parse_tree(data: &[u8]) -> Result<crate::gojson::JVal, String> {
     let value = read_first_value(data)?;
-    let mut dec = Decoder { b: value, i: 0, saved: None };
+    let mut dec = Decoder {
+        b: value,
+        i: 0,
+        saved: None,
+    };
     Ok(dec.tree(0))
 }
 
@@ -942,7 +923,11 @@ impl Decoder<'_> {
         let kind = self.kind();
         if depth >= TREE_DEPTH && matches!(kind, Kind::Object | Kind::Array) {
             self.skip_value();
-            return if kind == Kind::Object { JVal::Obj(Vec::new()) } else { JVal::Arr(Vec::new()) };
+            return if kind == Kind::Object {
+                JVal::Obj(Vec::new())
+            } else {
+                JVal::Arr(Vec::new())
+            };
         }
         match kind {
             Kind::Object | Kind::Array => {
@@ -966,7 +951,11 @@ impl Decoder<'_> {
                         _ => items.push(self.tree(depth + 1)),
                     }
                 }
-                if kind == Kind::Object { JVal::Obj(pairs) } else { JVal::Arr(items) }
+                if kind == Kind::Object {
+                    JVal::Obj(pairs)
+                } else {
+                    JVal::Arr(items)
+                }
             }
             Kind::String => JVal::Str(self.read_string()),
             Kind::Number => JVal::Num(self.read_number().to_string()),
@@ -1009,10 +998,7 @@ mod tests {
             dec("x").unwrap_err(),
             "invalid character 'x' looking for beginning of value"
         );
-        assert_eq!(
-            dec("{\"a\" 1}").unwrap_err(),
-            "invalid character '1' after object key"
-        );
+        assert_eq!(dec("{\"a\" 1}").unwrap_err(), "invalid character '1' after object key");
         assert_eq!(
             dec("{\"a\":1 2}").unwrap_err(),
             "invalid character '2' after object key:value pair"
@@ -1051,10 +1037,7 @@ mod tests {
             "invalid character '}' looking for beginning of object key string"
         );
         let deep = "[".repeat(10_001);
-        assert_eq!(
-            dec(&deep).unwrap_err(),
-            "invalid character '[' exceeded max depth"
-        );
+        assert_eq!(dec(&deep).unwrap_err(), "invalid character '[' exceeded max depth");
     }
 
     #[test]
@@ -1141,25 +1124,21 @@ mod tests {
 
     #[test]
     fn field_matching_like_go() {
-        let h = dec(r#"{"auth":"a","TS":"1","uri":"/u","SESSION_ID":"s","SsoToken":"t","unknown":[1,{"x":"}"}]}"#).unwrap();
-        assert_eq!(
-            (h.auth.expose(), h.ts.as_str(), h.uri.as_str()),
-            ("a", "1", "/u")
-        );
+        let h =
+            dec(r#"{"auth":"a","TS":"1","uri":"/u","SESSION_ID":"s","SsoToken":"t","unknown":[1,{"x":"}"}]}"#).unwrap();
+        assert_eq!((h.auth.expose(), h.ts.as_str(), h.uri.as_str()), ("a", "1", "/u"));
         assert_eq!((h.session_id.as_str(), h.sso_token.as_str()), ("s", "t"));
         // Last occurrence wins across spellings; null does not overwrite a string.
         let h = dec(r#"{"Auth":"b","auth":"a","Uri":"/x","uri":null}"#).unwrap();
         assert_eq!((h.auth.expose(), h.uri.as_str()), ("a", "/x"));
         // Kelvin sign and long s fold to K and S.
-        let h =
-            dec("{\"\u{212A}eys\":\"AAEC\",\"\u{017F}e\u{017F}\u{017F}ion_id\":\"z\"}").unwrap();
+        let h = dec("{\"\u{212A}eys\":\"AAEC\",\"\u{017F}e\u{017F}\u{017F}ion_id\":\"z\"}").unwrap();
         assert_eq!((h.keys, h.session_id.as_str()), (Some(vec![0, 1, 2]), "z"));
     }
 
     #[test]
     fn strings_unquote_like_go() {
-        let h = decode_http_header(b"{\"Auth\":\"\\u00e9\\ud83d\\ude00\\ud800x\\/\xff\xe2\x82\"}")
-            .unwrap();
+        let h = decode_http_header(b"{\"Auth\":\"\\u00e9\\ud83d\\ude00\\ud800x\\/\xff\xe2\x82\"}").unwrap();
         assert_eq!(h.auth.expose(), "é😀\u{FFFD}x/\u{FFFD}\u{FFFD}\u{FFFD}");
     }
 }
