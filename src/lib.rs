@@ -12,6 +12,7 @@ pub mod app;
 pub mod components;
 pub mod config;
 pub mod embed;
+pub mod form;
 pub mod i18n;
 pub mod ids;
 pub mod nav;

@@ -24,7 +24,7 @@ pub enum Route {
 
 /// Percent-decodes one path segment (a malformed escape keeps the segment as typed).
 fn decode(seg: &str) -> String {
-    obshell_proto::request_uri::unescape(seg, false).unwrap_or_else(|_| seg.to_string())
+    obshell_proto::go::url::unescape(seg, false).unwrap_or_else(|_| seg.to_string())
 }
 
 impl Route {

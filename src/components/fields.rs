@@ -1,5 +1,5 @@
 //! Labelled form fields with their error next to them (`aria-invalid`, `aria-describedby`).
-//! Values are plain text signals; turning them into a request is `obshell_proto::form`'s job.
+//! Values are plain text signals; turning them into a request is `crate::form`'s job.
 
 use crate::i18n::use_i18n;
 use leptos::prelude::*;

@@ -3,10 +3,10 @@
 //! disabled while the request is in flight, so it is sent once.
 
 use super::modal::Modal;
+use crate::form::{self, InputProblem};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
-use obshell_proto::backup::{BackupConfig, Field, Method, Scope};
-use obshell_proto::form::{self, InputProblem, SideEffect};
+use obshell_proto::backup::{self, BackupConfig, Field, Method, Scope, SideEffect};
 
 #[component]
 pub fn ReviewDialog(
@@ -24,7 +24,7 @@ pub fn ReviewDialog(
     let m = method.get_untracked();
     let body = req.to_json(scope);
     let shown = form::redacted_json(&req, scope);
-    let effects = form::side_effects(&req, scope);
+    let effects = backup::side_effects(&req, scope);
     let line = move |e: SideEffect| match e {
         SideEffect::ArchiveLogStopped => "review.effect_archive_stopped",
         SideEffect::RunningBackupCancelled => "review.effect_backup_cancelled",

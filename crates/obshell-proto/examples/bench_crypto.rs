@@ -2,7 +2,8 @@
 //! the console does for every request, for both key sizes and a few body sizes, plus the
 //! agent-side open. Run: `cargo run -p obshell-proto --release --example bench_crypto`.
 
-use obshell_proto::crypto::{agent, seal, PrivateKey, SealRequest, Secret};
+use obshell_proto::agent::{secure as agent, PrivateKey};
+use obshell_proto::crypto::{seal, SealRequest, Secret};
 use rand_core::{OsRng, RngCore};
 use std::time::Instant;
 

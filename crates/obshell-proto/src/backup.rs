@@ -132,7 +132,7 @@ impl Field {
                 } else if sent
                     .archive_lag_target
                     .as_deref()
-                    .map(crate::gostrings::to_lower)
+                    .map(crate::go::strings::to_lower)
                     .as_deref()
                     == Some(quoted)
                 {
@@ -197,17 +197,17 @@ impl BackupConfig {
             *b = if b.is_empty() {
                 BINDING_OPTIONAL.to_string()
             } else {
-                crate::gostrings::to_upper(b)
+                crate::go::strings::to_upper(b)
             };
         }
         if let Some(l) = c.archive_lag_target.as_mut() {
-            *l = crate::gostrings::to_lower(l);
+            *l = crate::go::strings::to_lower(l);
         }
         if let Some(p) = c.delete_policy.as_mut() {
             p.policy = if p.policy.is_empty() {
                 DELETE_POLICY_DEFAULT.to_string()
             } else {
-                crate::gostrings::to_lower(&p.policy)
+                crate::go::strings::to_lower(&p.policy)
             };
         }
         c
@@ -470,12 +470,35 @@ pub fn recovery_window_warning(p: Option<&DeletePolicy>) -> Option<AgentError> {
     duration::parse(w).err().map(|e| e.to_agent_error(w))
 }
 
-// ---------------------------------------------------------------------------------------------
-// Decoding a body like the agent (gin `BindJSON` → Go `encoding/json`, `UseNumber`)
+/// Side effects the agent's DAG has beyond setting values (spec §1.6), for the review step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SideEffect {
+    /// Archive log is switched off for every affected tenant and not switched back on.
+    ArchiveLogStopped,
+    /// A running data backup of an affected tenant is cancelled first.
+    RunningBackupCancelled,
+    /// Rewriting the archive destination resets binding / piece switch interval to OceanBase's
+    /// defaults unless they are sent too.
+    ArchiveDestDefaultsReset,
+    /// The cluster-level configuration applies to every user tenant.
+    AllTenants,
+}
 
-/// Decodes a request body as the agent does, with its `Common.BindJsonFailed` messages:
-/// `null` ≡ absent, unknown keys ignored, keys matched case-insensitively (last one wins),
-/// integers must be JSON integers that fit, strings must be strings.
-pub fn decode_like_agent(body: &[u8], scope: Scope) -> Result<BackupConfig, AgentError> {
-    crate::gojson::decode_backup_config(body, scope).map_err(|msg| codes::COMMON_BIND_JSON_FAILED.occur(&[&msg]))
+/// What the DAG created by this request will do besides setting values.
+pub fn side_effects(c: &BackupConfig, scope: Scope) -> Vec<SideEffect> {
+    let mut out = Vec::new();
+    let archive_set = c.archive_dest().is_some_and(|d| !d.base_uri.is_empty());
+    if scope == Scope::Cluster {
+        out.push(SideEffect::AllTenants);
+    }
+    if c.log_archive_concurrency.is_some() || archive_set {
+        out.push(SideEffect::ArchiveLogStopped);
+    }
+    if archive_set && (c.binding.is_none() || c.piece_switch_interval.is_none()) {
+        out.push(SideEffect::ArchiveDestDefaultsReset);
+    }
+    if c.data_dest().is_some_and(|d| !d.base_uri.is_empty()) {
+        out.push(SideEffect::RunningBackupCancelled);
+    }
+    out
 }

@@ -236,7 +236,7 @@ impl GenericId {
         let id_start = if kind == 1 { 1 } else { ip_end + 5 };
         let parse_tail = || {
             let tail = String::from_utf8_lossy(&b[id_start..]);
-            crate::crypto::go::parse_int(&tail).map_err(|e| invalid().wrap_as_detail(e))
+            crate::go::strconv::parse_int(&tail).map_err(|e| invalid().wrap_as_detail(e))
         };
         if kind == 1 {
             return Ok(GenericId::Cluster(parse_tail()?));
@@ -252,7 +252,7 @@ impl GenericId {
         let ip = ip
             .filter(|_| is_ip)
             .ok_or_else(|| invalid().wrap_as_detail("convert id to ip failed"))?;
-        let port = crate::crypto::go::atoi(&b[ip_end..ip_end + 5])
+        let port = crate::go::strconv::atoi(&b[ip_end..ip_end + 5])
             .ok_or_else(|| invalid().wrap_as_detail("parse port failed"))?;
         Ok(GenericId::Local {
             kind,
@@ -364,7 +364,7 @@ impl DagOperation {
 
     /// Case-insensitive, as the agent upper-cases the operator.
     pub fn parse(op: &str) -> Result<DagOperation, AgentError> {
-        match crate::gostrings::to_upper(op).as_str() {
+        match crate::go::strings::to_upper(op).as_str() {
             "RETRY" => Ok(DagOperation::Retry),
             "ROLLBACK" => Ok(DagOperation::Rollback),
             "CANCEL" => Ok(DagOperation::Cancel),

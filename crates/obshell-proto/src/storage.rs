@@ -7,7 +7,7 @@
 //! The console uses the second to warn before a DAG would fail; the simulator uses both.
 
 use crate::errors::codes::OB_STORAGE_URI_INVALID;
-use crate::request_uri::unescape;
+use crate::go::url::unescape;
 use crate::AgentError;
 use std::fmt;
 

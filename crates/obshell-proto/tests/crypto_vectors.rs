@@ -7,14 +7,14 @@ mod fixtures;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE};
 use base64::Engine as _;
 use fixtures::*;
-use obshell_proto::crypto::agent::{
+use obshell_proto::agent::secure::{
     decrypt_body_like_agent, decrypt_header_bytes, is_recovery_error, open_header, verify_agent_password_auth,
-    verify_password_auth, verify_ts, verify_uri, HttpHeader,
+    verify_password_auth, verify_ts, verify_uri,
 };
-use obshell_proto::crypto::client::header_json;
+use obshell_proto::agent::{HttpHeader, PrivateKey};
+use obshell_proto::crypto::seal::header_json;
 use obshell_proto::crypto::{
-    open_response_data, seal, seal_header_json, seal_with_keys, AesKeys, CryptoError, PrivateKey, PublicKey,
-    SealRequest, Secret,
+    open_response_data, seal, seal_header_json, seal_with_keys, AesKeys, CryptoError, PublicKey, SealRequest, Secret,
 };
 use obshell_proto::errors::Lang;
 use obshell_proto::request_uri::RequestTarget;
@@ -355,7 +355,7 @@ fn empty_body_is_not_sent_and_login_carries_keys() {
     assert_eq!(h.keys_bytes(), keys.to_bytes());
     // The agent answers with the session id encrypted under those keys.
     let data =
-        obshell_proto::crypto::agent::encrypt_response_like_agent(h.keys_bytes(), LOGIN_SESSION_ID.as_bytes()).unwrap();
+        obshell_proto::agent::secure::encrypt_response_like_agent(h.keys_bytes(), LOGIN_SESSION_ID.as_bytes()).unwrap();
     assert_eq!(open_response_data(&keys, &data).unwrap(), LOGIN_SESSION_ID);
 }
 
@@ -652,7 +652,8 @@ fn password_auth_like_verify_auth() {
 
 mod props {
     use super::*;
-    use obshell_proto::crypto::go;
+    use obshell_proto::agent::header::decode_http_header;
+    use obshell_proto::go;
     use proptest::prelude::*;
 
     fn config() -> ProptestConfig {
@@ -683,12 +684,12 @@ mod props {
 
         #[test]
         fn go_json_never_panics_on_json_like_text(s in r#"[ {}\[\]",:0-9a-zA-Z\\/.+\-eEtrufalsn]{0,80}"#) {
-            let _ = go::json::decode_http_header(s.as_bytes());
+            let _ = decode_http_header(s.as_bytes());
         }
 
         #[test]
         fn go_json_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..120)) {
-            let _ = go::json::decode_http_header(&bytes);
+            let _ = decode_http_header(&bytes);
         }
 
         #[test]
@@ -720,12 +721,12 @@ mod props {
 
         #[test]
         fn go_base64_agrees_with_standard_on_valid_input(b in prop::collection::vec(any::<u8>(), 0..100)) {
-            prop_assert_eq!(go::std_base64_decode(STANDARD.encode(&b).as_bytes()), (b, None));
+            prop_assert_eq!(go::base64::std_base64_decode(STANDARD.encode(&b).as_bytes()), (b, None));
         }
 
         #[test]
         fn go_parse_int_agrees_with_rust_on_success(s in "[+-]?[0-9]{0,21}|\\PC{0,6}") {
-            prop_assert_eq!(go::parse_int(&s).ok(), s.parse::<i64>().ok());
+            prop_assert_eq!(go::strconv::parse_int(&s).ok(), s.parse::<i64>().ok());
         }
 
         #[test]

@@ -47,14 +47,14 @@ proptest! {
     #[test]
     fn bodies_decode_or_fail_cleanly(body in json_like()) {
         for scope in [Scope::Cluster, Scope::Tenant] {
-            match backup::decode_like_agent(body.as_bytes(), scope) {
+            match obshell_proto::agent::bind::decode_like_agent(body.as_bytes(), scope) {
                 Ok(cfg) => {
                     for method in [Method::Set, Method::Update] {
                         let _ = backup::validate(&cfg, scope, method);
                         let _ = backup::field_errors(&cfg, scope, method);
                     }
                     // What we serialize decodes back to the same request.
-                    let again = backup::decode_like_agent(cfg.to_json(scope).to_string().as_bytes(), scope).unwrap();
+                    let again = obshell_proto::agent::bind::decode_like_agent(cfg.to_json(scope).to_string().as_bytes(), scope).unwrap();
                     prop_assert_eq!(again, cfg);
                 }
                 Err(e) => prop_assert_eq!(e.err_code(), "Common.BindJsonFailed"),

@@ -663,7 +663,7 @@ fn serialization_omits_unset_fields_and_other_scopes_keys() {
         serde_json::json!({"policy": "", "recovery_window": "5d"})
     );
     assert_eq!(
-        backup::decode_like_agent(v.to_string().as_bytes(), Scope::Cluster).unwrap(),
+        obshell_proto::agent::bind::decode_like_agent(v.to_string().as_bytes(), Scope::Cluster).unwrap(),
         full
     );
     assert_ok(&full, Scope::Cluster, Method::Set);
@@ -736,7 +736,8 @@ fn field_errors_collects_everything_next_to_its_field() {
 fn decoding_like_the_agent() {
     use Scope::*;
     let bind = |body: &str, scope| {
-        backup::decode_like_agent(body.as_bytes(), scope).map_err(|e| (e.err_code(), e.status(), e.message(Lang::En)))
+        obshell_proto::agent::bind::decode_like_agent(body.as_bytes(), scope)
+            .map_err(|e| (e.err_code(), e.status(), e.message(Lang::En)))
     };
     let c = bind(
         r#"{"BACKUP_BASE_URI":"file:///a","backup_base_uri":null,"Binding":"x","binding":"y","unknown":[1,{}]}"#,

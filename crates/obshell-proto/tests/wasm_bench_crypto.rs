@@ -4,7 +4,8 @@
 //! for both key sizes. Run:
 //! `cargo test -p obshell-proto --target wasm32-unknown-unknown --release --test wasm_bench_crypto -- --nocapture`
 
-use obshell_proto::crypto::{seal, PrivateKey, SealRequest, Secret};
+use obshell_proto::agent::PrivateKey;
+use obshell_proto::crypto::{seal, SealRequest, Secret};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use wasm_bindgen_test::*;

@@ -10,10 +10,9 @@
 mod fixtures;
 
 use fixtures::*;
-use obshell_proto::crypto::agent::{decrypt_body_like_agent, decrypt_header_bytes, open_header, verify_uri};
-use obshell_proto::crypto::{
-    open_response_data, seal, seal_header_json, AesKeys, PrivateKey, PublicKey, SealRequest, Secret,
-};
+use obshell_proto::agent::secure::{decrypt_body_like_agent, decrypt_header_bytes, open_header, verify_uri};
+use obshell_proto::agent::PrivateKey;
+use obshell_proto::crypto::{open_response_data, seal, seal_header_json, AesKeys, PublicKey, SealRequest, Secret};
 use obshell_proto::request_uri::RequestTarget;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;

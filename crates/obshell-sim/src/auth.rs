@@ -1,10 +1,10 @@
 //! The `Verify()` group middleware (`ob/agent/api/common/middleware.go` L724-814) on top of the
-//! shared agent-side crypto rules (`obshell_proto::crypto::agent`). Header and body decryption
+//! shared agent-side crypto rules (`obshell_proto::agent`). Header and body decryption
 //! themselves run globally in [`crate::pipeline`].
 
 use crate::state::{lock, AppState};
-use obshell_proto::crypto::agent::{verify_password_auth, verify_ts, verify_uri};
-use obshell_proto::crypto::HttpHeader;
+use obshell_proto::agent::secure::{verify_password_auth, verify_ts, verify_uri};
+use obshell_proto::agent::HttpHeader;
 use obshell_proto::envelope::Identity;
 use obshell_proto::errors::codes;
 use obshell_proto::AgentError;

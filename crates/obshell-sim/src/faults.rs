@@ -22,7 +22,7 @@ use crate::pipeline::to_response;
 use crate::state::{lock, AppState};
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, Response, StatusCode, Uri};
-use obshell_proto::crypto::PrivateKey;
+use obshell_proto::agent::PrivateKey;
 use obshell_proto::envelope::Identity;
 use rand::Rng;
 use serde::Serialize;

@@ -24,7 +24,7 @@ use crate::static_files;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
-use obshell_proto::crypto::agent::{decrypt_body_like_agent, is_recovery_error, open_header, recovery_error};
+use obshell_proto::agent::secure::{decrypt_body_like_agent, is_recovery_error, open_header, recovery_error};
 use obshell_proto::Lang;
 use std::sync::Arc;
 use std::time::Instant;
@@ -65,7 +65,7 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
     let path = parts.uri.path().to_string();
     // Go's `url.ParseRequestURI` refuses a path with a `%` not followed by two hex digits (the
     // query is not checked); `net/http` then answers before any handler runs.
-    if obshell_proto::request_uri::unescape(&path, false).is_err() {
+    if obshell_proto::go::url::unescape(&path, false).is_err() {
         return go_bad_request();
     }
 

@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::engine::Engine;
 use crate::faults::{Faults, Journal};
 use crate::sessions::Sessions;
-use obshell_proto::crypto::PrivateKey;
+use obshell_proto::agent::PrivateKey;
 use obshell_proto::envelope::{AgentInfo, AgentVersion, Identity, MIN_SESSION_VERSION, MIN_SSO_VERSION};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 

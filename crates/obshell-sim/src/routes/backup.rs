@@ -21,7 +21,7 @@ pub fn config(r: &Req<'_>, scope: Scope, method: Method, tenant: Option<&str>) -
         }
         Scope::Tenant => Some(check_tenant(r, tenant.unwrap_or(""))?),
     };
-    let cfg = backup::decode_like_agent(r.body, scope)?;
+    let cfg = obshell_proto::agent::bind::decode_like_agent(r.body, scope)?;
     // `Post…/Patch…BackupConfig`: their errors go out beside the nil `*DagDetailDTO`.
     let create = || -> Result<Data, AgentError> {
         backup::precheck(&cfg, scope, method)?;
@@ -122,7 +122,7 @@ pub fn start(r: &Req<'_>, tenant: Option<&str>) -> Out {
             }
             Some(x) => check_all_dest(&w.cluster, x)?,
         }
-        let mode = obshell_proto::gostrings::to_lower(mode.as_deref().unwrap_or_default());
+        let mode = obshell_proto::go::strings::to_lower(mode.as_deref().unwrap_or_default());
         let incremental = match mode.as_str() {
             "" | "full" => false,
             "incremental" => true,
@@ -156,7 +156,7 @@ pub fn cancel(r: &Req<'_>, tenant: Option<&str>) -> Out {
         d.string("status", "status")
     })?;
     let status =
-        obshell_proto::gostrings::to_lower(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "canceled".into()));
+        obshell_proto::go::strings::to_lower(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "canceled".into()));
     if status != "canceled" {
         return Err(codes::OB_BACKUP_STATUS_INVALID.occur(&[&status, &"canceled"]).into());
     }
@@ -175,7 +175,8 @@ pub fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let status = bind(r.body, "param.ArchiveLogStatusParam", "ArchiveLogStatusParam", |d| {
         d.string("status", "status")
     })?;
-    let status = obshell_proto::gostrings::to_upper(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "STOP".into()));
+    let status =
+        obshell_proto::go::strings::to_upper(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "STOP".into()));
     if !matches!(status.as_str(), "DOING" | "STOP" | "SUSPEND") {
         return Err(codes::OB_BACKUP_ARCHIVE_LOG_STATUS_INVALID
             .occur(&[&status, &"STOP", &"DOING"])
@@ -387,7 +388,7 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
         match r.q(k) {
             None => Ok(None),
             Some("") => Ok(Some(crate::clock::GO_ZERO_NANOS)),
-            Some(v) => obshell_proto::gotime::parse_rfc3339(v)
+            Some(v) => obshell_proto::go::time::parse_rfc3339(v)
                 .map(Some)
                 .map_err(|e| codes::COMMON_BIND_JSON_FAILED.occur(&[&e])),
         }
@@ -397,7 +398,7 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
         match r.q(k) {
             None | Some("") => Ok(default),
             Some(v) => {
-                obshell_proto::crypto::go::parse_uint(v).map_err(|e| codes::COMMON_BIND_JSON_FAILED.occur(&[&e]))
+                obshell_proto::go::strconv::parse_uint(v).map_err(|e| codes::COMMON_BIND_JSON_FAILED.occur(&[&e]))
             }
         }
     };
@@ -409,7 +410,7 @@ pub fn tasks(r: &Req<'_>, name: &str) -> Out {
     // `strings.Split(strings.ToUpper(status), ",")`: no trimming; an empty part matches nothing.
     let statuses: Vec<String> = match r.q("status").unwrap_or("") {
         "" => Vec::new(),
-        s => obshell_proto::gostrings::to_upper(s)
+        s => obshell_proto::go::strings::to_upper(s)
             .split(',')
             .map(str::to_string)
             .collect(),

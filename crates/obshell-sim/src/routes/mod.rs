@@ -15,7 +15,7 @@ use axum::http::Method;
 use obshell_proto::backup::{Method as CfgMethod, Scope};
 use obshell_proto::envelope::Identity;
 use obshell_proto::errors::codes;
-use obshell_proto::gojson::{self, FirstError, JVal, StructDecoder};
+use obshell_proto::go::json::{self as gojson, FirstError, JVal, StructDecoder};
 use obshell_proto::AgentError;
 
 /// A request after the middleware: what handlers may look at.
@@ -283,7 +283,7 @@ pub fn bind<T>(
 /// Percent-decodes a path (`%2F` becomes `/` too, as Go's `URL.Path`). The pipeline has
 /// already refused paths with a malformed escape, as Go's URL parser does.
 pub fn percent_decode(s: &str) -> String {
-    obshell_proto::request_uri::unescape(s, false).unwrap_or_else(|_| s.to_string())
+    obshell_proto::go::url::unescape(s, false).unwrap_or_else(|_| s.to_string())
 }
 
 pub fn decode_segments(path: &str) -> Vec<String> {
@@ -306,7 +306,7 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
 }
 
 fn unescape_query(s: &str) -> Option<String> {
-    obshell_proto::request_uri::unescape(s, true).ok()
+    obshell_proto::go::url::unescape(s, true).ok()
 }
 
 /// gin's `show_details` binding (`form:"show_details,default=true"`, `strconv.ParseBool`):

@@ -4,7 +4,7 @@
 use super::{bind, Out, Req};
 use crate::envelope::Data;
 use crate::state::lock;
-use obshell_proto::crypto::agent::encrypt_response_like_agent;
+use obshell_proto::agent::secure::encrypt_response_like_agent;
 use obshell_proto::errors::codes;
 
 fn timeout(r: &Req<'_>) -> i128 {

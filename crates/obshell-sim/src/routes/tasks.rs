@@ -4,7 +4,7 @@ use super::{bind, show_details, Out, Req};
 use crate::engine::model::Renderer;
 use crate::envelope::Data;
 use crate::state::lock;
-use obshell_proto::crypto::agent::recovery_error;
+use obshell_proto::agent::secure::recovery_error;
 use obshell_proto::dag::{DagDetail, DagOperation, GenericId};
 use obshell_proto::envelope::Identity;
 use obshell_proto::errors::codes;
@@ -68,7 +68,7 @@ fn bind_operator(r: &Req<'_>, path_id: Option<&str>) -> Result<(String, Option<S
         // `time.Time` decodes itself: a string Go's RFC 3339 layout parser accepts.
         for key in ["start_time", "end_time"] {
             d.unmarshaler(key, |v| match v {
-                obshell_proto::gojson::JVal::Str(t) => obshell_proto::gotime::parse_rfc3339(t).map(|_| ()),
+                obshell_proto::go::json::JVal::Str(t) => obshell_proto::go::time::parse_rfc3339(t).map(|_| ()),
                 _ => Err("Time.UnmarshalJSON: input is not a JSON string".into()),
             });
         }
@@ -119,7 +119,7 @@ pub fn get_node(r: &Req<'_>, id: &str) -> Out {
 pub fn operate_node(r: &Req<'_>, id: &str) -> Out {
     let g = GenericId::parse(id)?;
     let (op, _) = bind_operator(r, None)?;
-    if obshell_proto::gostrings::to_upper(&op) != "PASS" {
+    if obshell_proto::go::strings::to_upper(&op) != "PASS" {
         return Err(codes::TASK_NODE_OPERATOR_NOT_SUPPORT.occur(&[&op]).into());
     }
     let n = classify(g);

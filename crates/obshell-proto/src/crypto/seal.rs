@@ -10,7 +10,9 @@
 //! The body is AES-encrypted without any randomness. [`seal_with_keys`] and
 //! [`seal_header_json`] skip step 1, which is how the spec §14 ciphertexts were produced.
 
-use super::{AesKeys, CryptoError, PublicKey, Secret};
+use super::error::CryptoError;
+use super::keys::{AesKeys, PublicKey};
+use super::secret::Secret;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use rand_core::CryptoRngCore;

@@ -64,7 +64,7 @@ mod tests {
     /// mapping, as printed by `unicode.ToUpper`/`ToLower` (tests/fixtures/go_case.txt).
     #[test]
     fn every_rune_go_maps() {
-        let table = include_str!("../tests/fixtures/go_case.txt");
+        let table = include_str!("../../tests/fixtures/go_case.txt");
         let mut checked = 0;
         for line in table.lines() {
             let v: Vec<u32> = line.split(' ').map(|h| u32::from_str_radix(h, 16).unwrap()).collect();

@@ -17,77 +17,17 @@
 //! This module is for the simulator and tests. It decrypts without RSA blinding, which is fine
 //! for a fake agent holding test keys and wrong for anything real.
 
-use super::go::{self, json::decode_http_header};
-use super::{AesKeys, PrivateKey, Secret};
+use super::header::{decode_http_header, HttpHeader};
+use super::keys::PrivateKey;
+use crate::crypto::AesKeys;
 use crate::errors::{codes, AgentError};
+use crate::go::{base64, strconv};
 use aes::cipher::{block_padding::NoPadding, BlockDecryptMut, KeyIvInit};
 use rsa::Pkcs1v15Encrypt;
-use std::fmt;
 
 /// Go's `rsa.ErrDecryption` text: every RSA failure (wrong key, truncated block, bad padding,
 /// ciphertext ≥ modulus) looks the same to the client.
 pub const RSA_DECRYPTION_ERROR: &str = "crypto/rsa: decryption error";
-
-/// The agent's `secure.HttpHeader` after Go's JSON decoding (see [`super::go::json`]).
-///
-/// Go's zero values stand for "absent": an empty string is the same as a missing key. `keys` is
-/// `None` for a missing, `null`, `""` or `[]` `Keys` (Go keeps nil and empty apart, but nothing in
-/// the agent does: both reach `transferKeys` as `""`).
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct HttpHeader {
-    pub session_id: String,
-    /// The plaintext password (`Auth`); kept in a [`Secret`] so headers can be logged.
-    pub auth: Secret,
-    pub ts: String,
-    /// Agent-to-agent token; a console never sends it.
-    pub token: String,
-    pub sso_token: String,
-    pub uri: String,
-    pub keys: Option<Vec<u8>>,
-    pub sha256: String,
-    /// Agent-to-agent forwarding marker (1 or 2 change the agent's behaviour); never sent by consoles.
-    pub forward_type: i64,
-    pub forward_agent: ForwardAgent,
-}
-
-/// `meta.AgentInfo` inside `HttpHeader.ForwardAgent`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ForwardAgent {
-    pub ip: String,
-    pub port: i64,
-}
-
-impl HttpHeader {
-    /// The `Keys` bytes as the agent hands them to `transferKeys` (`string(header.Keys)`).
-    pub fn keys_bytes(&self) -> &[u8] {
-        self.keys.as_deref().unwrap_or(&[])
-    }
-}
-
-impl fmt::Debug for HttpHeader {
-    // Credentials (password, session id, tokens, AES keys) are shown only as set/unset.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn presence(s: &str) -> &'static str {
-            if s.is_empty() {
-                "<empty>"
-            } else {
-                "<redacted>"
-            }
-        }
-        f.debug_struct("HttpHeader")
-            .field("session_id", &presence(&self.session_id))
-            .field("auth", &self.auth)
-            .field("ts", &self.ts)
-            .field("token", &presence(&self.token))
-            .field("sso_token", &presence(&self.sso_token))
-            .field("uri", &self.uri)
-            .field("keys_len", &self.keys.as_ref().map(Vec::len))
-            .field("sha256", &self.sha256)
-            .field("forward_type", &self.forward_type)
-            .field("forward_agent", &self.forward_agent)
-            .finish()
-    }
-}
 
 /// 401 `Security.Authentication.Header.DecryptFailed` (legacy code 1) with the Go error text:
 /// `Decrypt http header failed: <go error>`.
@@ -113,9 +53,9 @@ pub fn is_recovery_error(err: &AgentError) -> bool {
 /// Not modelled: an agent built with Go ≥ 1.24 refuses 512-bit keys unless started with
 /// `GODEBUG=rsa1024min=0` (such agents regenerate 1024-bit keys at start-up anyway, spec §2.2).
 pub fn decrypt_header_bytes(key: &PrivateKey, header_value: &str) -> Result<Vec<u8>, String> {
-    let (raw, err) = go::std_base64_decode(header_value.as_bytes());
+    let (raw, err) = base64::std_base64_decode(header_value.as_bytes());
     if let Some(offset) = err {
-        return Err(go::corrupt_input_error(offset));
+        return Err(base64::corrupt_input_error(offset));
     }
     let k = key.size();
     let mut plaintext = Vec::with_capacity(raw.len());
@@ -175,7 +115,7 @@ pub fn decrypt_body_like_agent(keys: &[u8], body: &[u8]) -> Result<Vec<u8>, Agen
         ));
     }
     let (key, iv) = keys.split_at(16);
-    let (mut data, _ignored) = go::std_base64_decode(body);
+    let (mut data, _ignored) = base64::std_base64_decode(body);
     if iv.len() != 16 {
         return Err(recovery_error());
     }
@@ -230,7 +170,8 @@ pub fn verify_uri(header: &HttpHeader, request_target: &str) -> Result<(), Agent
 /// never expires) → 401 `Security.Authentication.Expired`. Unwrapped: the session and SSO paths
 /// send it as is; the password path wraps it (see [`verify_password_auth`]).
 pub fn verify_ts(ts: &str, now_unix_s: i64) -> Result<(), AgentError> {
-    let expiry = go::parse_int(ts).map_err(|e| codes::SECURITY_AUTHENTICATION_TIMESTAMP_INVALID.occur(&[&ts, &e]))?;
+    let expiry =
+        strconv::parse_int(ts).map_err(|e| codes::SECURITY_AUTHENTICATION_TIMESTAMP_INVALID.occur(&[&ts, &e]))?;
     if now_unix_s > expiry {
         return Err(codes::SECURITY_AUTHENTICATION_EXPIRED.occur(&[]));
     }
@@ -347,7 +288,7 @@ mod tests {
             use aes::cipher::BlockEncryptMut;
             let ct = cbc::Encryptor::<aes::Aes128>::new(&k.key.into(), &k.iv.into())
                 .encrypt_padded_vec_mut::<NoPadding>(plain);
-            base64::Engine::encode(&base64::engine::general_purpose::STANDARD, ct)
+            ::base64::Engine::encode(&::base64::engine::general_purpose::STANDARD, ct)
         };
         let mut p = [b'x'; 32];
         p[31] = 0;

@@ -4,7 +4,7 @@
 //! `*time.ParseError` texts, e.g. `parsing time "2024-01-01" as "2006-01-02T15:04:05Z07:00":
 //! cannot parse "" as "T"`.
 
-use crate::crypto::go;
+use crate::go::strconv as go;
 
 const LAYOUT: &str = "2006-01-02T15:04:05Z07:00";
 

@@ -3,7 +3,7 @@
 //! (PATCH) — plus the archive destination whenever binding or the piece switch interval is sent,
 //! because the agent writes those three as one `LOG_ARCHIVE_DEST` value.
 
-use crate::backup::{BackupConfig, DeletePolicy, Field, Method, Scope};
+use obshell_proto::backup::{BackupConfig, DeletePolicy, Field, Method, Scope};
 
 /// Raw form values. An empty string means "not filled in".
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -27,20 +27,6 @@ pub struct FormValues {
 pub enum InputProblem {
     /// Not a whole number (the agent only takes JSON integers).
     NotAnInteger,
-}
-
-/// Side effects the agent's DAG has beyond setting values (spec §1.6), for the review step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SideEffect {
-    /// Archive log is switched off for every affected tenant and not switched back on.
-    ArchiveLogStopped,
-    /// A running data backup of an affected tenant is cancelled first.
-    RunningBackupCancelled,
-    /// Rewriting the archive destination resets binding / piece switch interval to OceanBase's
-    /// defaults unless they are sent too.
-    ArchiveDestDefaultsReset,
-    /// The cluster-level configuration applies to every user tenant.
-    AllTenants,
 }
 
 fn text(v: &str) -> Option<String> {
@@ -121,7 +107,7 @@ impl FormValues {
             // Named explicitly (the agent reads "" as "default" too): the review shows what the
             // checkbox says.
             c.delete_policy = Some(DeletePolicy {
-                policy: crate::backup::DELETE_POLICY_DEFAULT.to_string(),
+                policy: obshell_proto::backup::DELETE_POLICY_DEFAULT.to_string(),
                 recovery_window: self.recovery_window.clone(),
             });
         }
@@ -137,25 +123,6 @@ impl FormValues {
     }
 }
 
-/// What the DAG created by this request will do besides setting values.
-pub fn side_effects(c: &BackupConfig, scope: Scope) -> Vec<SideEffect> {
-    let mut out = Vec::new();
-    let archive_set = c.archive_dest().is_some_and(|d| !d.base_uri.is_empty());
-    if scope == Scope::Cluster {
-        out.push(SideEffect::AllTenants);
-    }
-    if c.log_archive_concurrency.is_some() || archive_set {
-        out.push(SideEffect::ArchiveLogStopped);
-    }
-    if archive_set && (c.binding.is_none() || c.piece_switch_interval.is_none()) {
-        out.push(SideEffect::ArchiveDestDefaultsReset);
-    }
-    if c.data_dest().is_some_and(|d| !d.base_uri.is_empty()) {
-        out.push(SideEffect::RunningBackupCancelled);
-    }
-    out
-}
-
 /// The body as the review step shows it: exactly what is sent, with credentials removed from
 /// every URI.
 pub fn redacted_json(c: &BackupConfig, scope: Scope) -> String {
@@ -163,7 +130,7 @@ pub fn redacted_json(c: &BackupConfig, scope: Scope) -> String {
     if let Some(m) = v.as_object_mut() {
         for key in ["backup_base_uri", "data_base_uri", "archive_base_uri"] {
             if let Some(serde_json::Value::String(s)) = m.get_mut(key) {
-                *s = crate::storage::redact(s);
+                *s = obshell_proto::storage::redact(s);
             }
         }
     }
@@ -173,6 +140,7 @@ pub fn redacted_json(c: &BackupConfig, scope: Scope) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use obshell_proto::backup::{side_effects, SideEffect};
 
     fn filled() -> FormValues {
         FormValues {
@@ -274,7 +242,7 @@ mod tests {
         now.backup_base_uri.clear();
         let (c, _) = now.to_request(&FormValues::default(), Scope::Cluster, Method::Update);
         assert_eq!(
-            crate::backup::validate(&c, Scope::Cluster, Method::Update)
+            obshell_proto::backup::validate(&c, Scope::Cluster, Method::Update)
                 .unwrap_err()
                 .err_code(),
             "OB.Backup.BaseUriEmpty"
