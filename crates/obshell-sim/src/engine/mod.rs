@@ -1,29 +1,32 @@
 //! The task engine: DAG rows, the 1-second scheduler (`ob/agent/engine/scheduler`), the executor
 //! that runs sub-tasks, and the DAG/node operations (`ob/agent/service/task`).
 //!
-//! Each [`Engine::tick`] runs, in order: OceanBase's own progress ([`Cluster::tick`]), one
-//! `advanceDag` per unfinished DAG exactly as the agent's scheduler does, then the executor
-//! (sub-tasks made READY in an earlier tick start RUNNING; RUNNING ones advance a few steps), which
-//! on the agent runs asynchronously between scheduler ticks. So a poller sees every intermediate
-//! state the real agent shows: sub-tasks READY, then RUNNING with growing logs, then SUCCEED while
-//! the node is still RUNNING; then node SUCCEED with `stage`+1; then the next node RUNNING with
-//! its sub-task READY; and so on.
+//! Each [`Engine::tick`] runs, in order: OceanBase's own progress
+//! ([`Cluster::tick`](crate::cluster::Cluster::tick)), one `advanceDag` per unfinished DAG exactly
+//! as the agent's scheduler does, then the executor (sub-tasks made READY in an earlier tick start
+//! RUNNING; RUNNING ones advance a few steps), which on the agent runs asynchronously between
+//! scheduler ticks. So a poller sees every intermediate state the real agent shows: sub-tasks
+//! READY, then RUNNING with growing logs, then SUCCEED while the node is still RUNNING; then node
+//! SUCCEED with `stage`+1; then the next node RUNNING with its sub-task READY; and so on.
+//!
+//! This module holds the [`Engine`] (the tables and DAG creation); [`model`] the rows and their
+//! DTOs, [`programs`] what each sub-task does, `scheduler` the tick, [`ops`] the DAG and node
+//! operations. The children add `impl Engine` blocks rather than being called from here, so
+//! imports only go from a child to its parent or a sibling.
 
 pub mod model;
 pub mod ops;
 pub mod programs;
 mod scheduler;
 
-use crate::cluster::{Cluster, TenantRef};
-use model::{Dag, DagKind, Node, Op, State, SubTask, TaskKind};
+use crate::cluster::TenantRef;
+use model::{Dag, Node, Op, State, SubTask};
 use obshell_proto::dag::{maintenance, names};
 use obshell_proto::envelope::AgentInfo;
 use obshell_proto::errors::codes;
 use obshell_proto::AgentError;
+use programs::{DagKind, TaskKind};
 use std::collections::{BTreeMap, HashMap};
-
-/// Sub-task timeout (`DEFAULT_TIMEOUT`, 3600 s).
-pub const SUB_TASK_TIMEOUT_NANOS: i128 = 3600 * 1_000_000_000;
 
 #[derive(Debug)]
 pub struct Engine {
@@ -252,14 +255,6 @@ impl Engine {
             },
             now,
         )
-    }
-
-    /// One scheduler tick (see the module docs).
-    pub fn tick(&mut self, cluster: &mut Cluster, now: i128) {
-        self.tick_no += 1;
-        cluster.tick(now);
-        scheduler::run_scheduler(self, cluster, now);
-        scheduler::run_executor(self, cluster, now);
     }
 
     pub(crate) fn push_log(&mut self, dag_id: i64, pos: usize, sub: usize, content: String, now: i128) {

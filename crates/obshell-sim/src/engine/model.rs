@@ -1,10 +1,8 @@
 //! The task tables (`dag_instance`, `node_instance`, `sub_task_instance`, `sub_task_log`) held in
 //! memory, and their rendering as the agent's DTOs.
 
-use super::programs::{Program, Step};
+use super::programs::{DagKind, Program, TaskKind};
 use crate::clock::{Clock, GO_ZERO_NANOS};
-use crate::cluster::TenantRef;
-use obshell_proto::backup::BackupConfig;
 use obshell_proto::dag::{
     DagDetail, GenericId, NodeAbilities, NodeDetail, SubTaskLog, TaskDetail, TaskOperator, TaskState,
 };
@@ -57,34 +55,6 @@ impl Op {
             Op::Pass => TaskOperator::Pass,
         }
     }
-}
-
-/// What a DAG was created for; the context its sub-tasks read.
-#[derive(Clone, Debug)]
-pub enum DagKind {
-    /// "Set obcluster backup config[ for <t>]": `tenant` None = all user tenants (re-read when
-    /// the sub-tasks run), with `/<cluster_id>/<tenant_id>/clog|data` sub-paths.
-    BackupConfig {
-        tenant: Option<TenantRef>,
-        cfg: Box<BackupConfig>,
-    },
-    /// "Obcluster start full|increment backup[ for <t>]".
-    StartBackup {
-        tenant: Option<TenantRef>,
-        incremental: bool,
-        encrypted: bool,
-        plus_archive: bool,
-    },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TaskKind {
-    CheckBackupConfig,
-    SetBackupConfig,
-    CheckDestination,
-    OpenArchiveLog,
-    StartBackup,
-    WaitBackupFinish,
 }
 
 #[derive(Debug)]
@@ -259,9 +229,4 @@ impl Renderer<'_> {
             })
             .collect()
     }
-}
-
-/// A queued step list, for sub-tasks whose execution was prepared ahead.
-pub fn program(steps: Vec<Step>) -> Program {
-    Program::new(steps)
 }

@@ -2,8 +2,11 @@
 //! `ALTER SYSTEM` statements, waits on OceanBase's asynchronous state) executed a little per
 //! tick, so a poller sees the logs grow. Log lines and error wrapping follow
 //! `ob/agent/executor/ob/backup_config.go` and `backup.go` (the "wirte" typo included).
+//!
+//! The kinds of DAG and sub-task live here, not with the task rows in [`super::model`]: they are
+//! what a program is built from, and the rows only carry them (so rows depend on programs, never
+//! the other way round).
 
-use super::model::{DagKind, TaskKind};
 use crate::cluster::{Cluster, TenantRef};
 use obshell_proto::backup::{BackupConfig, DestConf};
 use obshell_proto::envelope::AgentInfo;
@@ -11,6 +14,35 @@ use obshell_proto::errors::codes;
 use obshell_proto::storage::{Scheme, StorageDest, StorageWarning};
 use obshell_proto::AgentError;
 use std::collections::VecDeque;
+
+/// What a DAG was created for; the context its sub-tasks read.
+#[derive(Clone, Debug)]
+pub enum DagKind {
+    /// "Set obcluster backup config[ for <t>]": `tenant` None = all user tenants (re-read when
+    /// the sub-tasks run), with `/<cluster_id>/<tenant_id>/clog|data` sub-paths.
+    BackupConfig {
+        tenant: Option<TenantRef>,
+        cfg: Box<BackupConfig>,
+    },
+    /// "Obcluster start full|increment backup[ for <t>]".
+    StartBackup {
+        tenant: Option<TenantRef>,
+        incremental: bool,
+        encrypted: bool,
+        plus_archive: bool,
+    },
+}
+
+/// Which sub-task a row is: picks the program [`build`] returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskKind {
+    CheckBackupConfig,
+    SetBackupConfig,
+    CheckDestination,
+    OpenArchiveLog,
+    StartBackup,
+    WaitBackupFinish,
+}
 
 /// How long the agent waits on OceanBase before `OB.Cluster.AsyncOperationTimeout` (1 s polls).
 const WAIT_CLOSE_TICKS: u32 = 600;

@@ -2,12 +2,25 @@
 
 use super::model::{Node, Op, State, SubTask};
 use super::programs::{self, BuildCtx, Env, Outcome, Program};
-use super::{Engine, SUB_TASK_TIMEOUT_NANOS};
+use super::Engine;
 use crate::cluster::Cluster;
 use obshell_proto::dag::maintenance;
 
+/// Sub-task timeout (`DEFAULT_TIMEOUT`, 3600 s).
+const SUB_TASK_TIMEOUT_NANOS: i128 = 3600 * 1_000_000_000;
+
+impl Engine {
+    /// One scheduler tick (see the [engine](super) docs).
+    pub fn tick(&mut self, cluster: &mut Cluster, now: i128) {
+        self.tick_no += 1;
+        cluster.tick(now);
+        run_scheduler(self, cluster, now);
+        run_executor(self, cluster, now);
+    }
+}
+
 /// Executor: picks up READY sub-tasks (made READY in an earlier tick) and advances RUNNING ones.
-pub(super) fn run_executor(e: &mut Engine, cluster: &mut Cluster, now: i128) {
+fn run_executor(e: &mut Engine, cluster: &mut Cluster, now: i128) {
     let mut work = Vec::new();
     for d in e.dags.values() {
         for (pos, n) in d.nodes.iter().enumerate() {
@@ -75,7 +88,7 @@ pub(super) fn run_executor(e: &mut Engine, cluster: &mut Cluster, now: i128) {
 }
 
 /// Scheduler: one `advanceDag` per unfinished DAG.
-pub(super) fn run_scheduler(e: &mut Engine, _cluster: &mut Cluster, now: i128) {
+fn run_scheduler(e: &mut Engine, _cluster: &mut Cluster, now: i128) {
     let ids: Vec<i64> = e.dags.values().filter(|d| !d.is_finished).map(|d| d.id).collect();
     for id in ids {
         advance_dag(e, id, now);
