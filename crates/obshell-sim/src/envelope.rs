@@ -1,10 +1,56 @@
 //! The agent's response envelope, written byte for byte as gin's `c.JSON(resp.Status, resp)` does:
 //! keys in `OcsAgentResponse` order, `data` omitted when nil, Go's HTML-safe string escaping
-//! (`<`, `>`, `&`, U+2028, U+2029 as `\u…`), no trailing newline.
+//! (`<`, `>`, `&`, U+2028, U+2029 as `\u…`), no trailing newline. Also what a handler returns
+//! ([`Out`]: the data, or a [`Fail`] with the data beside the error).
 
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Response, StatusCode};
 use obshell_proto::envelope::ApiError;
 use obshell_proto::{AgentError, Lang};
 use serde::Serialize;
+
+/// What a handler returns: the `data` of a success, or the error with the `data` beside it.
+pub type Out = Result<Data, Fail>;
+
+/// A handler's failure: the agent's error and the `data` its envelope carries beside it. A Go
+/// handler that hands its executor's typed result to `SendResponse` (`dag, err := …;
+/// SendResponse(c, dag, err)`) answers `"data":null` with the error (a typed nil pointer is not
+/// omitted) or `"data":{"contents":null}` (a nil slice is still wrapped); guards (identity,
+/// tenant, binding) pass an untyped nil and the key is omitted.
+#[derive(Debug)]
+pub struct Fail {
+    pub err: AgentError,
+    pub data: Data,
+}
+
+impl From<AgentError> for Fail {
+    fn from(err: AgentError) -> Self {
+        Fail { err, data: Data::Omit }
+    }
+}
+
+/// Marks an executor's errors with the typed nil its Go handler sends along.
+pub trait TypedNil<T> {
+    /// A nil pointer result: `"data":null`.
+    fn or_nil_pointer(self) -> Result<T, Fail>;
+    /// A nil slice result: `"data":{"contents":null}`.
+    fn or_nil_slice(self) -> Result<T, Fail>;
+}
+
+impl<T> TypedNil<T> for Result<T, AgentError> {
+    fn or_nil_pointer(self) -> Result<T, Fail> {
+        self.map_err(|err| Fail {
+            err,
+            data: Data::typed_nil(),
+        })
+    }
+    fn or_nil_slice(self) -> Result<T, Fail> {
+        self.map_err(|err| Fail {
+            err,
+            data: Data::nil_contents(),
+        })
+    }
+}
 
 /// The `data` a handler produces.
 #[derive(Debug)]
@@ -67,6 +113,19 @@ pub struct Reply {
     pub body: Vec<u8>,
 }
 
+impl Reply {
+    /// The HTTP response: the status, the content type, the bytes as they are.
+    pub fn into_response(self) -> Response<Body> {
+        let mut resp = Response::new(Body::from(self.body));
+        *resp.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(self.content_type.as_str()),
+        );
+        resp
+    }
+}
+
 /// What every envelope needs besides data/error.
 pub struct EnvelopeMeta<'a> {
     pub timestamp: &'a str,
@@ -86,7 +145,7 @@ pub fn success(meta: &EnvelopeMeta<'_>, data: Data) -> Reply {
     }
 }
 
-/// An error envelope; `data`: what the handler passed beside the error (see `routes::Fail`).
+/// An error envelope; `data`: what the handler passed beside the error (see [`Fail`]).
 pub fn failure(meta: &EnvelopeMeta<'_>, err: &AgentError, data: &Data) -> Reply {
     let api = err.to_api_error(meta.lang);
     let status = err.status();

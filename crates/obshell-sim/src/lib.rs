@@ -15,21 +15,29 @@
 //! # }
 //! ```
 //!
-//! Modules: [`config`] (what can be simulated), [`pipeline`] (the agent's middleware order),
-//! [`auth`] and [`sessions`] (header/body decryption, verification, login/SSO), [`routes`]
-//! (handlers), [`engine`] (DAGs, scheduler, executor), [`cluster`] (the fake OceanBase state),
-//! [`faults`] (test control API under `/__sim/`), [`static_files`] (`--static` console).
+//! Modules, each with one job: [`config`] (what can be simulated), [`pipeline`] (the agent's
+//! middleware order for one request), [`request`] (what a handler sees of a request, and the
+//! gin/`net/http` helpers that read one), [`auth`] and [`sessions`] (header/body verification,
+//! login/SSO), [`routes`] (the routing table and handlers), [`redirect`] (gin's trailing-slash
+//! redirect), [`envelope`] (response bytes), [`engine`] (DAGs, scheduler, executor), [`cluster`]
+//! (the fake OceanBase state), [`state`] (everything shared, and the scheduler loop), [`clock`],
+//! [`faults`] (injected faults and their responses), [`journal`] (the request journal),
+//! [`control`] (the test control API under `/__sim/`), [`static_files`] (`--static` console),
+//! [`extra_codes`] (agent error codes the shared catalogue lacks).
 
 pub mod auth;
 pub mod clock;
 pub mod cluster;
 pub mod config;
+pub mod control;
 pub mod engine;
 pub mod envelope;
 pub mod extra_codes;
 pub mod faults;
+pub mod journal;
 pub mod pipeline;
 pub mod redirect;
+pub mod request;
 pub mod routes;
 pub mod sessions;
 pub mod state;

@@ -15,36 +15,19 @@
 
 use crate::auth::{self, Decrypted};
 use crate::config::BODY_LIMIT;
-use crate::envelope::{self, ContentType, Data, EnvelopeMeta, Reply};
+use crate::envelope::{self, ContentType, Data, EnvelopeMeta, Out};
 use crate::extra_codes;
 use crate::faults::{self, FaultAction};
-use crate::routes::{self, Req};
+use crate::request::{decode_segments, header_str, parse_query, request_uri, Req};
 use crate::state::{lock, AppState};
-use crate::static_files;
+use crate::{control, redirect, routes, static_files};
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
+use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use obshell_proto::agent::secure::{decrypt_body_like_agent, is_recovery_error, open_header, recovery_error};
 use obshell_proto::Lang;
 use std::sync::Arc;
 use std::time::Instant;
-
-/// Go's `Request.RequestURI`: the request-target as received (origin form: path + `?` + query).
-pub fn request_uri(uri: &axum::http::Uri) -> String {
-    match (uri.scheme(), uri.path_and_query()) {
-        (None, Some(pq)) => pq.as_str().to_string(),
-        (None, None) => uri.path().to_string(),
-        // absolute-form request-target: Go keeps it verbatim.
-        _ => uri.to_string(),
-    }
-}
-
-/// The first value of a header as Go's `Header.Get` returns it (raw bytes, lossily decoded).
-pub fn header_str(h: &HeaderMap, name: &str) -> String {
-    h.get(name)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default()
-}
 
 /// `net/http`'s answer to a request it cannot parse: plain text, and the connection closed.
 fn go_bad_request() -> Response<Body> {
@@ -71,7 +54,7 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
 
     if st.config.enable_faults && (path == "/__sim" || path.starts_with("/__sim/")) {
         let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.unwrap_or_default();
-        return faults::control(&st, &parts.method, &parts.uri, &bytes).await;
+        return control::handle(&st, &parts.method, &parts.uri, &bytes).await;
     }
 
     let target = request_uri(&parts.uri);
@@ -94,10 +77,10 @@ pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<B
     }
     match action.action {
         FaultAction::None => {}
-        other => return faults::respond(&st, other, lang),
+        other => return faults::respond(&st.clock, other, lang),
     }
 
-    if let Some(resp) = crate::redirect::trailing_slash(&st.runtime(), &parts.method, &path, &target, &parts.headers) {
+    if let Some(resp) = redirect::trailing_slash(&st.runtime(), &parts.method, &path, &target, &parts.headers) {
         journal(&st, &parts.method, &target, None, "none", resp.status().as_u16(), "");
         return resp;
     }
@@ -292,16 +275,16 @@ fn route_and_run(
     body: &[u8],
     received_secs: i64,
     now: i128,
-) -> routes::Out {
+) -> Out {
     let rt = st.runtime();
-    let segs = routes::decode_segments(path);
+    let segs = decode_segments(path);
     let Some((guard, route)) = routes::match_route(method, &segs, &rt) else {
         return Err(obshell_proto::errors::codes::COMMON_NOT_FOUND
             .occur(&[&"404 not found"])
             .into());
     };
     let verified = auth::verify(st, guard, dec, target, received_secs)?;
-    let query = routes::parse_query(target.split_once('?').map(|(_, q)| q).unwrap_or(""));
+    let query = parse_query(target.split_once('?').map(|(_, q)| q).unwrap_or(""));
     let req = Req {
         st,
         method,
@@ -325,7 +308,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn finish(&self, out: routes::Out) -> Response<Body> {
+    fn finish(&self, out: Out) -> Response<Body> {
         let reply = match out {
             Err(f) if is_recovery_error(&f.err) => {
                 // gin.CustomRecovery writes `recoveryResponse`, built at agent start: its
@@ -355,19 +338,10 @@ impl Ctx<'_> {
                 }
             }
         };
-        to_response(reply)
+        reply.into_response()
     }
 }
 
-pub fn to_response(r: Reply) -> Response<Body> {
-    let mut resp = Response::new(Body::from(r.body));
-    *resp.status_mut() = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(r.content_type.as_str()));
-    resp
-}
-
-/// Go's `http.Redirect` as gin's trailing-slash redirect uses it.
 /// `trace.RandomTraceId`: 8 random bytes as lowercase hex.
 fn random_trace_id() -> String {
     use rand::RngCore;

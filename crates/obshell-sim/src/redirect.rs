@@ -2,7 +2,7 @@
 //! `http.Redirect`: `/x/` → `/x` when only `/x` is a route. gin decides this while looking the
 //! route up, before any middleware: no decryption, no envelope, no trace id.
 
-use crate::pipeline::header_str;
+use crate::request::{decode_segments, header_str, percent_decode};
 use crate::routes;
 use crate::state::Runtime;
 use axum::body::Body;
@@ -16,13 +16,10 @@ pub fn trailing_slash(
     target: &str,
     headers: &HeaderMap,
 ) -> Option<Response<Body>> {
-    if path.len() <= 1
-        || !path.ends_with('/')
-        || routes::match_route(method, &routes::decode_segments(path), rt).is_some()
-    {
+    if path.len() <= 1 || !path.ends_with('/') || routes::match_route(method, &decode_segments(path), rt).is_some() {
         return None;
     }
-    routes::match_route(method, &routes::decode_segments(&path[..path.len() - 1]), rt)?;
+    routes::match_route(method, &decode_segments(&path[..path.len() - 1]), rt)?;
     let status = if method == Method::GET { 301 } else { 307 };
     Some(redirect(status, &location(path, target, headers), method))
 }
@@ -30,7 +27,7 @@ pub fn trailing_slash(
 /// `URL.String()` of the decoded path (behind a cleaned `X-Forwarded-Prefix`) without its
 /// trailing slash, re-escaped, with the query; then `http.Redirect`'s `path.Clean`.
 fn location(path: &str, target: &str, headers: &HeaderMap) -> String {
-    let mut p = routes::percent_decode(path);
+    let mut p = percent_decode(path);
     let prefix = clean(&header_str(headers, "X-Forwarded-Prefix"));
     if prefix != "." {
         // regSafePrefix `[^a-zA-Z0-9/-]+` removed, regRemoveRepeatedChar `/{2,}` → `/`.

@@ -2,6 +2,7 @@
 //! (`ob/agent/api/web/server.go`): existing files as they are, any other non-API path gets
 //! `index.html` (SPA fallback). Without `--static`, non-API paths get gin's plain 404.
 
+use crate::request::percent_decode;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, Response, StatusCode};
@@ -43,7 +44,7 @@ fn not_found() -> Response<Body> {
 
 /// Joins a URL path under `root`, refusing `..` and anything that is not a plain component.
 fn safe_join(root: &Path, url_path: &str) -> Option<PathBuf> {
-    let decoded = crate::routes::percent_decode(url_path);
+    let decoded = percent_decode(url_path);
     let rel = Path::new(decoded.trim_start_matches('/'));
     let mut out = root.to_path_buf();
     for c in rel.components() {

@@ -177,7 +177,7 @@ impl Engine {
         Ok(dag_id)
     }
 
-    /// "Set obcluster backup config[ for <tenant>]" (2 stages; the tenant variant takes the
+    /// `Set obcluster backup config[ for <tenant>]` (2 stages; the tenant variant takes the
     /// tenant maintenance lock).
     pub fn create_backup_config(
         &mut self,
@@ -216,7 +216,7 @@ impl Engine {
         )
     }
 
-    /// "Obcluster start full|increment backup[ for <tenant>]" (4 stages, no lock).
+    /// `Obcluster start full|increment backup[ for <tenant>]` (4 stages, no lock).
     pub fn create_start_backup(
         &mut self,
         tenant: Option<TenantRef>,

@@ -18,13 +18,13 @@ use std::collections::VecDeque;
 /// What a DAG was created for; the context its sub-tasks read.
 #[derive(Clone, Debug)]
 pub enum DagKind {
-    /// "Set obcluster backup config[ for <t>]": `tenant` None = all user tenants (re-read when
+    /// `Set obcluster backup config[ for <t>]`: `tenant` None = all user tenants (re-read when
     /// the sub-tasks run), with `/<cluster_id>/<tenant_id>/clog|data` sub-paths.
     BackupConfig {
         tenant: Option<TenantRef>,
         cfg: Box<BackupConfig>,
     },
-    /// "Obcluster start full|increment backup[ for <t>]".
+    /// `Obcluster start full|increment backup[ for <t>]`.
     StartBackup {
         tenant: Option<TenantRef>,
         incremental: bool,

@@ -1,9 +1,10 @@
 //! Backup routes (`backup_route.go`, `executor/ob/backup_{config,tenant,status}.go`).
 
-use super::{bind, check_cluster_agent, check_tenant, Out, Req, TypedNil};
+use super::guards::{check_cluster_agent, check_tenant};
 use crate::cluster::{BackupJob, Cluster, TenantRef};
 use crate::engine::model::Renderer;
-use crate::envelope::Data;
+use crate::envelope::{Data, Out, TypedNil};
+use crate::request::{bind, Req};
 use crate::state::lock;
 use obshell_proto::backup::{self, Method, Scope};
 use obshell_proto::errors::codes;

@@ -1,7 +1,7 @@
 //! Unauthenticated bootstrap endpoints (`info_handler.go`, `secure_handler.go`).
 
-use super::{Out, Req};
-use crate::envelope::Data;
+use crate::envelope::{Data, Out};
+use crate::request::Req;
 use obshell_proto::envelope::{AgentSecret, AgentStatus};
 use serde::Serialize;
 

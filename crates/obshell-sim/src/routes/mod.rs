@@ -1,87 +1,25 @@
 //! The agent's routes (`ob/agent/api/*route*.go`, `task_handler.go`, `tenant_handler.go`) for
 //! what the simulator implements, with their guards. Matching is on the percent-decoded path, as
 //! gin matches `URL.Path`.
+//!
+//! This module is the routing table only; handlers take a [`Req`] and
+//! return an [`Out`], and share nothing through here (their common checks are in `guards`).
 
 mod backup;
+mod guards;
 mod info;
 mod session;
 mod tasks;
 mod tenant;
 
-use crate::auth::{Guard, Verified};
-use crate::envelope::Data;
-use crate::state::{AppState, Runtime};
+use crate::auth::Guard;
+use crate::envelope::Out;
+use crate::request::Req;
+use crate::state::Runtime;
 use axum::http::Method;
 use obshell_proto::backup::{Method as CfgMethod, Scope};
-use obshell_proto::envelope::Identity;
-use obshell_proto::errors::codes;
-use obshell_proto::go::json::{self as gojson, FirstError, JVal, StructDecoder};
-use obshell_proto::AgentError;
 
-/// A request after the middleware: what handlers may look at.
-pub struct Req<'a> {
-    pub st: &'a AppState,
-    pub method: &'a Method,
-    /// `RequestURI` as received.
-    pub uri: &'a str,
-    /// Decoded query pairs in order.
-    pub query: Vec<(String, String)>,
-    /// The (decrypted, padded) body.
-    pub body: &'a [u8],
-    pub verified: Verified,
-    /// Receive time (Unix nanos, agent clock).
-    pub now: i128,
-}
-
-impl Req<'_> {
-    /// `c.Query(key)`: the first value, "" when absent.
-    pub fn q(&self, key: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
-    }
-}
-
-pub type Out = Result<Data, Fail>;
-
-/// A handler's failure: the agent's error and the `data` its envelope carries beside it. A Go
-/// handler that hands its executor's typed result to `SendResponse` (`dag, err := …;
-/// SendResponse(c, dag, err)`) answers `"data":null` with the error (a typed nil pointer is not
-/// omitted) or `"data":{"contents":null}` (a nil slice is still wrapped); guards (identity,
-/// tenant, binding) pass an untyped nil and the key is omitted.
-#[derive(Debug)]
-pub struct Fail {
-    pub err: AgentError,
-    pub data: Data,
-}
-
-impl From<AgentError> for Fail {
-    fn from(err: AgentError) -> Self {
-        Fail { err, data: Data::Omit }
-    }
-}
-
-/// Marks an executor's errors with the typed nil its Go handler sends along.
-pub trait TypedNil<T> {
-    /// A nil pointer result: `"data":null`.
-    fn or_nil_pointer(self) -> Result<T, Fail>;
-    /// A nil slice result: `"data":{"contents":null}`.
-    fn or_nil_slice(self) -> Result<T, Fail>;
-}
-
-impl<T> TypedNil<T> for Result<T, AgentError> {
-    fn or_nil_pointer(self) -> Result<T, Fail> {
-        self.map_err(|err| Fail {
-            err,
-            data: Data::typed_nil(),
-        })
-    }
-    fn or_nil_slice(self) -> Result<T, Fail> {
-        self.map_err(|err| Fail {
-            err,
-            data: Data::nil_contents(),
-        })
-    }
-}
-
+/// A matched route and its path parameters.
 #[derive(Clone, Debug)]
 pub enum Route {
     Time,
@@ -186,6 +124,7 @@ pub fn match_route(method: &Method, segs: &[String], rt: &Runtime) -> Option<(Gu
     })
 }
 
+/// Runs the handler of a matched route.
 pub fn dispatch(route: Route, r: &Req<'_>) -> Out {
     use Route::*;
     match route {
@@ -224,99 +163,5 @@ pub fn dispatch(route: Route, r: &Req<'_>) -> Out {
         DagMaintainOb => tasks::maintain(r),
         DagMaintainAgent => tasks::maintain_agent(r),
         DagMaintainAgents | DagAgentMainDags => tasks::all_agents_maintenance(r),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// helpers shared by the handlers
-
-/// 400 `Agent.Identify.NotSupportOperation` unless the agent is a `CLUSTER AGENT`.
-pub fn check_cluster_agent(r: &Req<'_>) -> Result<(), AgentError> {
-    let rt = r.st.runtime();
-    if rt.identity != Identity::ClusterAgent {
-        return Err(codes::AGENT_IDENTIFY_NOT_SUPPORT_OPERATION.occur(&[
-            &r.st.me(),
-            &rt.identity.as_str(),
-            &Identity::ClusterAgent.as_str(),
-        ]));
-    }
-    Ok(())
-}
-
-/// `checkTenantAndGetName`: identity, empty name, `sys`, existence (META tenants excluded).
-pub fn check_tenant(r: &Req<'_>, name: &str) -> Result<crate::cluster::TenantRef, AgentError> {
-    check_cluster_agent(r)?;
-    if name.is_empty() {
-        return Err(codes::OB_TENANT_NAME_EMPTY.occur(&[]));
-    }
-    if name == crate::cluster::SYS_TENANT {
-        return Err(codes::OB_TENANT_SYS_OPERATION_NOT_ALLOWED.occur(&[]));
-    }
-    let w = crate::state::lock(&r.st.world);
-    w.cluster
-        .tenant(name)
-        .map(crate::cluster::TenantRef::of)
-        .ok_or_else(|| codes::OB_TENANT_NOT_EXIST.occur(&[&name]))
-}
-
-/// gin `BindJSON` of a small struct: parses like Go, hands the object to `f`, and turns the first
-/// type error into `Bind JSON failed: …`.
-pub fn bind<T>(
-    body: &[u8],
-    go_type: &str,
-    name: &str,
-    f: impl FnOnce(&mut StructDecoder<'_>) -> T,
-) -> Result<T, AgentError> {
-    let fail = |m: String| codes::COMMON_BIND_JSON_FAILED.occur(&[&m]);
-    let v = gojson::parse(body).map_err(fail)?;
-    let empty = JVal::Obj(Vec::new());
-    let obj = gojson::top_level(&v, go_type).map_err(fail)?.unwrap_or(&empty);
-    let mut errors = FirstError::default();
-    let out = {
-        let mut d = StructDecoder::new(obj, name, &mut errors);
-        f(&mut d)
-    };
-    errors.into_result().map_err(fail)?;
-    Ok(out)
-}
-
-/// Percent-decodes a path (`%2F` becomes `/` too, as Go's `URL.Path`). The pipeline has
-/// already refused paths with a malformed escape, as Go's URL parser does.
-pub fn percent_decode(s: &str) -> String {
-    obshell_proto::go::url::unescape(s, false).unwrap_or_else(|_| s.to_string())
-}
-
-pub fn decode_segments(path: &str) -> Vec<String> {
-    percent_decode(path).split('/').skip(1).map(str::to_string).collect()
-}
-
-/// Go's `url.ParseQuery` (pairs with bad escapes are dropped, `+` is a space).
-pub fn parse_query(q: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for part in q.split('&') {
-        if part.is_empty() || part.contains(';') {
-            continue;
-        }
-        let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        if let (Some(k), Some(v)) = (unescape_query(k), unescape_query(v)) {
-            out.push((k, v));
-        }
-    }
-    out
-}
-
-fn unescape_query(s: &str) -> Option<String> {
-    obshell_proto::go::url::unescape(s, true).ok()
-}
-
-/// gin's `show_details` binding (`form:"show_details,default=true"`, `strconv.ParseBool`):
-/// absent → true, "" → false, unparsable → `None` (the handler then dereferences a nil
-/// pointer: the agent panics).
-pub fn show_details(r: &Req<'_>) -> Option<bool> {
-    match r.q("show_details") {
-        None => Some(true),
-        Some("" | "0" | "f" | "F" | "false" | "FALSE" | "False") => Some(false),
-        Some("1" | "t" | "T" | "true" | "TRUE" | "True") => Some(true),
-        Some(_) => None,
     }
 }

@@ -1,8 +1,8 @@
 //! `POST /api/v1/login`, `POST /api/v1/logout`, `POST /api/v1/sso/token`, `GET /api/v1/sso/exchange`
 //! (`executor/session/{login,logout,sso}.go`).
 
-use super::{bind, Out, Req};
-use crate::envelope::Data;
+use crate::envelope::{Data, Out};
+use crate::request::{bind, Req};
 use crate::state::lock;
 use obshell_proto::agent::secure::encrypt_response_like_agent;
 use obshell_proto::errors::codes;

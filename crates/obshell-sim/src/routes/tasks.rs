@@ -1,8 +1,8 @@
 //! Task routes (`task_handler.go`, `executor/task/{dag,node,sub_task}.go`).
 
-use super::{bind, show_details, Out, Req};
-use crate::engine::model::Renderer;
-use crate::envelope::Data;
+use crate::engine::model::{Dag, Renderer};
+use crate::envelope::{Data, Out};
+use crate::request::{bind, Req};
 use crate::state::lock;
 use obshell_proto::agent::secure::recovery_error;
 use obshell_proto::dag::{DagDetail, DagOperation, GenericId};
@@ -32,7 +32,7 @@ fn classify(g: GenericId) -> Option<i64> {
 
 pub fn get_dag(r: &Req<'_>, id: &str) -> Out {
     let n = cluster_id(id)?;
-    let details = show_details(r);
+    let details = r.show_details();
     let w = lock(&r.st.world);
     let dag = n.and_then(|n| w.engine.dag(n)).ok_or_else(record_not_found)?;
     if GenericId::cluster(dag.id) != id {
@@ -106,7 +106,7 @@ pub fn operate_dag(r: &Req<'_>, id: &str) -> Out {
 
 pub fn get_node(r: &Req<'_>, id: &str) -> Out {
     let n = cluster_id(id)?;
-    let details = show_details(r);
+    let details = r.show_details();
     let w = lock(&r.st.world);
     let (_, node) = n.and_then(|n| w.engine.node(n)).ok_or_else(record_not_found)?;
     // `show_details=false` leaves the DTO nil and the agent panics on it.
@@ -149,7 +149,7 @@ pub fn sub_task_logs(r: &Req<'_>, id: &str) -> Out {
     Ok(Data::contents(&logs))
 }
 
-fn render_dags(r: &Req<'_>, details: bool, filter: impl Fn(&crate::engine::model::Dag) -> bool) -> Vec<DagDetail> {
+fn render_dags(r: &Req<'_>, details: bool, filter: impl Fn(&Dag) -> bool) -> Vec<DagDetail> {
     let w = lock(&r.st.world);
     let rr = Renderer { clock: &r.st.clock };
     w.engine
@@ -179,7 +179,7 @@ pub fn unfinished(r: &Req<'_>) -> Out {
     let identity = r.st.runtime().identity.clone();
     match identity {
         Identity::ClusterAgent => {
-            let details = show_details(r).ok_or_else(recovery_error)?;
+            let details = r.show_details().ok_or_else(recovery_error)?;
             let dags = render_dags(r, details, |d| !d.is_finished);
             Ok(if dags.is_empty() {
                 Data::nil_contents()
@@ -200,7 +200,7 @@ pub fn unfinished(r: &Req<'_>) -> Out {
 /// `/task/dag/ob/unfinish`.
 pub fn cluster_unfinished(r: &Req<'_>) -> Out {
     no_response_unless_cluster_agent(r)?;
-    let details = show_details(r).ok_or_else(recovery_error)?;
+    let details = r.show_details().ok_or_else(recovery_error)?;
     Ok(Data::contents(&render_dags(r, details, |d| !d.is_finished)))
 }
 
@@ -211,14 +211,14 @@ pub fn all_dags(r: &Req<'_>) -> Out {
     if lock(&r.st.world).engine.dags.is_empty() {
         return Ok(Data::contents::<DagDetail>(&[]));
     }
-    let details = show_details(r).ok_or_else(recovery_error)?;
+    let details = r.show_details().ok_or_else(recovery_error)?;
     Ok(Data::contents(&render_dags(r, details, |_| true)))
 }
 
 /// `/task/dag/agent/unfinish`: this agent's local DAGs (backup DAGs are all cluster DAGs, so
 /// none); `show_details` is read first.
 pub fn agent_unfinished(r: &Req<'_>) -> Out {
-    show_details(r).ok_or_else(recovery_error)?;
+    r.show_details().ok_or_else(recovery_error)?;
     Ok(Data::contents::<DagDetail>(&[]))
 }
 
@@ -229,7 +229,7 @@ pub fn agent_dags(_r: &Req<'_>) -> Out {
 
 /// `/task/dag/maintain/ob`: the last cluster maintenance DAG.
 pub fn maintain(r: &Req<'_>) -> Out {
-    let details = show_details(r);
+    let details = r.show_details();
     let w = lock(&r.st.world);
     let dag = w
         .engine

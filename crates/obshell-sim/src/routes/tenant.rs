@@ -1,10 +1,11 @@
 //! `GET /api/v1/tenants/overview`, `GET /api/v1/tenant/{name}/parameter/{p}`,
 //! `GET /api/v1/tenant/{name}/parameters?filter=` (`tenant_handler.go`, `executor/tenant`).
 
-use super::{check_cluster_agent, Out, Req, TypedNil};
+use super::guards::check_cluster_agent;
 use crate::cluster::{self, sql_like};
-use crate::envelope::Data;
+use crate::envelope::{Data, Out, TypedNil};
 use crate::extra_codes;
+use crate::request::Req;
 use crate::state::lock;
 use obshell_proto::envelope::TenantParameter;
 use obshell_proto::errors::codes;
