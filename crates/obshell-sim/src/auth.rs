@@ -11,7 +11,7 @@ use obshell_proto::AgentError;
 
 /// Which `Verify(routeType)` guards a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Guard {
+pub(crate) enum Guard {
     /// Bare `v1` routes (`/time`, `/info`, `/git-info`, `/status`, `/secret`).
     Open,
     Verify,
@@ -25,7 +25,7 @@ pub enum Guard {
 
 /// The decrypted `X-OCS-Header` / `X-OCS-Agent-Header`.
 #[derive(Clone, Debug)]
-pub struct Decrypted {
+pub(crate) struct Decrypted {
     pub header: HttpHeader,
     /// It came in `X-OCS-Agent-Header` (agent password).
     pub agent_header: bool,
@@ -33,7 +33,7 @@ pub struct Decrypted {
 
 /// What a verified request carries on to the handler.
 #[derive(Clone, Debug, Default)]
-pub struct Verified {
+pub(crate) struct Verified {
     /// Set when the request was authenticated by a session (logout uses it).
     pub session_id: Option<String>,
     /// `X-OCS-Header` `Keys` (login/SSO encrypt their `data` with them); `None` when the
@@ -42,7 +42,7 @@ pub struct Verified {
     pub sso_token: Option<String>,
 }
 
-pub fn verify(
+pub(crate) fn verify(
     st: &AppState,
     guard: Guard,
     dec: Option<&Decrypted>,

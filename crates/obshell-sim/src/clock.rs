@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Go's zero `time.Time` as Unix nanoseconds (`0001-01-01T00:00:00Z`).
-pub const GO_ZERO_NANOS: i128 = obshell_proto::time::ZERO_TIME_UNIX_NANOS;
+pub(crate) const GO_ZERO_NANOS: i128 = obshell_proto::time::ZERO_TIME_UNIX_NANOS;
 
 #[derive(Debug)]
-pub struct Clock {
+pub(crate) struct Clock {
     /// Seconds added to the host clock (may be negative).
     skew_secs: AtomicI64,
     /// Zone offset east of UTC used for every rendered time.
@@ -17,23 +17,23 @@ pub struct Clock {
 }
 
 impl Clock {
-    pub fn new(offset_secs: i32) -> Clock {
+    pub(crate) fn new(offset_secs: i32) -> Clock {
         Clock {
             skew_secs: AtomicI64::new(0),
             offset_secs,
         }
     }
 
-    pub fn set_skew(&self, secs: i64) {
+    pub(crate) fn set_skew(&self, secs: i64) {
         self.skew_secs.store(secs, Ordering::Relaxed);
     }
 
-    pub fn skew(&self) -> i64 {
+    pub(crate) fn skew(&self) -> i64 {
         self.skew_secs.load(Ordering::Relaxed)
     }
 
     /// Agent "now" in Unix nanoseconds.
-    pub fn now_nanos(&self) -> i128 {
+    pub(crate) fn now_nanos(&self) -> i128 {
         let host = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos() as i128)
@@ -41,18 +41,8 @@ impl Clock {
         host + self.skew() as i128 * 1_000_000_000
     }
 
-    /// Agent "now" in whole Unix seconds (what `Ts` is compared with).
-    pub fn now_secs(&self) -> i64 {
-        self.now_nanos().div_euclid(1_000_000_000) as i64
-    }
-
-    /// Now truncated to microseconds: what an OceanBase `TIMESTAMP(6)` column stores.
-    pub fn now_db(&self) -> i128 {
-        truncate_micros(self.now_nanos())
-    }
-
     /// Go `time.Now()` marshalled (RFC 3339 with nanoseconds, trailing zeros dropped).
-    pub fn render(&self, nanos: i128) -> String {
+    pub(crate) fn render(&self, nanos: i128) -> String {
         if nanos == GO_ZERO_NANOS {
             // Go's zero time is UTC whatever the local zone.
             return obshell_proto::time::ZERO_TIME.to_string();
@@ -61,12 +51,12 @@ impl Clock {
     }
 }
 
-pub fn truncate_micros(nanos: i128) -> i128 {
+pub(crate) fn truncate_micros(nanos: i128) -> i128 {
     nanos - nanos.rem_euclid(1000)
 }
 
 /// Whole seconds: a plain `TIMESTAMP` column, OceanBase's `now()`.
-pub fn truncate_secs(nanos: i128) -> i128 {
+pub(crate) fn truncate_secs(nanos: i128) -> i128 {
     nanos - nanos.rem_euclid(1_000_000_000)
 }
 

@@ -7,14 +7,14 @@
 use obshell_proto::AgentError;
 use std::collections::BTreeMap;
 
-pub const SYS_TENANT: &str = "sys";
-pub const SYS_TENANT_ID: i64 = 1;
+pub(crate) const SYS_TENANT: &str = "sys";
+pub(crate) const SYS_TENANT_ID: i64 = 1;
 
 /// How many OB ticks a data backup job runs before it completes.
 const BACKUP_JOB_TICKS: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Tenant {
+pub(crate) struct Tenant {
     pub id: i64,
     pub name: String,
     pub created_nanos: i128,
@@ -23,25 +23,21 @@ pub struct Tenant {
 }
 
 impl Tenant {
-    pub fn is_user(&self) -> bool {
+    pub(crate) fn is_user(&self) -> bool {
         self.id != SYS_TENANT_ID
-    }
-    /// `t1(1002)`, as the agent's task logs name tenants.
-    pub fn label(&self) -> String {
-        format!("{}({})", self.name, self.id)
     }
 }
 
 /// `LOG_ARCHIVE_DEST` as written by the agent (the URI keeps its credentials).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ArchiveDest {
+pub(crate) struct ArchiveDest {
     pub location: String,
     pub binding: String,
     pub piece_switch_interval: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct TenantBackup {
+pub(crate) struct TenantBackup {
     pub archive_dest: Option<ArchiveDest>,
     /// `DATA_BACKUP_DEST`; empty when unset.
     pub data_dest: String,
@@ -61,7 +57,7 @@ pub struct TenantBackup {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ArchiveRound {
+pub(crate) struct ArchiveRound {
     pub round_id: i64,
     pub path: String,
     pub start_nanos: i128,
@@ -69,13 +65,13 @@ pub struct ArchiveRound {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeletePolicy {
+pub(crate) struct DeletePolicy {
     pub name: String,
     pub recovery_window: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BackupJob {
+pub(crate) struct BackupJob {
     pub job_id: i64,
     pub tenant_id: i64,
     pub backup_set_id: i64,
@@ -93,14 +89,14 @@ pub struct BackupJob {
 }
 
 /// One tenant parameter known to the simulator (`GV$OB_PARAMETERS` row shape).
-pub struct ParamDef {
+pub(crate) struct ParamDef {
     pub name: &'static str,
     pub data_type: &'static str,
     pub default: &'static str,
     pub info: &'static str,
 }
 
-pub const PARAMS: &[ParamDef] = &[
+pub(crate) const PARAMS: &[ParamDef] = &[
     ParamDef { name: "archive_lag_target", data_type: "TIME", default: "2m", info: "The lag target of the log archive. The log archive target affects not only the backup availability, but also the lifecycle of the log loop. Range: [0ms, 7200s]" },
     ParamDef { name: "backup_data_file_size", data_type: "CAPACITY", default: "4G", info: "backup data file size. Range: [512M, 4G] in integer" },
     ParamDef { name: "ha_high_thread_score", data_type: "INT", default: "0", info: "the current work thread score of high availability high thread. Range: [0,100] in integer. Especially, 0 means default value" },
@@ -110,14 +106,9 @@ pub const PARAMS: &[ParamDef] = &[
     ParamDef { name: "log_restore_concurrency", data_type: "INT", default: "0", info: "log restore concurrency, for both the restore tenant and standby tenant. Range: [0, 100] in integer" },
 ];
 
-pub fn param_def(name: &str) -> Option<&'static ParamDef> {
-    PARAMS.iter().find(|p| p.name == name)
-}
-
 #[derive(Clone, Debug)]
-pub struct Cluster {
+pub(crate) struct Cluster {
     pub cluster_id: i64,
-    pub cluster_name: String,
     pub tenants: Vec<Tenant>,
     pub next_job_id: i64,
     pub next_round_id: i64,
@@ -125,66 +116,65 @@ pub struct Cluster {
 
 /// A MySQL driver error as OceanBase would return it for a rejected `ALTER SYSTEM` argument
 /// (shape inferred: `Error 1210 (HY000): Incorrect arguments to <what>`).
-pub fn incorrect_arguments(what: &str) -> AgentError {
+pub(crate) fn incorrect_arguments(what: &str) -> AgentError {
     AgentError::mysql(format!("Error 1210 (HY000): Incorrect arguments to {what}"))
 }
 
 impl Cluster {
     /// `sys` (1) plus the user tenants with ids 1002, 1004, … (OceanBase pairs each user tenant
     /// with a META tenant of the odd id before it, which the agent never shows).
-    pub fn new(cluster_id: i64, tenant_names: &[String], now: i128) -> Cluster {
+    pub(crate) fn new(cluster_id: i64, tenant_names: &[String], now: i128) -> Cluster {
         let mut tenants = vec![Tenant::new(SYS_TENANT_ID, SYS_TENANT, now)];
         for (i, name) in tenant_names.iter().enumerate() {
             tenants.push(Tenant::new(1002 + 2 * i as i64, name, now));
         }
         Cluster {
             cluster_id,
-            cluster_name: "obcluster".into(),
             tenants,
             next_job_id: 1,
             next_round_id: 1,
         }
     }
 
-    pub fn tenant(&self, name: &str) -> Option<&Tenant> {
+    pub(crate) fn tenant(&self, name: &str) -> Option<&Tenant> {
         self.tenants.iter().find(|t| t.name == name)
     }
 
-    pub fn tenant_by_id(&self, id: i64) -> Option<&Tenant> {
+    pub(crate) fn tenant_by_id(&self, id: i64) -> Option<&Tenant> {
         self.tenants.iter().find(|t| t.id == id)
     }
 
-    pub fn tenant_mut(&mut self, id: i64) -> Option<&mut Tenant> {
+    pub(crate) fn tenant_mut(&mut self, id: i64) -> Option<&mut Tenant> {
         self.tenants.iter_mut().find(|t| t.id == id)
     }
 
     /// `GetAllUserTenants` (`TENANT_TYPE = 'USER'`).
-    pub fn user_tenants(&self) -> Vec<TenantRef> {
+    pub(crate) fn user_tenants(&self) -> Vec<TenantRef> {
         self.tenants.iter().filter(|t| t.is_user()).map(TenantRef::of).collect()
     }
 
     // ----- statements the DAG tasks issue -------------------------------------------------
 
     /// `IsArchiveLogClosed`: log mode is NOARCHIVELOG.
-    pub fn archive_log_closed(&self, tid: i64) -> bool {
+    pub(crate) fn archive_log_closed(&self, tid: i64) -> bool {
         self.tenant_by_id(tid).is_none_or(|t| !t.backup.archivelog)
     }
 
-    pub fn archive_status(&self, tid: i64) -> String {
+    pub(crate) fn archive_status(&self, tid: i64) -> String {
         self.tenant_by_id(tid)
             .map(|t| t.backup.archive_status.clone())
             .unwrap_or_default()
     }
 
     /// `ALTER SYSTEM NOARCHIVELOG TENANT = t`.
-    pub fn close_archive_log(&mut self, tid: i64) {
+    pub(crate) fn close_archive_log(&mut self, tid: i64) {
         if let Some(t) = self.tenant_mut(tid) {
             t.backup.archivelog = false;
         }
     }
 
     /// `ALTER SYSTEM ARCHIVELOG TENANT = t` (OceanBase refuses without an archive dest).
-    pub fn open_archive_log(&mut self, tid: i64) -> Result<(), AgentError> {
+    pub(crate) fn open_archive_log(&mut self, tid: i64) -> Result<(), AgentError> {
         let t = self.tenant_mut(tid).ok_or_else(|| incorrect_arguments("tenant"))?;
         if t.backup.archive_dest.is_none() {
             return Err(AgentError::mysql("Error 9079 (HY000): log archive dest is not set"));
@@ -194,13 +184,13 @@ impl Cluster {
     }
 
     /// `ALTER SYSTEM SET LOG_ARCHIVE_DEST_STATE = 'ENABLE'|'DEFER'`.
-    pub fn set_dest_state(&mut self, tid: i64, enable: bool) {
+    pub(crate) fn set_dest_state(&mut self, tid: i64, enable: bool) {
         if let Some(t) = self.tenant_mut(tid) {
             t.backup.dest_enabled = enable;
         }
     }
 
-    pub fn set_param(&mut self, tid: i64, name: &'static str, value: String) {
+    pub(crate) fn set_param(&mut self, tid: i64, name: &'static str, value: String) {
         if let Some(t) = self.tenant_mut(tid) {
             t.params.insert(name, value);
         }
@@ -209,7 +199,7 @@ impl Cluster {
     /// `ALTER SYSTEM SET LOG_ARCHIVE_DEST = 'LOCATION=… [BINDING=…] [PIECE_SWITCH_INTERVAL=…]'`.
     /// The whole value is replaced: binding and piece interval fall back to OceanBase's defaults
     /// when not given. An empty `PIECE_SWITCH_INTERVAL=` or an empty location is rejected.
-    pub fn set_archive_dest(
+    pub(crate) fn set_archive_dest(
         &mut self,
         tid: i64,
         location: &str,
@@ -234,7 +224,7 @@ impl Cluster {
     }
 
     /// `ALTER SYSTEM SET ARCHIVE_LAG_TARGET = '<v>'`: OceanBase accepts [0ms, 7200s].
-    pub fn set_archive_lag_target(&mut self, tid: i64, value: &str) -> Result<(), AgentError> {
+    pub(crate) fn set_archive_lag_target(&mut self, tid: i64, value: &str) -> Result<(), AgentError> {
         let ok =
             obshell_proto::duration::parse(value).is_ok_and(|d| d <= obshell_proto::backup::ARCHIVE_LAG_TARGET_MAX);
         if !ok {
@@ -244,7 +234,7 @@ impl Cluster {
         Ok(())
     }
 
-    pub fn set_data_dest(&mut self, tid: i64, uri: &str) -> Result<(), AgentError> {
+    pub(crate) fn set_data_dest(&mut self, tid: i64, uri: &str) -> Result<(), AgentError> {
         if uri.is_empty() {
             return Err(incorrect_arguments("DATA_BACKUP_DEST"));
         }
@@ -254,11 +244,11 @@ impl Cluster {
         Ok(())
     }
 
-    pub fn delete_policy(&self, tid: i64) -> Option<DeletePolicy> {
+    pub(crate) fn delete_policy(&self, tid: i64) -> Option<DeletePolicy> {
         self.tenant_by_id(tid).and_then(|t| t.backup.delete_policy.clone())
     }
 
-    pub fn drop_delete_policy(&mut self, tid: i64) {
+    pub(crate) fn drop_delete_policy(&mut self, tid: i64) {
         if let Some(t) = self.tenant_mut(tid) {
             t.backup.delete_policy = None;
         }
@@ -266,7 +256,7 @@ impl Cluster {
 
     /// `ALTER SYSTEM ADD DELETE BACKUP POLICY 'default' RECOVERY_WINDOW '<w>'`: the window must
     /// be a duration OceanBase understands.
-    pub fn add_delete_policy(&mut self, tid: i64, name: &str, window: &str) -> Result<(), AgentError> {
+    pub(crate) fn add_delete_policy(&mut self, tid: i64, name: &str, window: &str) -> Result<(), AgentError> {
         if obshell_proto::duration::parse(window).is_err() {
             return Err(incorrect_arguments("recovery_window"));
         }
@@ -280,12 +270,12 @@ impl Cluster {
     }
 
     /// `IsBackupFinished`: no job in `CDB_OB_BACKUP_JOBS`.
-    pub fn backup_finished(&self, tid: i64) -> bool {
+    pub(crate) fn backup_finished(&self, tid: i64) -> bool {
         self.tenant_by_id(tid).is_none_or(|t| t.backup.jobs.is_empty())
     }
 
     /// `ALTER SYSTEM CANCEL BACKUP TENANT = t`.
-    pub fn cancel_backup(&mut self, tid: i64) {
+    pub(crate) fn cancel_backup(&mut self, tid: i64) {
         if let Some(t) = self.tenant_mut(tid) {
             for j in &mut t.backup.jobs {
                 j.status = "CANCELING".into();
@@ -294,7 +284,7 @@ impl Cluster {
     }
 
     /// `ALTER SYSTEM BACKUP [INCREMENTAL] TENANT = t [PLUS ARCHIVELOG]`.
-    pub fn start_backup(
+    pub(crate) fn start_backup(
         &mut self,
         tid: i64,
         incremental: bool,
@@ -339,7 +329,7 @@ impl Cluster {
     }
 
     /// OceanBase's asynchronous progress, once per scheduler tick.
-    pub fn tick(&mut self, now: i128) {
+    pub(crate) fn tick(&mut self, now: i128) {
         let mut next_round = self.next_round_id;
         for t in &mut self.tenants {
             let b = &mut t.backup;
@@ -413,7 +403,7 @@ impl Cluster {
 
     /// A demo cluster state: the first user tenant already backs up to `file:///data/backup`,
     /// archiving DOING, one completed full backup in history.
-    pub fn seed_backup(&mut self, now: i128) {
+    pub(crate) fn seed_backup(&mut self, now: i128) {
         let cid = self.cluster_id;
         let Some(first) = self.tenants.iter().find(|t| t.is_user()).map(|t| t.id) else {
             return;
@@ -450,19 +440,20 @@ impl Tenant {
 
 /// A tenant as a DAG remembers it (`oceanbase.DbaObTenant` in the task context).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TenantRef {
+pub(crate) struct TenantRef {
     pub id: i64,
     pub name: String,
 }
 
 impl TenantRef {
-    pub fn of(t: &Tenant) -> TenantRef {
+    pub(crate) fn of(t: &Tenant) -> TenantRef {
         TenantRef {
             id: t.id,
             name: t.name.clone(),
         }
     }
-    pub fn label(&self) -> String {
+    /// `t1(1002)`, as the agent's task logs name tenants.
+    pub(crate) fn label(&self) -> String {
         format!("{}({})", self.name, self.id)
     }
 }
@@ -473,7 +464,7 @@ fn strip_query(uri: &str) -> String {
 
 /// SQL `LIKE` with `%` and `_`, case-insensitive (OceanBase's default collation for the
 /// `GV$OB_PARAMETERS.NAME` column), `\` escapes.
-pub fn sql_like(pattern: &str, text: &str) -> bool {
+pub(crate) fn sql_like(pattern: &str, text: &str) -> bool {
     fn go(p: &[char], t: &[char]) -> bool {
         match p.first() {
             None => t.is_empty(),

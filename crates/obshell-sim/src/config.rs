@@ -8,7 +8,7 @@ use std::time::Duration;
 
 /// Largest request body read (4 MiB). The real agent reads any size; a bigger body here gets
 /// 400 `Request.Body.ReadFailed` in an envelope and the connection is closed.
-pub const BODY_LIMIT: usize = 4 * 1024 * 1024;
+pub(crate) const BODY_LIMIT: usize = 4 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -73,7 +73,7 @@ impl Config {
     }
 
     /// `10.0.0.<i+1>:2886`.
-    pub fn agent_infos(&self) -> Vec<obshell_proto::envelope::AgentInfo> {
+    pub(crate) fn agent_infos(&self) -> Vec<obshell_proto::envelope::AgentInfo> {
         (0..self.agents.max(1))
             .map(|i| obshell_proto::envelope::AgentInfo {
                 ip: format!("10.0.{}.{}", (i + 1) / 256, (i + 1) % 256),

@@ -42,7 +42,7 @@ fn bad(msg: impl Into<String>) -> Response<Body> {
 }
 
 /// Dispatches a `/__sim/...` request.
-pub async fn handle(st: &Arc<AppState>, method: &Method, uri: &Uri, body: &[u8]) -> Response<Body> {
+pub(crate) async fn handle(st: &Arc<AppState>, method: &Method, uri: &Uri, body: &[u8]) -> Response<Body> {
     let body: Value = if body.is_empty() {
         json!({})
     } else {

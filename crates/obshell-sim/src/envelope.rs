@@ -10,7 +10,7 @@ use obshell_proto::{AgentError, Lang};
 use serde::Serialize;
 
 /// What a handler returns: the `data` of a success, or the error with the `data` beside it.
-pub type Out = Result<Data, Fail>;
+pub(crate) type Out = Result<Data, Fail>;
 
 /// A handler's failure: the agent's error and the `data` its envelope carries beside it. A Go
 /// handler that hands its executor's typed result to `SendResponse` (`dag, err := …;
@@ -18,7 +18,7 @@ pub type Out = Result<Data, Fail>;
 /// omitted) or `"data":{"contents":null}` (a nil slice is still wrapped); guards (identity,
 /// tenant, binding) pass an untyped nil and the key is omitted.
 #[derive(Debug)]
-pub struct Fail {
+pub(crate) struct Fail {
     pub err: AgentError,
     pub data: Data,
 }
@@ -30,7 +30,7 @@ impl From<AgentError> for Fail {
 }
 
 /// Marks an executor's errors with the typed nil its Go handler sends along.
-pub trait TypedNil<T> {
+pub(crate) trait TypedNil<T> {
     /// A nil pointer result: `"data":null`.
     fn or_nil_pointer(self) -> Result<T, Fail>;
     /// A nil slice result: `"data":{"contents":null}`.
@@ -54,7 +54,7 @@ impl<T> TypedNil<T> for Result<T, AgentError> {
 
 /// The `data` a handler produces.
 #[derive(Debug)]
-pub enum Data {
+pub(crate) enum Data {
     /// Go `nil` interface: the key is omitted.
     Omit,
     /// Already-serialized JSON (typed structs keep the agent's key order).
@@ -62,17 +62,17 @@ pub enum Data {
 }
 
 impl Data {
-    pub fn of<T: Serialize + ?Sized>(v: &T) -> Data {
+    pub(crate) fn of<T: Serialize + ?Sized>(v: &T) -> Data {
         Data::Json(serde_json::to_vec(v).expect("simulator types always serialize"))
     }
 
     /// A nil Go slice as `data`: still wrapped, `{"contents":null}`.
-    pub fn nil_contents() -> Data {
+    pub(crate) fn nil_contents() -> Data {
         Data::Json(br#"{"contents":null}"#.to_vec())
     }
 
     /// A Go slice as `data`: `buildResponseData` wraps it as `{"contents": [...]}`.
-    pub fn contents<T: Serialize>(items: &[T]) -> Data {
+    pub(crate) fn contents<T: Serialize>(items: &[T]) -> Data {
         #[derive(Serialize)]
         struct Contents<'a, T> {
             contents: &'a [T],
@@ -82,7 +82,7 @@ impl Data {
 
     /// A typed nil pointer (e.g. `*BackupDestInfo(nil)`): a non-nil interface, so Go's
     /// `omitempty` keeps it and it prints as `"data":null`.
-    pub fn typed_nil() -> Data {
+    pub(crate) fn typed_nil() -> Data {
         Data::Json(b"null".to_vec())
     }
 }
@@ -91,13 +91,13 @@ impl Data {
 /// `application/json`; responses written before it ran (header/body decryption failures) get
 /// gin's `application/json; charset=utf-8`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ContentType {
+pub(crate) enum ContentType {
     Json,
     JsonUtf8,
 }
 
 impl ContentType {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ContentType::Json => "application/json",
             ContentType::JsonUtf8 => "application/json; charset=utf-8",
@@ -107,7 +107,7 @@ impl ContentType {
 
 /// A finished response before it becomes an HTTP response.
 #[derive(Debug)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub content_type: ContentType,
     pub body: Vec<u8>,
@@ -115,7 +115,7 @@ pub struct Reply {
 
 impl Reply {
     /// The HTTP response: the status, the content type, the bytes as they are.
-    pub fn into_response(self) -> Response<Body> {
+    pub(crate) fn into_response(self) -> Response<Body> {
         let mut resp = Response::new(Body::from(self.body));
         *resp.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         resp.headers_mut().insert(
@@ -127,7 +127,7 @@ impl Reply {
 }
 
 /// What every envelope needs besides data/error.
-pub struct EnvelopeMeta<'a> {
+pub(crate) struct EnvelopeMeta<'a> {
     pub timestamp: &'a str,
     pub duration_ms: i64,
     pub trace_id: &'a str,
@@ -136,7 +136,7 @@ pub struct EnvelopeMeta<'a> {
     pub lang: Option<Lang>,
 }
 
-pub fn success(meta: &EnvelopeMeta<'_>, data: Data) -> Reply {
+pub(crate) fn success(meta: &EnvelopeMeta<'_>, data: Data) -> Reply {
     let body = write(true, meta.timestamp, meta.duration_ms, 200, meta.trace_id, &data, None);
     Reply {
         status: 200,
@@ -146,7 +146,7 @@ pub fn success(meta: &EnvelopeMeta<'_>, data: Data) -> Reply {
 }
 
 /// An error envelope; `data`: what the handler passed beside the error (see [`Fail`]).
-pub fn failure(meta: &EnvelopeMeta<'_>, err: &AgentError, data: &Data) -> Reply {
+pub(crate) fn failure(meta: &EnvelopeMeta<'_>, err: &AgentError, data: &Data) -> Reply {
     let api = err.to_api_error(meta.lang);
     let status = err.status();
     let body = write(
@@ -195,7 +195,7 @@ fn write(
 
 /// Go's `encoding/json` escapes `<`, `>` and `&` (and U+2028/U+2029) inside strings. Those bytes
 /// cannot occur outside strings in JSON, so a byte-level pass over the whole document is exact.
-pub fn go_html_escape(bytes: Vec<u8>) -> Vec<u8> {
+pub(crate) fn go_html_escape(bytes: Vec<u8>) -> Vec<u8> {
     let needs = bytes.iter().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2));
     if !needs {
         return bytes;

@@ -5,7 +5,7 @@
 use obshell_proto::Code;
 
 /// `ErrRequestBodyReadFailed`: also used for bodies over the simulator's size limit.
-pub const REQUEST_BODY_READ_FAILED: Code = Code {
+pub(crate) const REQUEST_BODY_READ_FAILED: Code = Code {
     err_code: "Request.Body.ReadFailed",
     status: 400,
     legacy: 0,
@@ -13,7 +13,7 @@ pub const REQUEST_BODY_READ_FAILED: Code = Code {
     zh: "读取 HTTP 请求体失败：%s",
 };
 /// `GET /api/v1/tenants/overview?mode=<other>`.
-pub const OB_TENANT_MODE_NOT_SUPPORTED: Code = Code {
+pub(crate) const OB_TENANT_MODE_NOT_SUPPORTED: Code = Code {
     err_code: "OB.Tenant.Mode.NotSupported",
     status: 400,
     legacy: 0,
@@ -21,7 +21,7 @@ pub const OB_TENANT_MODE_NOT_SUPPORTED: Code = Code {
     zh: "不支持的租户模式 '%s'",
 };
 /// `GET /task/dag/unfinish` on a follower without a master.
-pub const AGENT_NO_MASTER: Code = Code {
+pub(crate) const AGENT_NO_MASTER: Code = Code {
     err_code: "Agent.NoMaster",
     status: 500,
     legacy: 0,
@@ -29,7 +29,7 @@ pub const AGENT_NO_MASTER: Code = Code {
     zh: "agent 不具有 'MASTER'",
 };
 /// `GET /task/dag/unfinish` on an agent whose identity the handler does not know (scaling in/out, unidentified).
-pub const AGENT_IDENTIFY_UNKNOWN: Code = Code {
+pub(crate) const AGENT_IDENTIFY_UNKNOWN: Code = Code {
     err_code: "Agent.Identify.Unknown",
     status: 500,
     legacy: 0,

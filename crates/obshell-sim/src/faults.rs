@@ -17,7 +17,7 @@ use std::task::{Context, Poll};
 /// `*_rate`: a random share. `scheduler_paused` is not a request fault but is shown and kept with
 /// them (`DELETE /__sim/faults` leaves it as it is).
 #[derive(Clone, Debug, Default, Serialize)]
-pub struct Faults {
+pub(crate) struct Faults {
     pub latency_ms: u64,
     pub error_rate: f64,
     pub error_count: u64,
@@ -32,7 +32,7 @@ pub struct Faults {
 
 /// What happens to one request instead of the agent answering it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FaultAction {
+pub(crate) enum FaultAction {
     None,
     Error(u16),
     Drop,
@@ -40,14 +40,14 @@ pub enum FaultAction {
 }
 
 /// The faults one request gets: a delay first, then possibly an action.
-pub struct Decision {
+pub(crate) struct Decision {
     pub latency_ms: Option<u64>,
     pub action: FaultAction,
 }
 
 impl Faults {
     /// The faults for a request to `path`; counts are used up as they hit.
-    pub fn decide(&mut self, path: &str) -> Decision {
+    pub(crate) fn decide(&mut self, path: &str) -> Decision {
         let applies = self.path_prefix.as_deref().is_none_or(|p| path.starts_with(p));
         if !applies {
             return Decision {
@@ -84,7 +84,7 @@ impl Faults {
 
 /// The response of an injected fault.
 /// `lang`: the request's `Accept-Language` locale (a raw error's text is localized like the agent's).
-pub fn respond(clock: &Clock, action: FaultAction, lang: Option<Lang>) -> Response<Body> {
+pub(crate) fn respond(clock: &Clock, action: FaultAction, lang: Option<Lang>) -> Response<Body> {
     match action {
         FaultAction::Error(500) => {
             // What the agent itself answers when it fails unexpectedly.

@@ -9,7 +9,7 @@ const JOURNAL_MAX: usize = 2000;
 
 /// The entries as `GET /__sim/requests` lists them, numbered from 1.
 #[derive(Debug, Default)]
-pub struct Journal {
+pub(crate) struct Journal {
     seq: u64,
     entries: VecDeque<Value>,
 }
@@ -18,7 +18,7 @@ impl Journal {
     /// Adds one request; `body` is the decrypted body (JSON is masked, anything else kept as
     /// text, cut at 4 KiB).
     #[allow(clippy::too_many_arguments)]
-    pub fn record(
+    pub(crate) fn record(
         &mut self,
         method: &str,
         uri: &str,
@@ -43,18 +43,18 @@ impl Journal {
     }
 
     /// Every kept entry, oldest first.
-    pub fn entries(&self) -> Vec<Value> {
+    pub(crate) fn entries(&self) -> Vec<Value> {
         self.entries.iter().cloned().collect()
     }
 
     /// Forgets the entries (`seq` keeps counting).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.entries.clear();
     }
 }
 
 /// Masks credentials: values of secret-looking keys, and `access_id`/`access_key` inside URIs.
-pub fn mask(v: Value) -> Value {
+pub(crate) fn mask(v: Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.into_iter()
@@ -88,7 +88,7 @@ pub fn mask(v: Value) -> Value {
 }
 
 /// Masks `access_id`/`access_key` query values of a URI.
-pub fn mask_uri(s: &str) -> String {
+pub(crate) fn mask_uri(s: &str) -> String {
     let Some((base, q)) = s.split_once('?') else {
         return s.to_string();
     };

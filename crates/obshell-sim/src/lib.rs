@@ -15,36 +15,53 @@
 //! # }
 //! ```
 //!
-//! Modules, each with one job: [`config`] (what can be simulated), [`pipeline`] (the agent's
-//! middleware order for one request), [`request`] (what a handler sees of a request, and the
-//! gin/`net/http` helpers that read one), [`auth`] and [`sessions`] (header/body verification,
-//! login/SSO), [`routes`] (the routing table and handlers), [`redirect`] (gin's trailing-slash
-//! redirect), [`envelope`] (response bytes), [`engine`] (DAGs, scheduler, executor), [`cluster`]
-//! (the fake OceanBase state), [`state`] (everything shared, and the scheduler loop), [`clock`],
-//! [`faults`] (injected faults and their responses), [`journal`] (the request journal),
-//! [`control`] (the test control API under `/__sim/`), [`static_files`] (`--static` console),
-//! [`extra_codes`] (agent error codes the shared catalogue lacks).
+//! The public surface is [`serve`], [`Config`], [`SimHandle`] and what they hand out
+//! ([`AppState`], [`Runtime`]), plus [`parse_offset`] for the command line. The modules are
+//! private, each with one job; imports between them form no cycle
+//! (`scripts/module-graph.py --check crates/obshell-sim`):
+//!
+//! - `config`: what can be simulated.
+//! - `pipeline`: the agent's middleware order for one request.
+//! - `request`: what a handler sees of a request, and the gin/`net/http` helpers that read one.
+//! - `auth`, `sessions`: header verification, sessions and SSO tokens.
+//! - `routes`: the routing table, and the handlers in its children.
+//! - `redirect`: gin's trailing-slash redirect.
+//! - `envelope`: the response bytes and what a handler returns.
+//! - `engine`: DAGs, scheduler, executor, DAG/node operations.
+//! - `cluster`: the fake OceanBase state.
+//! - `state`: what requests and the scheduler share, and the scheduler loop.
+//! - `clock`: the skewable agent clock and its rendering.
+//! - `faults`: injected faults and their responses.
+//! - `journal`: the request journal.
+//! - `control`: the test control API under `/__sim/`.
+//! - `static_files`: the `--static` console.
+//! - `extra_codes`: agent error codes the shared catalogue lacks.
 
-pub mod auth;
-pub mod clock;
-pub mod cluster;
-pub mod config;
-pub mod control;
-pub mod engine;
-pub mod envelope;
-pub mod extra_codes;
-pub mod faults;
-pub mod journal;
-pub mod pipeline;
-pub mod redirect;
-pub mod request;
-pub mod routes;
-pub mod sessions;
-pub mod state;
-pub mod static_files;
+// The public surface is what this file re-exports; everything else is `pub(crate)` at most, and
+// the lint keeps it so.
+#![warn(unreachable_pub)]
 
+mod auth;
+mod clock;
+mod cluster;
+mod config;
+mod control;
+mod engine;
+mod envelope;
+mod extra_codes;
+mod faults;
+mod journal;
+mod pipeline;
+mod redirect;
+mod request;
+mod routes;
+mod sessions;
+mod state;
+mod static_files;
+
+pub use clock::parse_offset;
 pub use config::Config;
-pub use state::AppState;
+pub use state::{AppState, Runtime};
 
 use std::net::SocketAddr;
 use std::sync::Arc;

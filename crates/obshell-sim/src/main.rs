@@ -3,7 +3,7 @@
 
 use clap::Parser;
 use obshell_proto::envelope::Identity;
-use obshell_sim::{clock, Config};
+use obshell_sim::Config;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -66,7 +66,7 @@ struct Cli {
     enable_faults: bool,
 
     /// Zone offset of every rendered time (+08:00, -05:30, Z).
-    #[arg(long, default_value = "+08:00", allow_hyphen_values = true, value_parser = clock::parse_offset)]
+    #[arg(long, default_value = "+08:00", allow_hyphen_values = true, value_parser = obshell_sim::parse_offset)]
     tz_offset: i32,
 
     /// OceanBase cluster id (used in `/<cluster_id>/<tenant_id>/clog|data` sub-paths).

@@ -42,7 +42,7 @@ fn go_bad_request() -> Response<Body> {
     r
 }
 
-pub async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<Body> {
+pub(crate) async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Response<Body> {
     let started = Instant::now();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
@@ -287,8 +287,6 @@ fn route_and_run(
     let query = parse_query(target.split_once('?').map(|(_, q)| q).unwrap_or(""));
     let req = Req {
         st,
-        method,
-        uri: target,
         query,
         body,
         verified,

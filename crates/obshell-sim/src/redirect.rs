@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
 
 /// The redirect for a request whose path only matches a route without its trailing slash.
-pub fn trailing_slash(
+pub(crate) fn trailing_slash(
     rt: &Runtime,
     method: &Method,
     path: &str,
@@ -49,7 +49,7 @@ fn location(path: &str, target: &str, headers: &HeaderMap) -> String {
 }
 
 /// Go's `path.Clean`.
-pub fn clean(p: &str) -> String {
+pub(crate) fn clean(p: &str) -> String {
     if p.is_empty() {
         return ".".into();
     }

@@ -4,18 +4,15 @@
 
 use crate::auth::Verified;
 use crate::state::AppState;
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::{HeaderMap, Uri};
 use obshell_proto::errors::codes;
 use obshell_proto::go::json::{self as gojson, FirstError, JVal, StructDecoder};
 use obshell_proto::go::url;
 use obshell_proto::AgentError;
 
 /// A request after the middleware: what handlers may look at.
-pub struct Req<'a> {
+pub(crate) struct Req<'a> {
     pub st: &'a AppState,
-    pub method: &'a Method,
-    /// `RequestURI` as received.
-    pub uri: &'a str,
     /// Decoded query pairs in order.
     pub query: Vec<(String, String)>,
     /// The (decrypted, padded) body.
@@ -27,14 +24,14 @@ pub struct Req<'a> {
 
 impl Req<'_> {
     /// `c.Query(key)`: the first value, "" when absent.
-    pub fn q(&self, key: &str) -> Option<&str> {
+    pub(crate) fn q(&self, key: &str) -> Option<&str> {
         self.query.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// gin's `show_details` binding (`form:"show_details,default=true"`, `strconv.ParseBool`):
     /// absent → true, "" → false, unparsable → `None` (the handler then dereferences a nil
     /// pointer: the agent panics).
-    pub fn show_details(&self) -> Option<bool> {
+    pub(crate) fn show_details(&self) -> Option<bool> {
         match self.q("show_details") {
             None => Some(true),
             Some("" | "0" | "f" | "F" | "false" | "FALSE" | "False") => Some(false),
@@ -45,7 +42,7 @@ impl Req<'_> {
 }
 
 /// Go's `Request.RequestURI`: the request-target as received (origin form: path + `?` + query).
-pub fn request_uri(uri: &Uri) -> String {
+pub(crate) fn request_uri(uri: &Uri) -> String {
     match (uri.scheme(), uri.path_and_query()) {
         (None, Some(pq)) => pq.as_str().to_string(),
         (None, None) => uri.path().to_string(),
@@ -55,7 +52,7 @@ pub fn request_uri(uri: &Uri) -> String {
 }
 
 /// The first value of a header as Go's `Header.Get` returns it (raw bytes, lossily decoded).
-pub fn header_str(h: &HeaderMap, name: &str) -> String {
+pub(crate) fn header_str(h: &HeaderMap, name: &str) -> String {
     h.get(name)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         .unwrap_or_default()
@@ -63,17 +60,17 @@ pub fn header_str(h: &HeaderMap, name: &str) -> String {
 
 /// Percent-decodes a path (`%2F` becomes `/` too, as Go's `URL.Path`). The pipeline has
 /// already refused paths with a malformed escape, as Go's URL parser does.
-pub fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     url::unescape(s, false).unwrap_or_else(|_| s.to_string())
 }
 
 /// The segments of the decoded path after its leading `/`: what routes are matched on.
-pub fn decode_segments(path: &str) -> Vec<String> {
+pub(crate) fn decode_segments(path: &str) -> Vec<String> {
     percent_decode(path).split('/').skip(1).map(str::to_string).collect()
 }
 
 /// Go's `url.ParseQuery` (pairs with bad escapes are dropped, `+` is a space).
-pub fn parse_query(q: &str) -> Vec<(String, String)> {
+pub(crate) fn parse_query(q: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for part in q.split('&') {
         if part.is_empty() || part.contains(';') {
@@ -89,7 +86,7 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
 
 /// gin `BindJSON` of a small struct: parses like Go, hands the object to `f`, and turns the first
 /// type error into `Bind JSON failed: …`.
-pub fn bind<T>(
+pub(crate) fn bind<T>(
     body: &[u8],
     go_type: &str,
     name: &str,

@@ -14,7 +14,7 @@ const SESSION_GC_NANOS: i128 = 30 * 1_000_000_000;
 const SSO_GC_NANOS: i128 = 30 * 60 * 1_000_000_000;
 
 #[derive(Debug, Default)]
-pub struct Sessions {
+pub(crate) struct Sessions {
     /// session id → expiry (Unix nanos, agent clock).
     sessions: HashMap<String, i128>,
     /// token → (created, used at)
@@ -24,14 +24,14 @@ pub struct Sessions {
 }
 
 /// 32 random bytes as lowercase hex (`generateSessionID`).
-pub fn random_hex32() -> String {
+pub(crate) fn random_hex32() -> String {
     let mut b = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut b);
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 impl Sessions {
-    pub fn new(agent_start: i128) -> Self {
+    pub(crate) fn new(agent_start: i128) -> Self {
         Sessions {
             gc_origin: agent_start,
             ..Default::default()
@@ -57,7 +57,7 @@ impl Sessions {
         }
     }
 
-    pub fn create(&mut self, now: i128, timeout_nanos: i128) -> String {
+    pub(crate) fn create(&mut self, now: i128, timeout_nanos: i128) -> String {
         let id = random_hex32();
         self.sessions.insert(id.clone(), now + timeout_nanos);
         id
@@ -65,7 +65,7 @@ impl Sessions {
 
     /// `GetSession`: unknown → SessionInvalid; expired → deleted, SessionExpired; otherwise the
     /// expiry slides.
-    pub fn validate(&mut self, id: &str, now: i128, timeout_nanos: i128) -> Result<(), AgentError> {
+    pub(crate) fn validate(&mut self, id: &str, now: i128, timeout_nanos: i128) -> Result<(), AgentError> {
         self.collect_garbage(now);
         let Some(exp) = self.sessions.get_mut(id) else {
             return Err(codes::SECURITY_AUTHENTICATION_SESSION_INVALID.occur(&[]));
@@ -78,12 +78,12 @@ impl Sessions {
         Ok(())
     }
 
-    pub fn invalidate(&mut self, id: &str) {
+    pub(crate) fn invalidate(&mut self, id: &str) {
         self.sessions.remove(id);
     }
 
     /// Fault injection: every session expires now (next use → SessionExpired).
-    pub fn expire_all(&mut self, now: i128) -> usize {
+    pub(crate) fn expire_all(&mut self, now: i128) -> usize {
         for exp in self.sessions.values_mut() {
             *exp = now - 1;
         }
@@ -92,32 +92,24 @@ impl Sessions {
 
     /// A password change (`InvalidateAllSessions`): every session vanishes (next use →
     /// SessionInvalid); SSO tokens stay.
-    pub fn invalidate_all(&mut self) {
+    pub(crate) fn invalidate_all(&mut self) {
         self.sessions.clear();
     }
 
     /// A restart: sessions and SSO tokens are gone (both live in memory only).
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.sessions.clear();
         self.sso.clear();
     }
 
-    pub fn len(&self) -> usize {
-        self.sessions.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.sessions.is_empty()
-    }
-
-    pub fn create_sso_token(&mut self, now: i128) -> String {
+    pub(crate) fn create_sso_token(&mut self, now: i128) -> String {
         let t = random_hex32();
         self.sso.insert(t.clone(), (now, None));
         t
     }
 
     /// `validateSSOToken` (read-only, run by the middleware).
-    pub fn validate_sso(&mut self, token: &str, now: i128) -> Result<(), AgentError> {
+    pub(crate) fn validate_sso(&mut self, token: &str, now: i128) -> Result<(), AgentError> {
         self.collect_garbage(now);
         match self.sso.get(token) {
             None => Err(codes::SECURITY_SSO_TOKEN_NOT_FOUND.occur(&[])),
@@ -130,7 +122,7 @@ impl Sessions {
     }
 
     /// `exchangeSSOToken`: validates again and marks the token used.
-    pub fn exchange_sso(&mut self, token: &str, now: i128) -> Result<(), AgentError> {
+    pub(crate) fn exchange_sso(&mut self, token: &str, now: i128) -> Result<(), AgentError> {
         self.collect_garbage(now);
         match self.sso.get_mut(token) {
             None => Err(codes::SECURITY_SSO_TOKEN_NOT_FOUND.occur(&[])),

@@ -13,11 +13,11 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 /// Locks a mutex even if a panicking request poisoned it: a bad request must never take the
 /// simulator down with it (every critical section leaves the data consistent).
-pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The switchable part of the agent's identity (fault control can change it at run time).
+/// The switchable part of the agent's identity (the control API can change it at run time).
 #[derive(Clone, Debug)]
 pub struct Runtime {
     pub version: String,
@@ -30,15 +30,15 @@ impl Runtime {
         AgentVersion::parse(&self.version).is_some_and(|x| x.at_least(v))
     }
     /// `POST /api/v1/login` and session ids exist (4.4.0.0+).
-    pub fn has_sessions(&self) -> bool {
+    pub(crate) fn has_sessions(&self) -> bool {
         self.at_least(MIN_SESSION_VERSION)
     }
     /// SSO one-time tokens exist (4.4.2.0+).
-    pub fn has_sso(&self) -> bool {
+    pub(crate) fn has_sso(&self) -> bool {
         self.at_least(MIN_SSO_VERSION)
     }
     /// `/api/v1/info` carries `supportedAuth` (4.2.4.0+).
-    pub fn advertises_auth(&self) -> bool {
+    pub(crate) fn advertises_auth(&self) -> bool {
         self.at_least("4.2.4.0")
     }
 }
@@ -46,30 +46,33 @@ impl Runtime {
 /// The simulated OceanBase side and the task tables, under one lock so every endpoint reads a
 /// consistent picture.
 #[derive(Debug)]
-pub struct World {
-    pub cluster: Cluster,
-    pub engine: Engine,
+pub(crate) struct World {
+    pub(crate) cluster: Cluster,
+    pub(crate) engine: Engine,
 }
 
+/// Everything requests and the scheduler share. Outside the crate only `config`,
+/// [`runtime`](Self::runtime) and [`tick`](Self::tick) are reachable (the binary prints the first
+/// two, tests step the scheduler with the last).
 pub struct AppState {
     pub config: Config,
-    pub clock: Clock,
+    pub(crate) clock: Clock,
     key: RwLock<Arc<PrivateKey>>,
     runtime: RwLock<Runtime>,
-    pub world: Mutex<World>,
-    pub sessions: Mutex<Sessions>,
-    pub faults: Mutex<Faults>,
-    pub journal: Mutex<Journal>,
+    pub(crate) world: Mutex<World>,
+    pub(crate) sessions: Mutex<Sessions>,
+    pub(crate) faults: Mutex<Faults>,
+    pub(crate) journal: Mutex<Journal>,
     /// Agent start time (Unix nanos): `startAt`, and the timestamp of the pre-built panic
     /// response.
-    pub started_nanos: i128,
+    pub(crate) started_nanos: i128,
     /// The agents of the cluster; the first one is the one answering.
-    pub agents: Vec<AgentInfo>,
-    pub pid: i64,
+    pub(crate) agents: Vec<AgentInfo>,
+    pub(crate) pid: i64,
 }
 
 impl AppState {
-    pub fn new(config: Config) -> Result<AppState, String> {
+    pub(crate) fn new(config: Config) -> Result<AppState, String> {
         let key = PrivateKey::generate(&mut rand::rngs::OsRng, config.key_bits).map_err(|e| e.to_string())?;
         let clock = Clock::new(config.tz_offset_secs);
         let now = clock.now_nanos();
@@ -98,11 +101,11 @@ impl AppState {
         })
     }
 
-    pub fn key(&self) -> Arc<PrivateKey> {
+    pub(crate) fn key(&self) -> Arc<PrivateKey> {
         self.key.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    pub fn set_key(&self, key: PrivateKey) {
+    pub(crate) fn set_key(&self, key: PrivateKey) {
         *self.key.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(key);
     }
 
@@ -110,12 +113,12 @@ impl AppState {
         self.runtime.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
-    pub fn update_runtime(&self, f: impl FnOnce(&mut Runtime)) {
+    pub(crate) fn update_runtime(&self, f: impl FnOnce(&mut Runtime)) {
         f(&mut self.runtime.write().unwrap_or_else(|e| e.into_inner()));
     }
 
     /// The answering agent (`meta.OCS_AGENT`).
-    pub fn me(&self) -> &AgentInfo {
+    pub(crate) fn me(&self) -> &AgentInfo {
         &self.agents[0]
     }
 
@@ -132,7 +135,7 @@ impl AppState {
 
 /// The scheduler loop (`SCHEDULER_INTERVAL`): one tick per configured interval; paused ticks
 /// (fault control) are skipped.
-pub async fn run_scheduler(st: Arc<AppState>) {
+pub(crate) async fn run_scheduler(st: Arc<AppState>) {
     let mut iv = tokio::time::interval(st.config.tick);
     iv.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     iv.tick().await;

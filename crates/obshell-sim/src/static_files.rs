@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, Response, StatusCode};
 use std::path::{Component, Path, PathBuf};
 
-pub async fn serve(st: &AppState, method: &Method, path: &str) -> Response<Body> {
+pub(crate) async fn serve(st: &AppState, method: &Method, path: &str) -> Response<Body> {
     let Some(root) = st.config.static_dir.as_ref() else {
         return not_found();
     };

@@ -14,9 +14,9 @@
 //! operations. The children add `impl Engine` blocks rather than being called from here, so
 //! imports only go from a child to its parent or a sibling.
 
-pub mod model;
-pub mod ops;
-pub mod programs;
+pub(crate) mod model;
+pub(crate) mod ops;
+pub(crate) mod programs;
 mod scheduler;
 
 use crate::cluster::TenantRef;
@@ -29,7 +29,7 @@ use programs::{DagKind, TaskKind};
 use std::collections::{BTreeMap, HashMap};
 
 #[derive(Debug)]
-pub struct Engine {
+pub(crate) struct Engine {
     pub dags: BTreeMap<i64, Dag>,
     /// node id → dag id
     node_index: HashMap<i64, i64>,
@@ -57,7 +57,7 @@ struct Template {
 }
 
 impl Engine {
-    pub fn new(agents: Vec<AgentInfo>, task_ticks: u32) -> Engine {
+    pub(crate) fn new(agents: Vec<AgentInfo>, task_ticks: u32) -> Engine {
         Engine {
             dags: BTreeMap::new(),
             node_index: HashMap::new(),
@@ -75,22 +75,22 @@ impl Engine {
     }
 
     /// A DB timestamp (µs) never earlier than the previous one.
-    pub fn db_time(&mut self, now: i128) -> i128 {
+    pub(crate) fn db_time(&mut self, now: i128) -> i128 {
         let t = crate::clock::truncate_micros(now).max(self.last_time + 1000);
         self.last_time = t;
         t
     }
 
-    pub fn dag(&self, id: i64) -> Option<&Dag> {
+    pub(crate) fn dag(&self, id: i64) -> Option<&Dag> {
         self.dags.get(&id)
     }
 
-    pub fn node(&self, id: i64) -> Option<(&Dag, &Node)> {
+    pub(crate) fn node(&self, id: i64) -> Option<(&Dag, &Node)> {
         let dag = self.dags.get(self.node_index.get(&id)?)?;
         Some((dag, dag.nodes.iter().find(|n| n.id == id)?))
     }
 
-    pub fn sub_task(&self, id: i64) -> Option<&SubTask> {
+    pub(crate) fn sub_task(&self, id: i64) -> Option<&SubTask> {
         let (d, n) = self.task_index.get(&id)?;
         self.dags.get(d)?.nodes.get(*n)?.subs.iter().find(|s| s.id == id)
     }
@@ -151,7 +151,6 @@ impl Engine {
                 op: Op::Run,
                 start: t,
                 end: t,
-                parallel: *parallel,
                 subs,
             });
         }
@@ -179,7 +178,7 @@ impl Engine {
 
     /// `Set obcluster backup config[ for <tenant>]` (2 stages; the tenant variant takes the
     /// tenant maintenance lock).
-    pub fn create_backup_config(
+    pub(crate) fn create_backup_config(
         &mut self,
         tenant: Option<TenantRef>,
         cfg: obshell_proto::backup::BackupConfig,
@@ -217,7 +216,7 @@ impl Engine {
     }
 
     /// `Obcluster start full|increment backup[ for <tenant>]` (4 stages, no lock).
-    pub fn create_start_backup(
+    pub(crate) fn create_start_backup(
         &mut self,
         tenant: Option<TenantRef>,
         incremental: bool,
@@ -279,7 +278,7 @@ impl Engine {
 
     /// The most recent cluster maintenance DAG (`FindLastMaintenanceDag`): tenant or global
     /// maintenance DAGs, newest first.
-    pub fn last_maintenance_dag(&self) -> Option<&Dag> {
+    pub(crate) fn last_maintenance_dag(&self) -> Option<&Dag> {
         self.dags.values().rev().find(|d| {
             d.maintenance_type == maintenance::GLOBAL_MAINTENANCE
                 || d.maintenance_type == maintenance::TENANT_MAINTENANCE

@@ -3,17 +3,15 @@
 
 use super::programs::{DagKind, Program, TaskKind};
 use crate::clock::{Clock, GO_ZERO_NANOS};
-use obshell_proto::dag::{
-    DagDetail, GenericId, NodeAbilities, NodeDetail, SubTaskLog, TaskDetail, TaskOperator, TaskState,
-};
+use obshell_proto::dag::{DagDetail, GenericId, NodeDetail, SubTaskLog, TaskDetail, TaskOperator, TaskState};
 use obshell_proto::envelope::AgentInfo;
 use serde_json::Map;
 
 /// `time.Unix(0, 0)`: what RETRY/ROLLBACK/CANCEL write into start/end times.
-pub const EPOCH: i128 = 0;
+pub(crate) const EPOCH: i128 = 0;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum State {
+pub(crate) enum State {
     Pending,
     Ready,
     Running,
@@ -22,10 +20,10 @@ pub enum State {
 }
 
 impl State {
-    pub fn finished(self) -> bool {
+    pub(crate) fn finished(self) -> bool {
         matches!(self, State::Failed | State::Succeed)
     }
-    pub fn wire(self) -> TaskState {
+    pub(crate) fn wire(self) -> TaskState {
         match self {
             State::Pending => TaskState::Pending,
             State::Ready => TaskState::Ready,
@@ -37,7 +35,7 @@ impl State {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     Run,
     Retry,
     Rollback,
@@ -46,7 +44,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub fn wire(self) -> TaskOperator {
+    pub(crate) fn wire(self) -> TaskOperator {
         match self {
             Op::Run => TaskOperator::Run,
             Op::Retry => TaskOperator::Retry,
@@ -58,7 +56,7 @@ impl Op {
 }
 
 #[derive(Debug)]
-pub struct LogRow {
+pub(crate) struct LogRow {
     pub id: i64,
     pub execute_times: i32,
     pub content: String,
@@ -68,7 +66,7 @@ pub struct LogRow {
 }
 
 #[derive(Debug)]
-pub struct SubTask {
+pub(crate) struct SubTask {
     pub id: i64,
     pub name: &'static str,
     pub kind: TaskKind,
@@ -88,26 +86,19 @@ pub struct SubTask {
 }
 
 #[derive(Debug)]
-pub struct Node {
+pub(crate) struct Node {
     pub id: i64,
     pub name: &'static str,
     pub state: State,
     pub op: Op,
     pub start: i128,
     pub end: i128,
-    /// Parallel nodes run one sub-task per agent; normal nodes one, on the maintainer.
-    pub parallel: bool,
+    /// One sub-task per agent for a parallel node, else one on the maintainer.
     pub subs: Vec<SubTask>,
 }
 
-impl Node {
-    pub fn abilities(&self) -> NodeAbilities {
-        NodeAbilities::of(self.name)
-    }
-}
-
 #[derive(Debug)]
-pub struct Dag {
+pub(crate) struct Dag {
     pub id: i64,
     pub name: String,
     pub stage: i32,
@@ -124,13 +115,13 @@ pub struct Dag {
 }
 
 impl Dag {
-    pub fn current_index(&self) -> usize {
+    pub(crate) fn current_index(&self) -> usize {
         (self.stage.clamp(1, self.max_stage) - 1) as usize
     }
 }
 
 /// Renders rows as DTOs. `clock` supplies the zone; DB times are already micro-truncated.
-pub struct Renderer<'a> {
+pub(crate) struct Renderer<'a> {
     pub clock: &'a Clock,
 }
 
@@ -141,7 +132,7 @@ impl Renderer<'_> {
 
     /// `task.NewDagDetailDTO(dag)` as the POST/PATCH handlers return it: the freshly inserted row
     /// with Go zero times (the DB default is not read back), no nodes.
-    pub fn created(&self, d: &Dag) -> DagDetail {
+    pub(crate) fn created(&self, d: &Dag) -> DagDetail {
         let mut dto = self.dag(d, false);
         dto.start_time = self.t(GO_ZERO_NANOS);
         dto.end_time = self.t(GO_ZERO_NANOS);
@@ -149,7 +140,7 @@ impl Renderer<'_> {
     }
 
     /// `convertDagDetailDTO(dag, showDetails)`.
-    pub fn dag(&self, d: &Dag, details: bool) -> DagDetail {
+    pub(crate) fn dag(&self, d: &Dag, details: bool) -> DagDetail {
         let mut dto = DagDetail {
             id: GenericId::cluster(d.id),
             dag_id: d.id,
@@ -180,7 +171,7 @@ impl Renderer<'_> {
     }
 
     /// A node; `visible` is what `GET /task/node/{id}` uses (`{}` for multi-sub-task nodes).
-    pub fn node(&self, n: &Node, visible: bool) -> NodeDetail {
+    pub(crate) fn node(&self, n: &Node, visible: bool) -> NodeDetail {
         NodeDetail {
             id: GenericId::cluster(n.id),
             node_id: n.id,
@@ -194,7 +185,7 @@ impl Renderer<'_> {
         }
     }
 
-    pub fn sub_task(&self, s: &SubTask) -> TaskDetail {
+    pub(crate) fn sub_task(&self, s: &SubTask) -> TaskDetail {
         // `getSubTaskDetail` reads the logs only of a running or finished sub-task: a retried one
         // that is READY again shows none, not its earlier run's.
         let logs = (s.state == State::Running || s.state.finished())
@@ -214,7 +205,7 @@ impl Renderer<'_> {
         }
     }
 
-    pub fn logs(&self, s: &SubTask) -> Vec<SubTaskLog> {
+    pub(crate) fn logs(&self, s: &SubTask) -> Vec<SubTaskLog> {
         s.logs
             .iter()
             .map(|l| SubTaskLog {

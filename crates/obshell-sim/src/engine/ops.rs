@@ -10,7 +10,7 @@ use obshell_proto::AgentError;
 
 impl Engine {
     /// Applies a DAG operation (the DAG must exist).
-    pub fn operate_dag(&mut self, id: i64, op: DagOperation, now: i128) -> Result<(), AgentError> {
+    pub(crate) fn operate_dag(&mut self, id: i64, op: DagOperation, now: i128) -> Result<(), AgentError> {
         let zone = Clock::new(0);
         let dto = Renderer { clock: &zone }.dag(self.dags.get(&id).expect("caller checked the dag exists"), true);
         dto.check_operation(op)?;
@@ -82,7 +82,7 @@ impl Engine {
 
     /// `PassNode`: the failed node and its unfinished sub-tasks become SUCCEED/PASS and the DAG
     /// goes back to READY/RUN to continue with the next stage.
-    pub fn pass_node(&mut self, node_id: i64, now: i128) -> Result<(), AgentError> {
+    pub(crate) fn pass_node(&mut self, node_id: i64, now: i128) -> Result<(), AgentError> {
         let zone = Clock::new(0);
         let (dag, node) = self.node(node_id).expect("caller checked the node exists");
         let r = Renderer { clock: &zone };

@@ -17,7 +17,7 @@ use std::collections::VecDeque;
 
 /// What a DAG was created for; the context its sub-tasks read.
 #[derive(Clone, Debug)]
-pub enum DagKind {
+pub(crate) enum DagKind {
     /// `Set obcluster backup config[ for <t>]`: `tenant` None = all user tenants (re-read when
     /// the sub-tasks run), with `/<cluster_id>/<tenant_id>/clog|data` sub-paths.
     BackupConfig {
@@ -35,7 +35,7 @@ pub enum DagKind {
 
 /// Which sub-task a row is: picks the program [`build`] returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TaskKind {
+pub(crate) enum TaskKind {
     CheckBackupConfig,
     SetBackupConfig,
     CheckDestination,
@@ -48,11 +48,10 @@ pub enum TaskKind {
 const WAIT_CLOSE_TICKS: u32 = 600;
 
 #[derive(Debug)]
-pub enum Step {
+pub(crate) enum Step {
     Log(String),
     /// Let simulated time pass (the per-sub-task duration a human sees as progress).
     Sleep(u32),
-    Fail(AgentError),
     /// `checkAllPath(conf)` of "Check backup config", wrapped in `ctx` on failure.
     CheckPath {
         dest: Option<DestConf>,
@@ -98,8 +97,7 @@ pub enum Step {
 
 /// The statements the tasks issue; failures are wrapped as the agent wraps them.
 #[derive(Debug)]
-pub enum Sql {
-    NoArchiveLog(i64),
+pub(crate) enum Sql {
     /// `ARCHIVELOG`; errors returned unwrapped (the open-archive task returns them as is).
     ArchiveLog(i64),
     EnableDest(i64),
@@ -135,18 +133,18 @@ pub enum Sql {
 
 /// A sub-task execution in progress.
 #[derive(Debug)]
-pub struct Program {
+pub(crate) struct Program {
     steps: VecDeque<Step>,
     sleeping: u32,
 }
 
-pub enum Outcome {
+pub(crate) enum Outcome {
     Blocked,
     Done(Result<(), AgentError>),
 }
 
 /// What a step may touch.
-pub struct Env<'a> {
+pub(crate) struct Env<'a> {
     pub cluster: &'a mut Cluster,
     pub now: i128,
     pub agent: &'a AgentInfo,
@@ -167,7 +165,7 @@ enum Exec {
 }
 
 impl Program {
-    pub fn new(steps: Vec<Step>) -> Program {
+    pub(crate) fn new(steps: Vec<Step>) -> Program {
         Program {
             steps: steps.into(),
             sleeping: 0,
@@ -175,7 +173,7 @@ impl Program {
     }
 
     /// Runs until the program blocks (a wait not yet satisfied, a sleep) or ends.
-    pub fn run_tick(&mut self, env: &mut Env<'_>) -> Outcome {
+    pub(crate) fn run_tick(&mut self, env: &mut Env<'_>) -> Outcome {
         if self.sleeping > 0 {
             self.sleeping -= 1;
             return Outcome::Blocked;
@@ -217,7 +215,6 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
             Exec::Continue
         }
         Step::Sleep(_) => Exec::Continue,
-        Step::Fail(e) => Exec::Fail(e),
         Step::CheckPath {
             dest,
             ctx,
@@ -408,10 +405,6 @@ fn exec(step: Step, env: &mut Env<'_>) -> Exec {
 fn run_sql(env: &mut Env<'_>, sql: Sql) -> Result<(), AgentError> {
     let c = &mut *env.cluster;
     match sql {
-        Sql::NoArchiveLog(tid) => {
-            c.close_archive_log(tid);
-            Ok(())
-        }
         Sql::ArchiveLog(tid) => c.open_archive_log(tid),
         Sql::EnableDest(tid) => {
             c.set_dest_state(tid, true);
@@ -528,7 +521,7 @@ fn write_test(d: &StorageDest, agent: &AgentInfo) -> Result<(), AgentError> {
 }
 
 /// Parameters a program is built from.
-pub struct BuildCtx<'a> {
+pub(crate) struct BuildCtx<'a> {
     pub kind: &'a DagKind,
     pub task: TaskKind,
     pub cluster: &'a Cluster,
@@ -549,7 +542,7 @@ fn tenants(kind: &DagKind, cluster: &Cluster) -> (Vec<TenantRef>, bool) {
 }
 
 /// The forward execution of a sub-task (`Execute()`).
-pub fn build(b: &BuildCtx<'_>) -> Vec<Step> {
+pub(crate) fn build(b: &BuildCtx<'_>) -> Vec<Step> {
     let (tenants, all) = tenants(b.kind, b.cluster);
     let d = b.task_ticks;
     match (b.kind, b.task) {
@@ -624,7 +617,7 @@ pub fn build(b: &BuildCtx<'_>) -> Vec<Step> {
 /// `StartBackupTask` and `OpenArchiveLogTask` define `RollBack`, capital B, which the executor
 /// never calls; it runs the embedded `Task.Rollback`, which does nothing — so a RETRY of a
 /// failed "Start backup" does not cancel the backup that is running.)
-pub fn build_rollback(_b: &BuildCtx<'_>) -> Vec<Step> {
+pub(crate) fn build_rollback(_b: &BuildCtx<'_>) -> Vec<Step> {
     Vec::new()
 }
 

@@ -11,7 +11,7 @@ const SUB_TASK_TIMEOUT_NANOS: i128 = 3600 * 1_000_000_000;
 
 impl Engine {
     /// One scheduler tick (see the [engine](super) docs).
-    pub fn tick(&mut self, cluster: &mut Cluster, now: i128) {
+    pub(crate) fn tick(&mut self, cluster: &mut Cluster, now: i128) {
         self.tick_no += 1;
         cluster.tick(now);
         run_scheduler(self, cluster, now);

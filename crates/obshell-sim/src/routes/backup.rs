@@ -14,7 +14,7 @@ use serde::Serialize;
 
 /// POST/PATCH `/obcluster/backup/config` and `/tenant/{name}/backup/config`, in the agent's
 /// check order (spec §1.1, §2.1).
-pub fn config(r: &Req<'_>, scope: Scope, method: Method, tenant: Option<&str>) -> Out {
+pub(super) fn config(r: &Req<'_>, scope: Scope, method: Method, tenant: Option<&str>) -> Out {
     let tenant = match scope {
         Scope::Cluster => {
             check_cluster_agent(r)?;
@@ -48,7 +48,7 @@ struct BackupDestInfo {
 
 /// `GetTenantBackupConfig`: both URIs re-rendered without secrets; a rendered URI that still
 /// mentions `access_id`/`access_key` makes the handler return a nil pointer (`"data":null`).
-pub fn storage(r: &Req<'_>, name: &str) -> Out {
+pub(super) fn storage(r: &Req<'_>, name: &str) -> Out {
     let t = check_tenant(r, name)?;
     let w = lock(&r.st.world);
     let tenant = w.cluster.tenant_by_id(t.id).expect("checked");
@@ -93,7 +93,7 @@ fn check_all_dest(c: &Cluster, t: &TenantRef) -> Result<(), AgentError> {
 }
 
 /// POST `/obcluster/backup`, `/tenant/{name}/backup` (spec §2.3).
-pub fn start(r: &Req<'_>, tenant: Option<&str>) -> Out {
+pub(super) fn start(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let t = match tenant {
         None => {
             check_cluster_agent(r)?;
@@ -151,7 +151,7 @@ fn targets(r: &Req<'_>, tenant: Option<&str>) -> Result<Vec<TenantRef>, AgentErr
 }
 
 /// PATCH `/…/backup` `{"status":"canceled"}` (an empty body cancels too).
-pub fn cancel(r: &Req<'_>, tenant: Option<&str>) -> Out {
+pub(super) fn cancel(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let ts = targets(r, tenant)?;
     let status = bind(r.body, "param.BackupStatusParam", "BackupStatusParam", |d| {
         d.string("status", "status")
@@ -171,7 +171,7 @@ pub fn cancel(r: &Req<'_>, tenant: Option<&str>) -> Out {
 }
 
 /// PATCH `/…/backup/log` `{"status":"DOING"|"STOP"|"SUSPEND"}` (empty → STOP) (spec §2.5).
-pub fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
+pub(super) fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let ts = targets(r, tenant)?;
     let status = bind(r.body, "param.ArchiveLogStatusParam", "ArchiveLogStatusParam", |d| {
         d.string("status", "status")
@@ -284,7 +284,7 @@ fn latest(c: &Cluster, tid: i64) -> Option<&BackupJob> {
         .or_else(|| t.backup.history.iter().max_by_key(|j| j.job_id))
 }
 
-pub fn overview(r: &Req<'_>, tenant: Option<&str>) -> Out {
+pub(super) fn overview(r: &Req<'_>, tenant: Option<&str>) -> Out {
     match tenant {
         None => {
             check_cluster_agent(r)?;
@@ -322,7 +322,7 @@ pub fn overview(r: &Req<'_>, tenant: Option<&str>) -> Out {
 }
 
 /// `bo.TenantBackupInfo` (the product spells it `lastest`).
-pub fn info(r: &Req<'_>, name: &str) -> Out {
+pub(super) fn info(r: &Req<'_>, name: &str) -> Out {
     #[derive(Serialize)]
     struct Info {
         tenant_id: i64,
@@ -352,7 +352,7 @@ pub fn info(r: &Req<'_>, name: &str) -> Out {
 }
 
 /// `GET /tenant/{name}/backup/tasks` (`QueryBackupTasksParam`).
-pub fn tasks(r: &Req<'_>, name: &str) -> Out {
+pub(super) fn tasks(r: &Req<'_>, name: &str) -> Out {
     #[derive(Serialize)]
     struct Job {
         tenant_id: i64,
@@ -481,7 +481,7 @@ fn archive_delay(now: i128, checkpoint_nanos: i128) -> f64 {
 
 /// `GET /tenant/{name}/backup/log/tasks`: the current archive round while it is in
 /// BEGINNING, DOING, STOPPING, PREPARE or SUSPEND.
-pub fn archive_tasks(r: &Req<'_>, name: &str) -> Out {
+pub(super) fn archive_tasks(r: &Req<'_>, name: &str) -> Out {
     #[derive(Serialize)]
     struct ArchiveLogTask {
         tenant_id: i64,

@@ -8,7 +8,7 @@ use obshell_proto::errors::codes;
 use obshell_proto::AgentError;
 
 /// 400 `Agent.Identify.NotSupportOperation` unless the agent is a `CLUSTER AGENT`.
-pub fn check_cluster_agent(r: &Req<'_>) -> Result<(), AgentError> {
+pub(super) fn check_cluster_agent(r: &Req<'_>) -> Result<(), AgentError> {
     let rt = r.st.runtime();
     if rt.identity != Identity::ClusterAgent {
         return Err(codes::AGENT_IDENTIFY_NOT_SUPPORT_OPERATION.occur(&[
@@ -21,7 +21,7 @@ pub fn check_cluster_agent(r: &Req<'_>) -> Result<(), AgentError> {
 }
 
 /// `checkTenantAndGetName`: identity, empty name, `sys`, existence (META tenants excluded).
-pub fn check_tenant(r: &Req<'_>, name: &str) -> Result<TenantRef, AgentError> {
+pub(super) fn check_tenant(r: &Req<'_>, name: &str) -> Result<TenantRef, AgentError> {
     check_cluster_agent(r)?;
     if name.is_empty() {
         return Err(codes::OB_TENANT_NAME_EMPTY.occur(&[]));

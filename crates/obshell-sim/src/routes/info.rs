@@ -5,11 +5,11 @@ use crate::request::Req;
 use obshell_proto::envelope::{AgentSecret, AgentStatus};
 use serde::Serialize;
 
-pub fn time(r: &Req<'_>) -> Out {
+pub(super) fn time(r: &Req<'_>) -> Out {
     Ok(Data::of(&r.st.clock.render(r.st.clock.now_nanos())))
 }
 
-pub fn info(r: &Req<'_>) -> Out {
+pub(super) fn info(r: &Req<'_>) -> Out {
     let rt = r.st.runtime();
     let me = r.st.me();
     Ok(Data::of(&AgentStatus {
@@ -30,7 +30,7 @@ pub fn info(r: &Req<'_>) -> Out {
     }))
 }
 
-pub fn git_info(_r: &Req<'_>) -> Out {
+pub(super) fn git_info(_r: &Req<'_>) -> Out {
     #[derive(Serialize)]
     struct GitInfo {
         branch: &'static str,
@@ -51,7 +51,7 @@ pub fn git_info(_r: &Req<'_>) -> Out {
 }
 
 /// `http.AgentStatus` (`lib/http/status.go`).
-pub fn status(r: &Req<'_>) -> Out {
+pub(super) fn status(r: &Req<'_>) -> Out {
     #[derive(Serialize)]
     struct AgentWithIdentity<'a> {
         ip: &'a str,
@@ -93,7 +93,7 @@ pub fn status(r: &Req<'_>) -> Out {
     }))
 }
 
-pub fn secret(r: &Req<'_>) -> Out {
+pub(super) fn secret(r: &Req<'_>) -> Out {
     let me = r.st.me();
     Ok(Data::of(&AgentSecret {
         ip: me.ip.clone(),

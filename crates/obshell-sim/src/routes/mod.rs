@@ -21,7 +21,7 @@ use obshell_proto::backup::{Method as CfgMethod, Scope};
 
 /// A matched route and its path parameters.
 #[derive(Clone, Debug)]
-pub enum Route {
+pub(crate) enum Route {
     Time,
     Info,
     GitInfo,
@@ -61,7 +61,7 @@ pub enum Route {
 }
 
 /// `(guard, route)` for a method and decoded path segments, `None` → NoRoute (404).
-pub fn match_route(method: &Method, segs: &[String], rt: &Runtime) -> Option<(Guard, Route)> {
+pub(crate) fn match_route(method: &Method, segs: &[String], rt: &Runtime) -> Option<(Guard, Route)> {
     let s: Vec<&str> = segs.iter().map(String::as_str).collect();
     let m = method.as_str();
     let rest = match s.as_slice() {
@@ -125,7 +125,7 @@ pub fn match_route(method: &Method, segs: &[String], rt: &Runtime) -> Option<(Gu
 }
 
 /// Runs the handler of a matched route.
-pub fn dispatch(route: Route, r: &Req<'_>) -> Out {
+pub(crate) fn dispatch(route: Route, r: &Req<'_>) -> Out {
     use Route::*;
     match route {
         Time => info::time(r),

@@ -12,7 +12,7 @@ fn timeout(r: &Req<'_>) -> i128 {
 }
 
 /// The session id, AES-encrypted with the request's `Keys`.
-pub fn login(r: &Req<'_>) -> Out {
+pub(super) fn login(r: &Req<'_>) -> Out {
     let Some(keys) = r.verified.keys.as_deref() else {
         return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[]).into());
     };
@@ -25,7 +25,7 @@ pub fn login(r: &Req<'_>) -> Out {
 
 /// Body `{"session_id": …}` (`param.LogoutSessionParam`, required): with session auth only the caller's own session can be dropped;
 /// with password auth the named one is.
-pub fn logout(r: &Req<'_>) -> Out {
+pub(super) fn logout(r: &Req<'_>) -> Out {
     let mut sid = String::new();
     bind(r.body, "param.LogoutSessionParam", "LogoutSessionParam", |d| {
         d.string_value("session_id", "session_id", &mut sid)
@@ -42,7 +42,7 @@ pub fn logout(r: &Req<'_>) -> Out {
     Ok(Data::Omit)
 }
 
-pub fn sso_token(r: &Req<'_>) -> Out {
+pub(super) fn sso_token(r: &Req<'_>) -> Out {
     let Some(keys) = r.verified.keys.as_deref() else {
         return Err(codes::REQUEST_AES_KEY_NOT_FOUND.occur(&[]).into());
     };
@@ -51,7 +51,7 @@ pub fn sso_token(r: &Req<'_>) -> Out {
     Ok(Data::of(&encrypt_response_like_agent(keys, token.as_bytes())?))
 }
 
-pub fn sso_exchange(r: &Req<'_>) -> Out {
+pub(super) fn sso_exchange(r: &Req<'_>) -> Out {
     let token = r.verified.sso_token.clone().unwrap_or_default();
     if token.is_empty() {
         return Err(codes::SECURITY_SSO_TOKEN_MISSING.occur(&[]).into());

@@ -30,7 +30,7 @@ fn classify(g: GenericId) -> Option<i64> {
     }
 }
 
-pub fn get_dag(r: &Req<'_>, id: &str) -> Out {
+pub(super) fn get_dag(r: &Req<'_>, id: &str) -> Out {
     let n = cluster_id(id)?;
     let details = r.show_details();
     let w = lock(&r.st.world);
@@ -87,7 +87,7 @@ fn bind_operator(r: &Req<'_>, path_id: Option<&str>) -> Result<(String, Option<S
     Ok((operator, id))
 }
 
-pub fn operate_dag(r: &Req<'_>, id: &str) -> Out {
+pub(super) fn operate_dag(r: &Req<'_>, id: &str) -> Out {
     // The agent parses the id, then binds the body, then looks at where the task lives.
     let g = GenericId::parse(id)?;
     let (op, body_id) = bind_operator(r, Some(id))?;
@@ -104,7 +104,7 @@ pub fn operate_dag(r: &Req<'_>, id: &str) -> Out {
     Ok(Data::Omit)
 }
 
-pub fn get_node(r: &Req<'_>, id: &str) -> Out {
+pub(super) fn get_node(r: &Req<'_>, id: &str) -> Out {
     let n = cluster_id(id)?;
     let details = r.show_details();
     let w = lock(&r.st.world);
@@ -116,7 +116,7 @@ pub fn get_node(r: &Req<'_>, id: &str) -> Out {
     }
 }
 
-pub fn operate_node(r: &Req<'_>, id: &str) -> Out {
+pub(super) fn operate_node(r: &Req<'_>, id: &str) -> Out {
     let g = GenericId::parse(id)?;
     let (op, _) = bind_operator(r, None)?;
     if obshell_proto::go::strings::to_upper(&op) != "PASS" {
@@ -132,14 +132,14 @@ pub fn operate_node(r: &Req<'_>, id: &str) -> Out {
     Ok(Data::Omit)
 }
 
-pub fn get_sub_task(r: &Req<'_>, id: &str) -> Out {
+pub(super) fn get_sub_task(r: &Req<'_>, id: &str) -> Out {
     let n = cluster_id(id)?;
     let w = lock(&r.st.world);
     let s = n.and_then(|n| w.engine.sub_task(n)).ok_or_else(record_not_found)?;
     Ok(Data::of(&Renderer { clock: &r.st.clock }.sub_task(s)))
 }
 
-pub fn sub_task_logs(r: &Req<'_>, id: &str) -> Out {
+pub(super) fn sub_task_logs(r: &Req<'_>, id: &str) -> Out {
     let n = cluster_id(id)?;
     let w = lock(&r.st.world);
     let logs = n
@@ -175,7 +175,7 @@ fn no_response_unless_cluster_agent(r: &Req<'_>) -> Result<(), AgentError> {
 /// a nil slice, so with nothing unfinished the answer is `{"contents":null}`. A follower would
 /// forward to its master (the simulator has none to forward to); a single or master agent
 /// answers its own local DAGs (none).
-pub fn unfinished(r: &Req<'_>) -> Out {
+pub(super) fn unfinished(r: &Req<'_>) -> Out {
     let identity = r.st.runtime().identity.clone();
     match identity {
         Identity::ClusterAgent => {
@@ -198,7 +198,7 @@ pub fn unfinished(r: &Req<'_>) -> Out {
 }
 
 /// `/task/dag/ob/unfinish`.
-pub fn cluster_unfinished(r: &Req<'_>) -> Out {
+pub(super) fn cluster_unfinished(r: &Req<'_>) -> Out {
     no_response_unless_cluster_agent(r)?;
     let details = r.show_details().ok_or_else(recovery_error)?;
     Ok(Data::contents(&render_dags(r, details, |d| !d.is_finished)))
@@ -206,7 +206,7 @@ pub fn cluster_unfinished(r: &Req<'_>) -> Out {
 
 /// `/task/dags/ob`: every cluster DAG. `show_details` is read per DAG, so a bad value only
 /// fails (a nil-pointer panic in Go) when there is a DAG to show.
-pub fn all_dags(r: &Req<'_>) -> Out {
+pub(super) fn all_dags(r: &Req<'_>) -> Out {
     no_response_unless_cluster_agent(r)?;
     if lock(&r.st.world).engine.dags.is_empty() {
         return Ok(Data::contents::<DagDetail>(&[]));
@@ -217,18 +217,18 @@ pub fn all_dags(r: &Req<'_>) -> Out {
 
 /// `/task/dag/agent/unfinish`: this agent's local DAGs (backup DAGs are all cluster DAGs, so
 /// none); `show_details` is read first.
-pub fn agent_unfinished(r: &Req<'_>) -> Out {
+pub(super) fn agent_unfinished(r: &Req<'_>) -> Out {
     r.show_details().ok_or_else(recovery_error)?;
     Ok(Data::contents::<DagDetail>(&[]))
 }
 
 /// `/task/dags/agent`: this agent's local DAGs, none; `show_details` would be read per DAG.
-pub fn agent_dags(_r: &Req<'_>) -> Out {
+pub(super) fn agent_dags(_r: &Req<'_>) -> Out {
     Ok(Data::contents::<DagDetail>(&[]))
 }
 
 /// `/task/dag/maintain/ob`: the last cluster maintenance DAG.
-pub fn maintain(r: &Req<'_>) -> Out {
+pub(super) fn maintain(r: &Req<'_>) -> Out {
     let details = r.show_details();
     let w = lock(&r.st.world);
     let dag = w
@@ -241,7 +241,7 @@ pub fn maintain(r: &Req<'_>) -> Out {
 
 /// `/task/dag/maintain/agent`: the agent's own last maintenance DAG (`GetAgentLastMaintenanceDag`).
 /// The simulator runs no agent-level maintenance (join, takeover, …), so there is none.
-pub fn maintain_agent(_r: &Req<'_>) -> Out {
+pub(super) fn maintain_agent(_r: &Req<'_>) -> Out {
     Err(codes::TASK_NOT_FOUND_WITH_REASON
         .occur(&[&"Agent is not under maintenance"])
         .into())
@@ -250,6 +250,6 @@ pub fn maintain_agent(_r: &Req<'_>) -> Out {
 /// `/task/dag/maintain/agents` and `/task/dag/agent/main_dags` (`getAllAgentLastMaintenanceDag`):
 /// the agent converts its own last maintenance DAG without checking that there is one, so with
 /// none (always here) it dereferences nil: the pre-built panic answer.
-pub fn all_agents_maintenance(_r: &Req<'_>) -> Out {
+pub(super) fn all_agents_maintenance(_r: &Req<'_>) -> Out {
     Err(recovery_error().into())
 }

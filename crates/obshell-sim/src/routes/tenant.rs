@@ -38,7 +38,7 @@ struct ConnectionString {
 }
 
 /// All tenants but META ones (so `sys` is included), optionally by compatibility mode.
-pub fn overview(r: &Req<'_>) -> Out {
+pub(super) fn overview(r: &Req<'_>) -> Out {
     check_cluster_agent(r)?;
     let mode = r.q("mode").unwrap_or("");
     if !mode.is_empty() && mode != "MYSQL" && mode != "ORACLE" {
@@ -107,7 +107,7 @@ fn rows(r: &Req<'_>, tid: i64, pred: impl Fn(&str) -> bool) -> Vec<TenantParamet
 
 /// `NAME = ?` under the view's case-insensitive, pad-space collation; a missing parameter is
 /// the executor's error, sent with its nil `*GvObParameter` (`"data":null`).
-pub fn parameter(r: &Req<'_>, name: &str, para: &str) -> Out {
+pub(super) fn parameter(r: &Req<'_>, name: &str, para: &str) -> Out {
     let tid = tenant_id(r, name)?;
     let wanted = para.trim_end_matches(' ');
     rows(r, tid, |n| n.eq_ignore_ascii_case(wanted))
@@ -118,7 +118,7 @@ pub fn parameter(r: &Req<'_>, name: &str, para: &str) -> Out {
         .or_nil_pointer()
 }
 
-pub fn parameters(r: &Req<'_>, name: &str) -> Out {
+pub(super) fn parameters(r: &Req<'_>, name: &str) -> Out {
     let tid = tenant_id(r, name)?;
     let filter = r.q("filter").filter(|f| !f.is_empty()).unwrap_or("%").to_string();
     Ok(Data::contents(&rows(r, tid, |n| sql_like(&filter, n))))
