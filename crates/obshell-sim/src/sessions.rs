@@ -148,8 +148,8 @@ mod tests {
 
     const S: i128 = 1_000_000_000;
 
-    fn code(r: Result<(), AgentError>) -> String {
-        r.err().map(|e| e.err_code().to_string()).unwrap_or_default()
+    fn code(r: Result<(), AgentError>) -> &'static str {
+        r.err().map(|e| e.err_code()).unwrap_or_default()
     }
 
     #[test]
@@ -159,18 +159,18 @@ mod tests {
         let b = s.create(0, 10 * S);
         assert_eq!(
             code(s.validate(&a, 20 * S, 10 * S)),
-            "Security.Authentication.SessionExpired",
+            codes::SECURITY_AUTHENTICATION_SESSION_EXPIRED.err_code,
             "no tick since it expired"
         );
         assert_eq!(
             code(s.validate(&b, 31 * S, 10 * S)),
-            "Security.Authentication.SessionInvalid",
+            codes::SECURITY_AUTHENTICATION_SESSION_INVALID.err_code,
             "the 30 s tick deleted it"
         );
         let c = s.create(31 * S, 10 * S);
         assert_eq!(
             code(s.validate(&c, 59 * S, 10 * S)),
-            "Security.Authentication.SessionExpired",
+            codes::SECURITY_AUTHENTICATION_SESSION_EXPIRED.err_code,
             "expired at 41 s, next tick at 60 s"
         );
     }
@@ -183,11 +183,20 @@ mod tests {
         s.exchange_sso(&used, S).unwrap();
         assert_eq!(
             code(s.validate_sso(&used, 29 * 60 * S)),
-            "Security.SSO.Token.AlreadyUsed"
+            codes::SECURITY_SSO_TOKEN_ALREADY_USED.err_code
         );
-        assert_eq!(code(s.validate_sso(&stale, 29 * 60 * S)), "Security.SSO.Token.Expired");
-        assert_eq!(code(s.validate_sso(&used, 31 * 60 * S)), "Security.SSO.Token.NotFound");
-        assert_eq!(code(s.validate_sso(&stale, 31 * 60 * S)), "Security.SSO.Token.NotFound");
+        assert_eq!(
+            code(s.validate_sso(&stale, 29 * 60 * S)),
+            codes::SECURITY_SSO_TOKEN_EXPIRED.err_code
+        );
+        assert_eq!(
+            code(s.validate_sso(&used, 31 * 60 * S)),
+            codes::SECURITY_SSO_TOKEN_NOT_FOUND.err_code
+        );
+        assert_eq!(
+            code(s.validate_sso(&stale, 31 * 60 * S)),
+            codes::SECURITY_SSO_TOKEN_NOT_FOUND.err_code
+        );
         // A password change keeps tokens.
         let fresh = s.create_sso_token(31 * 60 * S);
         s.invalidate_all();
