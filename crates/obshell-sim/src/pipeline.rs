@@ -63,13 +63,8 @@ pub(crate) async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Res
         return static_files::serve(&st, &parts.method, &path).await;
     }
 
-    let lang = Lang::localizing(
-        parts
-            .headers
-            .get(header::ACCEPT_LANGUAGE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .as_deref(),
-    );
+    // `c.GetHeader`: an absent header is "", which localizes to nothing, as no header does.
+    let lang = Lang::localizing(Some(&header_str(&parts.headers, "Accept-Language")));
     // Fault injection happens before the agent sees the request (a flaky proxy or network).
     let action = lock(&st.faults).decide(&path);
     if let Some(ms) = action.latency_ms {
