@@ -1,34 +1,26 @@
 //! The application shell: context providers (language, agent client, navigation, drafts, host
 //! events), header, the sign-in gate, and the page for the current route.
 
-use crate::api::AgentClient;
 use crate::components::reauth_dialog::ReauthDialog;
 use crate::components::task_indicator::TaskIndicator;
-use crate::config::RuntimeConfig;
-use crate::embed::HostEvents;
-use crate::i18n::{browser_lang, use_i18n, I18n};
-use crate::nav::{use_nav, Link, Nav, Route};
-use crate::pages::backup::FormDrafts;
+use crate::context::{provide_mount, use_drafts, MountOptions, Placement};
+use crate::i18n::{use_i18n, I18n};
+use crate::nav::{Link, Nav, Route};
 use crate::pages::chunks::{page_of, prefetch_pages, RoutePage};
 use crate::pages::sign_in::SignInPage;
 use leptos::prelude::*;
 use obshell_proto::Lang;
-use send_wrapper::SendWrapper;
-
-/// What a mount starts from.
-#[derive(Clone, Default)]
-pub struct AppOptions {
-    pub config: RuntimeConfig,
-    /// The page's `<base href>` path when standalone (`/`, `/ops/obshell/`).
-    pub page_base: String,
-    /// The host element when embedded: no address-bar routing, events dispatched on it.
-    pub host: Option<SendWrapper<web_sys::HtmlElement>>,
-}
 
 /// The standalone console with defaults (used by tests and simple hosts).
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <AppWith options=AppOptions { page_base: document_base_path(), ..AppOptions::default() }/> }
+    let options = MountOptions {
+        config: Default::default(),
+        placement: Placement::Standalone {
+            page_base: document_base_path(),
+        },
+    };
+    view! { <AppWith options=options/> }
 }
 
 /// The path of the page's `<base href>` (`/` unless a host mounted the console deeper).
@@ -42,49 +34,16 @@ pub fn document_base_path() -> String {
         .unwrap_or_else(|_| "/".into())
 }
 
-/// Why the host's SSO token did not sign in (shown on the sign-in page).
-#[derive(Clone, Copy)]
-pub struct SsoError(pub RwSignal<Option<crate::api::ApiError>>);
-
-/// The choice of cluster when the configuration names several (`profiles`), and the page base
-/// the API defaults to.
-#[derive(Clone, Copy)]
-pub struct ProfileChoice {
-    pub selected: RwSignal<usize>,
-    pub page_base: StoredValue<String>,
-}
-
 #[component]
-pub fn AppWith(options: AppOptions) -> impl IntoView {
-    let config = options.config.clone();
-    let i18n = I18n::new(config.lang().unwrap_or_else(browser_lang));
-    provide_context(i18n);
-    let first_profile = config.profiles.first();
-    let client = AgentClient::new(config.client(first_profile, &options.page_base), i18n.lang);
-    provide_context(client.clone());
-    provide_context(config.clone());
-    provide_context(ProfileChoice {
-        selected: RwSignal::new(0),
-        page_base: StoredValue::new(options.page_base.clone()),
-    });
-    provide_context(FormDrafts::new());
-    provide_context(HostEvents::new(options.host.clone()));
-    let nav = match &options.host {
-        None => Nav::with_history(&options.page_base),
-        Some(_) => Nav::in_memory(Route::parse(config.initial_route.as_deref().unwrap_or("/"))),
-    };
-    provide_context(nav);
-    provide_context(match options.host {
-        None => crate::ids::IdScope::default(),
-        Some(_) => crate::ids::IdScope::next_embedded(),
-    });
+pub fn AppWith(options: MountOptions) -> impl IntoView {
+    let mount = provide_mount(&options);
+    let (i18n, client, nav) = (mount.i18n, mount.client.clone(), mount.nav);
 
     // A host-minted SSO token signs in without a password ever reaching the browser.
     // If it fails (expired, already used), the sign-in page says why and offers the password.
-    let sso_error = SsoError(RwSignal::new(None));
-    provide_context(sso_error);
-    if let Some(token) = config.sso_token.clone() {
+    if let Some(token) = options.config.sso_token.clone() {
         let client = client.clone();
+        let sso_error = mount.sso_error;
         leptos::task::spawn_local(async move {
             if let Err(e) = client
                 .sign_in_with_sso_token(obshell_proto::crypto::Secret::new(token))
@@ -113,7 +72,7 @@ pub fn AppWith(options: AppOptions) -> impl IntoView {
     let main = NodeRef::<leptos::html::Main>::new();
     // The page is re-created when the page changes, not when only its tenant does.
     let page = Memo::new(move |_| page_of(nav.route.get()));
-    follow_page_changes(nav, gate, main, options.host.is_none(), i18n);
+    follow_page_changes(nav, gate, main, mount.standalone, i18n);
     view! {
         <div class="obshell-console" lang=move || i18n.lang.get().tag()>
             <Header/>
@@ -186,11 +145,11 @@ pub fn document_title(lang: Lang, route: &Route, signed_in: bool) -> String {
 #[component]
 fn Header() -> impl IntoView {
     let i18n = use_i18n();
-    let client = expect_context::<AgentClient>();
+    let client = expect_context::<crate::api::AgentClient>();
     let signed_in = client.signed_in;
     // Signing out also forgets the form drafts: they may hold access keys, and whoever signs in
     // next on this browser must not find them (a session lost on the agent's side keeps them).
-    let drafts = use_context::<FormDrafts>();
+    let drafts = use_drafts();
     let sign_out = {
         let client = client.clone();
         Action::new_local(move |_: &()| {
@@ -198,9 +157,7 @@ fn Header() -> impl IntoView {
             let drafts = drafts.clone();
             async move {
                 client.sign_out().await;
-                if let Some(d) = drafts {
-                    d.clear();
-                }
+                drafts.clear();
             }
         })
     };
@@ -212,7 +169,6 @@ fn Header() -> impl IntoView {
             }
         })
     };
-    let _ = use_nav();
     view! {
         <header class="topbar">
             <a class="skip-link" href=format!("#{}", crate::ids::uid("obshell-main"))>{i18n.t("nav.skip")}</a>

@@ -1,12 +1,11 @@
 //! Starting the console: standalone (the whole page, `config.json`) or embedded in a host page
 //! (`mount(element, options)` → handle with `unmount()`), and the DOM events a host listens to.
 
-use crate::app::{AppOptions, AppWith};
+use crate::app::AppWith;
 use crate::config::{ConfigError, RuntimeConfig};
+use crate::context::{MountOptions, Placement};
 use leptos::prelude::*;
-use obshell_proto::dag::DagDetail;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 /// Standalone start: reads `config.json` beside `index.html` (absent: defaults) and mounts on
@@ -18,11 +17,13 @@ pub fn start_standalone() {
         let config = load_config_file().await;
         let body = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body());
         let Some(body) = body else { return };
-        let handle = leptos::mount::mount_to(body.clone(), move || match config.clone() {
+        let handle = leptos::mount::mount_to(body.clone(), move || {
+            match config.clone() {
             Ok(config) => {
-                view! { <AppWith options=AppOptions { config, page_base: base.clone(), host: None }/> }.into_any()
+                view! { <AppWith options=MountOptions { config, placement: Placement::Standalone { page_base: base.clone() } }/> }.into_any()
             }
             Err(e) => view! { <ConfigProblem error=e/> }.into_any(),
+        }
         });
         handle.forget();
     });
@@ -34,9 +35,7 @@ async fn load_config_file() -> Result<RuntimeConfig, ConfigError> {
         source: url.to_string(),
         detail,
     };
-    let resp = crate::api::transport::send(crate::api::HttpMethod::Get, url, &[], None)
-        .await
-        .map_err(|e| err(e.to_string()))?;
+    let resp = crate::api::http::get_file(url).await.map_err(|e| err(e.to_string()))?;
     match resp.status {
         200 => {
             let text = resp.text;
@@ -89,73 +88,10 @@ pub fn mount(element: HtmlElement, options: JsValue) -> Result<MountHandle, JsVa
     let config = RuntimeConfig::parse(&json, "mount options").map_err(|e| JsValue::from_str(&e.to_string()))?;
     let host = element.clone();
     let handle = leptos::mount::mount_to(element, move || {
-        view! { <AppWith options=AppOptions { config: config.clone(), page_base: String::new(), host: Some(send_wrapper::SendWrapper::new(host.clone())) }/> }.into_any()
+        let placement = Placement::Embedded {
+            host: send_wrapper::SendWrapper::new(host.clone()),
+        };
+        view! { <AppWith options=MountOptions { config: config.clone(), placement }/> }.into_any()
     });
     Ok(MountHandle { handle: Some(handle) })
-}
-
-/// Where the console tells its host about tasks (the mount element; `<body>` standalone), and
-/// which tasks it still owes an `obshell:task-finished` for.
-#[derive(Clone)]
-pub struct HostEvents {
-    target: Option<send_wrapper::SendWrapper<HtmlElement>>,
-    /// DAGs submitted from this mount, or seen unfinished by one of its task views, whose end
-    /// has not been reported yet.
-    watched: std::sync::Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
-}
-
-impl HostEvents {
-    pub fn new(target: Option<send_wrapper::SendWrapper<HtmlElement>>) -> Self {
-        HostEvents {
-            target,
-            watched: Default::default(),
-        }
-    }
-
-    fn watched(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
-        self.watched.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn emit(&self, kind: &str, dag: &DagDetail) {
-        let target: Option<web_sys::EventTarget> = match &self.target {
-            Some(el) => Some((**el).clone().unchecked_into()),
-            None => web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.body())
-                .map(|b| b.unchecked_into()),
-        };
-        let Some(target) = target else { return };
-        let detail = js_sys::Object::new();
-        for (k, v) in [
-            ("id", dag.id.as_str()),
-            ("name", dag.name.as_str()),
-            ("state", dag.state.as_str()),
-            ("operator", dag.operator.as_str()),
-        ] {
-            let _ = js_sys::Reflect::set(&detail, &k.into(), &v.into());
-        }
-        let init = web_sys::CustomEventInit::new();
-        init.set_detail(&detail);
-        init.set_bubbles(true);
-        if let Ok(ev) = web_sys::CustomEvent::new_with_event_init_dict(kind, &init) {
-            let _ = target.dispatch_event(&ev);
-        }
-    }
-
-    /// A configuration was accepted and started this DAG.
-    pub fn task_submitted(&self, dag: &DagDetail) {
-        self.watched().insert(dag.id.clone());
-        self.emit("obshell:task-submitted", dag);
-    }
-
-    /// A task view got `dag` from the agent: an unfinished one is watched; a watched one that
-    /// reached a terminal state (SUCCEED or FAILED) is reported, once. (A task may finish before
-    /// the view's first poll: it was watched since its submission.)
-    pub fn task_observed(&self, dag: &DagDetail) {
-        if !dag.state.is_finished() {
-            self.watched().insert(dag.id.clone());
-        } else if self.watched().remove(&dag.id) {
-            self.emit("obshell:task-finished", dag);
-        }
-    }
 }

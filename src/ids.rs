@@ -1,21 +1,8 @@
-//! Element ids unique per mounted console: labels, `aria-*` references and the skip link of one
-//! console never point into another console on the same page. A standalone console keeps the
-//! plain ids; each embedded mount prefixes them with `obshell-<n>-`.
+//! Element ids unique per mounted console (see `context::IdScope`): a standalone console keeps
+//! the plain ids; each embedded mount prefixes them with `obshell-<n>-`.
 
+use crate::context::IdScope;
 use leptos::prelude::*;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// The id prefix of the current mount (provided by the app shell).
-#[derive(Clone, Debug, Default)]
-pub struct IdScope(pub String);
-
-impl IdScope {
-    /// A fresh prefix for an embedded mount.
-    pub fn next_embedded() -> IdScope {
-        static MOUNTS: AtomicUsize = AtomicUsize::new(0);
-        IdScope(format!("obshell-{}-", MOUNTS.fetch_add(1, Ordering::Relaxed) + 1))
-    }
-}
 
 /// The element id for `base` in the current mount.
 pub fn uid(base: &str) -> String {

@@ -169,18 +169,12 @@ async fn review_redacts_credentials_and_lists_side_effects() {
 #[wasm_bindgen_test]
 async fn a_draft_survives_leaving_the_page_and_coming_back() {
     use leptos::prelude::*;
-    use obshell_console::pages::backup::{BackupPage, FormDrafts};
+    use obshell_console::pages::backup::BackupPage;
     let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
     let shown = RwSignal::new(true);
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        let i18n = obshell_console::i18n::I18n::new(obshell_proto::Lang::En);
-        provide_context(i18n);
-        provide_context(obshell_console::api::AgentClient::new(Default::default(), i18n.lang));
-        provide_context(obshell_console::nav::Nav::in_memory(
-            obshell_console::nav::Route::ClusterBackup,
-        ));
-        provide_context(FormDrafts::new());
+        provide_test_mount();
         view! { <Show when=move || shown.get()><BackupPage scope=Scope::Cluster/></Show> }
     });
     handle.forget();

@@ -1,12 +1,14 @@
 //! [`AgentClient`]: bootstrap (`/info`, `/secret`, `/time`), sign-in (session or per-request
 //! password), sealed requests and their one-shot recoveries.
 
-use super::transport::{self, HttpMethod};
-use super::ApiError;
+use super::error::ApiError;
+use super::http::{self, HttpMethod, Prepared};
+use crate::routes::{self, ApiTarget};
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use obshell_proto::crypto::{self, PublicKey, SealRequest, Secret};
+use obshell_proto::crypto::{self, AesKeys, PublicKey, SealRequest, Secret};
 use obshell_proto::envelope::{AgentSecret, AgentStatus, Compatibility, Envelope};
+use obshell_proto::errors::codes;
 use obshell_proto::time::Timestamp;
 use obshell_proto::Lang;
 use rand_core::OsRng;
@@ -108,24 +110,35 @@ impl AgentClient {
         )
     }
 
-    fn browser_url(&self, target: &str) -> String {
-        format!("{}{}", self.config().api_base.trim_end_matches('/'), target)
+    fn browser_url(&self, path: &str) -> String {
+        format!("{}{}", self.config().api_base.trim_end_matches('/'), path)
     }
 
-    fn signed_uri(&self, target: &str) -> String {
-        format!("{}{}", self.config().agent_prefix.trim_end_matches('/'), target)
+    /// The request-target the agent will see for a URL about to be sent: its path and query,
+    /// with the API base's path (as the browser's URL parser normalizes it) replaced by the
+    /// agent-side prefix.
+    fn signed_uri(&self, sent_url: &str) -> Result<String, ApiError> {
+        let unsignable = || ApiError::Crypto(format!("{sent_url} is not under the API base"));
+        let sent = web_sys::Url::new(sent_url).map_err(|_| unsignable())?;
+        let path_and_query = format!("{}{}", sent.pathname(), sent.search());
+        let base = self.browser_url("/");
+        let doc_base = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.base_uri().ok().flatten())
+            .unwrap_or_default();
+        let browser_prefix = web_sys::Url::new_with_base(&base, &doc_base)
+            .map(|u| u.pathname())
+            .map_err(|_| unsignable())?;
+        http::agent_target(&path_and_query, &browser_prefix, &self.config().agent_prefix).ok_or_else(unsignable)
     }
 
     /// An unauthenticated GET (never with `X-OCS-*` headers: a stale one would break even these).
-    async fn get_plain<T: DeserializeOwned>(&self, target: &str) -> Result<(T, Envelope<Value>), ApiError> {
-        let url = self.browser_url(target);
-        let resp = transport::send(
-            HttpMethod::Get,
-            &url,
-            &[("Accept-Language", self.lang.get_untracked().tag().to_string())],
-            None,
-        )
-        .await?;
+    async fn get_plain<T: DeserializeOwned>(&self, path: &str) -> Result<(T, Envelope<Value>), ApiError> {
+        let url = self.browser_url(path);
+        let lang = self.lang.get_untracked().tag();
+        let resp = Prepared::new(HttpMethod::Get, &url, &[], &[("Accept-Language", lang)], None)?
+            .send()
+            .await?;
         let env = parse_envelope(&url, resp.status, &resp.text)?;
         let data = env.data.clone().unwrap_or(Value::Null);
         let t = serde_json::from_value(data).map_err(|e| ApiError::BadResponse {
@@ -139,7 +152,7 @@ impl AgentClient {
     /// `/api/v1/info`, then `/secret`, then the clock from `/time`. Returns the agent status; the
     /// caller decides what an incompatible agent means for the UI.
     pub async fn connect(&self) -> Result<AgentStatus, ApiError> {
-        let (info, _) = self.get_plain::<AgentStatus>("/api/v1/info").await?;
+        let (info, _) = self.get_plain::<AgentStatus>(routes::INFO).await?;
         self.st().info = Some(info.clone());
         self.refresh_key().await?;
         self.sync_clock().await?;
@@ -147,7 +160,7 @@ impl AgentClient {
     }
 
     async fn refresh_key(&self) -> Result<(), ApiError> {
-        let (secret, _) = self.get_plain::<AgentSecret>("/api/v1/secret").await?;
+        let (secret, _) = self.get_plain::<AgentSecret>(routes::SECRET).await?;
         let key = PublicKey::from_base64_pkcs1(&secret.public_key).map_err(|e| ApiError::Crypto(e.to_string()))?;
         self.st().key = Some(key);
         Ok(())
@@ -156,7 +169,7 @@ impl AgentClient {
     /// Clock skew from `/api/v1/time`, taken at the midpoint of the round trip.
     async fn sync_clock(&self) -> Result<(), ApiError> {
         let sent = now_ms();
-        let (server, _) = self.get_plain::<String>("/api/v1/time").await?;
+        let (server, _) = self.get_plain::<String>(routes::TIME).await?;
         let received = now_ms();
         if let Some(t) = Timestamp::parse(&server) {
             let local_mid = (sent + received) / 2.0;
@@ -180,7 +193,7 @@ impl AgentClient {
             self.st().password = Some(password.clone());
             // Verify with a cheap authenticated read; forget the password if it is wrong.
             if let Err(e) = self
-                .request_once::<Value>(HttpMethod::Get, "/api/v1/tenants/overview", None)
+                .request_once::<Value>(HttpMethod::Get, &routes::TENANTS_OVERVIEW.into(), None)
                 .await
             {
                 self.st().password = None;
@@ -198,10 +211,11 @@ impl AgentClient {
         if self.st().key.is_none() {
             self.connect().await?;
         }
-        let target = "/api/v1/sso/exchange";
-        let sealed = self.seal(target, None, SealAuth::SsoToken(&token), true)?;
-        let env = self.exchange(HttpMethod::Get, target, sealed.header, None).await?;
-        let sid = decrypt_session(&env, sealed.keys)?;
+        let target = routes::SSO_EXCHANGE.into();
+        let (env, keys) = self
+            .exchange(HttpMethod::Get, &target, SealAuth::SsoToken(&token), None, true)
+            .await?;
+        let sid = decrypt_session(&env, keys)?;
         self.st().session = Some(sid);
         self.signed_in.set(true);
         self.finish_reauth();
@@ -209,10 +223,11 @@ impl AgentClient {
     }
 
     async fn login_session(&self, password: &Secret) -> Result<Secret, ApiError> {
-        let target = "/api/v1/login";
-        let sealed = self.seal(target, None, SealAuth::Password(password), true)?;
-        let env = self.exchange(HttpMethod::Post, target, sealed.header, None).await?;
-        decrypt_session(&env, sealed.keys)
+        let target = routes::LOGIN.into();
+        let (env, keys) = self
+            .exchange(HttpMethod::Post, &target, SealAuth::Password(password), None, true)
+            .await?;
+        decrypt_session(&env, keys)
     }
 
     /// Signs out: closes the session on the agent (best effort) and forgets every secret.
@@ -221,7 +236,7 @@ impl AgentClient {
         if let Some(sid) = session {
             let body = serde_json::json!({ "session_id": sid.expose() });
             let _ = self
-                .request_once::<Value>(HttpMethod::Post, "/api/v1/logout", Some(body))
+                .request_once::<Value>(HttpMethod::Post, &routes::LOGOUT.into(), Some(body))
                 .await;
         }
         let mut st = self.st();
@@ -258,17 +273,17 @@ impl AgentClient {
         }
     }
 
-    fn seal(
+    /// The `X-OCS-Header` for a request to `uri` (as the agent will see it).
+    fn seal_header(
         &self,
-        target: &str,
+        uri: &str,
         body: Option<&[u8]>,
         auth: SealAuth<'_>,
-        include_keys: bool,
-    ) -> Result<crypto::Sealed, ApiError> {
+        keys: Option<&AesKeys>,
+    ) -> Result<String, ApiError> {
         let st = self.st();
         let key = st.key.clone().ok_or_else(|| ApiError::Crypto("no public key".into()))?;
         let expires = ((now_ms() + st.skew_ms) / 1000.0).floor() as i64 + HEADER_LIFETIME_S;
-        let uri = self.signed_uri(target);
         let empty = Secret::new("");
         let (password, session, sso) = match auth {
             SealAuth::Current => match (&st.session, &st.password) {
@@ -282,29 +297,38 @@ impl AgentClient {
         let req = SealRequest {
             password,
             expires_at_unix_s: expires,
-            uri: &uri,
+            uri,
             session_id: session,
             sso_token: sso,
             body,
-            include_keys,
+            include_keys: keys.is_some(),
         };
-        Ok(crypto::seal(&mut OsRng, &key, &req))
+        Ok(crypto::seal_header(&mut OsRng, &key, &req, keys))
     }
 
+    /// One sealed exchange: the body is encrypted and the request built (gloo-net), the URL it
+    /// will request is signed, then it is sent. Returns the envelope and the request's AES keys
+    /// (login and SSO answers are encrypted with them).
     async fn exchange(
         &self,
         method: HttpMethod,
-        target: &str,
-        header: String,
-        body: Option<String>,
-    ) -> Result<Envelope<Value>, ApiError> {
-        let url = self.browser_url(target);
-        let headers = [
-            ("X-OCS-Header", header),
-            ("Content-Type", "application/json".to_string()),
-            ("Accept-Language", self.lang.get_untracked().tag().to_string()),
-        ];
-        let resp = transport::send(method, &url, &headers, body).await?;
+        target: &ApiTarget,
+        auth: SealAuth<'_>,
+        body: Option<&[u8]>,
+        include_keys: bool,
+    ) -> Result<(Envelope<Value>, Option<AesKeys>), ApiError> {
+        let body = body.filter(|b| !b.is_empty());
+        let keys = (include_keys || body.is_some()).then(|| AesKeys::random(&mut OsRng));
+        let sealed_body = keys.as_ref().zip(body).map(|(k, b)| k.encrypt(b));
+        let lang = self.lang.get_untracked().tag();
+        let url = self.browser_url(&target.path);
+        let headers = [("Content-Type", "application/json"), ("Accept-Language", lang)];
+        let request = Prepared::new(method, &url, &target.query, &headers, sealed_body)?;
+        let uri = self.signed_uri(request.url())?;
+        let header = self.seal_header(&uri, body, auth, keys.as_ref())?;
+        request.set_header("X-OCS-Header", &header);
+        let url = request.url().to_string();
+        let resp = request.send().await?;
         let env = parse_envelope(&url, resp.status, &resp.text)?;
         if let Some(t) = Timestamp::parse(&env.timestamp) {
             // Keep the skew fresh from every real answer (the 500 "panic" envelope carries the
@@ -325,7 +349,7 @@ impl AgentClient {
                 message: e.message.clone(),
                 trace_id: env.trace_id.clone(),
             }),
-            _ => Ok(env),
+            _ => Ok((env, keys)),
         }
     }
 
@@ -333,28 +357,28 @@ impl AgentClient {
     async fn request_once<T: DeserializeOwned>(
         &self,
         method: HttpMethod,
-        target: &str,
+        target: &ApiTarget,
         body: Option<Value>,
     ) -> Result<Option<T>, ApiError> {
         let bytes = body.map(|b| serde_json::to_vec(&b).expect("JSON value serializes"));
-        let sealed = self.seal(target, bytes.as_deref(), SealAuth::Current, false)?;
-        let env = self.exchange(method, target, sealed.header, sealed.body).await?;
+        let (env, _) = self
+            .exchange(method, target, SealAuth::Current, bytes.as_deref(), false)
+            .await?;
         match env.data {
             None | Some(Value::Null) => Ok(None),
             Some(v) => serde_json::from_value(v).map(Some).map_err(|e| ApiError::BadResponse {
-                url: self.browser_url(target),
+                url: self.browser_url(&target.to_string()),
                 status: env.status,
                 detail: e.to_string(),
             }),
         }
     }
 
-    /// A sealed request with the one-shot recoveries. `target` is the canonical path + query
-    /// (build it with `obshell_proto::request_uri`).
+    /// A sealed request with the one-shot recoveries.
     pub async fn request<T: DeserializeOwned>(
         &self,
         method: HttpMethod,
-        target: &str,
+        target: &ApiTarget,
         body: Option<Value>,
     ) -> Result<Option<T>, ApiError> {
         let mut refreshed_key = false;
@@ -362,19 +386,17 @@ impl AgentClient {
         let mut signed_in_again = false;
         loop {
             match self.request_once::<T>(method, target, body.clone()).await {
-                Err(ApiError::Agent { err_code, .. })
-                    if err_code == "Security.Authentication.Header.DecryptFailed" && !refreshed_key =>
-                {
+                Err(e) if e.is(&codes::SECURITY_AUTHENTICATION_HEADER_DECRYPT_FAILED) && !refreshed_key => {
                     refreshed_key = true;
                     self.refresh_key().await?;
                 }
-                Err(ApiError::Agent { err_code, .. }) if err_code == "Security.Authentication.Expired" && !resynced => {
+                Err(e) if e.is(&codes::SECURITY_AUTHENTICATION_EXPIRED) && !resynced => {
                     resynced = true;
                     self.sync_clock().await?;
                 }
-                Err(ApiError::Agent { err_code, .. })
-                    if (err_code == "Security.Authentication.SessionInvalid"
-                        || err_code == "Security.Authentication.SessionExpired")
+                Err(e)
+                    if (e.is(&codes::SECURITY_AUTHENTICATION_SESSION_INVALID)
+                        || e.is(&codes::SECURITY_AUTHENTICATION_SESSION_EXPIRED))
                         && !signed_in_again =>
                 {
                     signed_in_again = true;
@@ -385,8 +407,8 @@ impl AgentClient {
         }
     }
 
-    pub async fn get<T: DeserializeOwned>(&self, target: &str) -> Result<Option<T>, ApiError> {
-        self.request(HttpMethod::Get, target, None).await
+    pub async fn get<T: DeserializeOwned>(&self, target: impl Into<ApiTarget>) -> Result<Option<T>, ApiError> {
+        self.request(HttpMethod::Get, &target.into(), None).await
     }
 
     /// Asks the UI for a new sign-in and waits for it.

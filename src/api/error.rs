@@ -1,4 +1,4 @@
-use obshell_proto::Lang;
+use obshell_proto::{Code, Lang};
 use std::fmt;
 
 /// Why a request failed, with what support needs (errCode, traceId) kept visible.
@@ -27,6 +27,11 @@ impl ApiError {
             ApiError::Agent { err_code, .. } => Some(err_code),
             _ => None,
         }
+    }
+
+    /// Whether the agent answered with this error code.
+    pub fn is(&self, code: &Code) -> bool {
+        self.err_code().is_some_and(|c| code.is(c))
     }
 
     pub fn is_network(&self) -> bool {

@@ -3,12 +3,13 @@
 //! It owns everything the wire needs (public key, clock skew, session or password) and recovers
 //! transparently, each at most once per request: an undecryptable header re-fetches the key, an
 //! expired `Ts` re-syncs the clock, a lost session asks the user to sign in again (the page and
-//! its form stay as they are) and then continues the original request.
+//! its form stay as they are) and then continues the original request. [`http`] is the exchange
+//! itself (gloo-net).
 
 mod client;
 mod error;
-pub(crate) mod transport;
+pub mod http;
 
 pub use client::{AgentClient, ClientConfig, ReauthRequest};
 pub use error::ApiError;
-pub use transport::HttpMethod;
+pub use http::HttpMethod;

@@ -1,17 +1,10 @@
-//! Reusable views.
+//! Reusable views: form widgets ([`form`]), the task (DAG) views ([`dag`]), and the shared
+//! dialogs and panels.
 
-pub mod dag_model;
-pub mod dag_operations;
-pub mod dag_panel;
-pub mod dag_status;
-pub mod duration_field;
+pub mod dag;
 pub mod error_panel;
-pub mod fields;
+pub mod form;
 pub mod modal;
-pub mod poll;
 pub mod reauth_dialog;
 pub mod review_dialog;
-pub mod storage_editor;
 pub mod task_indicator;
-pub mod task_logs;
-pub mod timeline;

@@ -3,7 +3,7 @@
 //! request that needed the session continues after a successful sign-in.
 
 use super::error_panel::ErrorPanel;
-use super::fields::{AccountHint, SecretField};
+use super::form::secret::{AccountHint, SecretField};
 use super::modal::Modal;
 use crate::api::{AgentClient, ApiError};
 use crate::i18n::use_i18n;

@@ -12,8 +12,7 @@ use obshell_proto::backup::{self, BackupConfig, Field, Method, Scope, SideEffect
 pub fn ReviewDialog(
     scope: Scope,
     /// The request-target the body goes to (with the tenant's name).
-    #[prop(into)]
-    target: String,
+    target: crate::routes::ApiTarget,
     request: Memo<(BackupConfig, Vec<(Field, InputProblem)>)>,
     method: RwSignal<Method>,
     submit: Action<(Method, serde_json::Value), ()>,

@@ -2,9 +2,9 @@
 //! It refreshes periodically while the page is visible, at once after a task operation
 //! ([`notify_tasks_changed`]), and stops when unmounted.
 
-use super::poll::{spawn_poller, Fetch, Outcome, PollHandle, PollPolicy};
 use crate::api::AgentClient;
 use crate::i18n::{text_with, use_i18n};
+use crate::poll::{spawn_poller, Fetch, Outcome, PollHandle, PollPolicy};
 use crate::routes;
 use leptos::prelude::*;
 use obshell_proto::dag::{DagDetail, TaskState};
@@ -49,7 +49,7 @@ pub fn TaskIndicator() -> impl IntoView {
             if !signed_in.get_untracked() {
                 return Ok(None);
             }
-            let list = client.get::<Contents<DagDetail>>(routes::UNFINISHED_DAGS).await?;
+            let list = client.get::<Contents<DagDetail>>(routes::unfinished_dags()).await?;
             Ok(Some(count_tasks(list.map(|l| l.contents).as_deref().unwrap_or(&[]))))
         })
     });
@@ -90,5 +90,5 @@ pub fn TaskIndicator() -> impl IntoView {
 }
 
 pub fn document_hidden() -> bool {
-    super::poll::document_hidden()
+    crate::poll::document_hidden()
 }

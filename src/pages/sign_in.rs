@@ -2,11 +2,11 @@
 //! not `CLUSTER AGENT`, a version without v2 auth) instead of failing later.
 
 use crate::api::{AgentClient, ApiError};
-use crate::app::ProfileChoice;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::fields::{AccountHint, SecretField};
+use crate::components::form::secret::{AccountHint, SecretField};
 use crate::components::reauth_dialog::password_sign_in;
 use crate::config::RuntimeConfig;
+use crate::context::{ProfileChoice, SsoError};
 use crate::i18n::{text_with, use_i18n};
 use leptos::prelude::*;
 use obshell_proto::envelope::{AgentStatus, Compatibility};
@@ -40,14 +40,14 @@ pub fn SignInPage() -> impl IntoView {
     let compat = move || info.get().map(|i| i.compatibility());
 
     // Several named clusters: pick one, then connect to it.
-    let config = use_context::<RuntimeConfig>().unwrap_or_default();
-    let choice = use_context::<ProfileChoice>();
+    let config = expect_context::<RuntimeConfig>();
+    let choice = expect_context::<ProfileChoice>();
     let profiles = config.profiles.clone();
     let pick_profile = {
         let client = client.clone();
         let config = config.clone();
         move |index: usize| {
-            let (Some(choice), Some(p)) = (choice, config.profiles.get(index)) else {
+            let Some(p) = config.profiles.get(index) else {
                 return;
             };
             choice.selected.set(index);
@@ -56,13 +56,14 @@ pub fn SignInPage() -> impl IntoView {
             connect.dispatch(());
         }
     };
+    let sso_error = expect_context::<SsoError>().0;
     let usable = move || matches!(compat(), Some(Compatibility::Ok { .. }));
 
     view! {
         <section class="card narrow" aria-labelledby=crate::ids::uid("signin-title")>
             <h1 id=crate::ids::uid("signin-title")>{i18n.t("signin.title")}</h1>
             {(profiles.len() > 1).then(|| {
-                let selected = choice.map(|c| c.selected.get_untracked()).unwrap_or(0);
+                let selected = choice.selected.get_untracked();
                 view! {
                     <div class="field">
                         <label for=crate::ids::uid("signin-profile")>{i18n.t("signin.cluster")}</label>
@@ -88,7 +89,7 @@ pub fn SignInPage() -> impl IntoView {
                 _ => None,
             }}
             <ErrorPanel error=connect_error/>
-            {use_context::<crate::app::SsoError>().map(|e| view! { <ErrorPanel error=e.0/> })}
+            <ErrorPanel error=sso_error/>
             <Show when=move || connect_error.get().is_some()>
                 <button type="button" on:click=move |_| { connect.dispatch(()); }>{i18n.t("signin.retry_connect")}</button>
             </Show>

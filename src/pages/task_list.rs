@@ -2,12 +2,12 @@
 //! each linking to its live view. Refreshes every few seconds while visible.
 
 use crate::api::{AgentClient, ApiError};
-use crate::components::dag_model::{format_duration, format_time};
-use crate::components::dag_status::{state_text, StateLabel};
+use crate::components::dag::model::{format_duration, format_time};
+use crate::components::dag::status::{state_text, StateLabel};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::poll::{spawn_poller, Fetch, Outcome, PollPhase, PollPolicy};
 use crate::i18n::{text_with, use_i18n};
 use crate::nav::{Link, Route};
+use crate::poll::{spawn_poller, Fetch, Outcome, PollPhase, PollPolicy};
 use crate::routes;
 use leptos::prelude::*;
 use obshell_proto::dag::{maintenance, DagDetail, TaskOperator, TaskState};
@@ -54,12 +54,12 @@ pub fn TaskListPage() -> impl IntoView {
         let client = client.clone();
         Box::pin(async move {
             let mut unfinished = client
-                .get::<Contents<DagDetail>>(routes::UNFINISHED_DAGS)
+                .get::<Contents<DagDetail>>(routes::unfinished_dags())
                 .await?
                 .map(|c| c.contents)
                 .unwrap_or_default();
             let mut history = client
-                .get::<Contents<DagDetail>>(routes::DAG_HISTORY)
+                .get::<Contents<DagDetail>>(routes::dag_history())
                 .await?
                 .map(|c| c.contents)
                 .unwrap_or_default();

@@ -2,15 +2,15 @@
 //! sent to the agent, and the connection state ("reconnecting…").
 
 use crate::api::{AgentClient, ApiError, HttpMethod};
-use crate::components::dag_operations::OpRequest;
-use crate::components::dag_panel::DagPanel;
+use crate::components::dag::logs::{lines_from_sub_task_logs, FetchedLogs, SelectedTask};
+use crate::components::dag::operations::OpRequest;
+use crate::components::dag::panel::DagPanel;
 use crate::components::error_panel::ErrorPanel;
-use crate::components::poll::{spawn_poller, Fetch, Outcome, PollPhase, PollPolicy};
 use crate::components::task_indicator::notify_tasks_changed;
-use crate::components::task_logs::{lines_from_sub_task_logs, FetchedLogs, SelectedTask};
-use crate::embed::HostEvents;
+use crate::context::use_host_events;
 use crate::i18n::{text_with, use_i18n};
 use crate::nav::{Link, Route};
+use crate::poll::{spawn_poller, Fetch, Outcome, PollPhase, PollPolicy};
 use crate::routes;
 use leptos::prelude::*;
 use obshell_proto::dag::{DagDetail, SubTaskLog};
@@ -47,7 +47,7 @@ pub fn TaskView(id: String) -> impl IntoView {
                 match client.get::<DagDetail>(&target).await {
                     Ok(Some(d)) => Ok(d),
                     Ok(None) => Err(ApiError::BadResponse {
-                        url: target,
+                        url: target.to_string(),
                         status: 200,
                         detail: "no data".into(),
                     }),
@@ -57,7 +57,7 @@ pub fn TaskView(id: String) -> impl IntoView {
         })
     };
     let now_client = client.clone();
-    let events = use_context::<HostEvents>().unwrap_or_else(|| HostEvents::new(None));
+    let events = use_host_events();
     let poll = spawn_poller(PollPolicy::DAG, fetch, move |r| match r {
         Ok(d) => {
             events.task_observed(&d);
@@ -131,7 +131,7 @@ pub fn TaskView(id: String) -> impl IntoView {
                         break;
                     };
                     let r = client
-                        .get::<Contents<SubTaskLog>>(&routes::sub_task_logs(&task_id))
+                        .get::<Contents<SubTaskLog>>(routes::sub_task_logs(&task_id))
                         .await;
                     if !alive.load(std::sync::atomic::Ordering::SeqCst) {
                         return;

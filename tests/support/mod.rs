@@ -2,11 +2,11 @@
 //! the DOM back.
 
 use leptos::prelude::*;
-use obshell_console::api::{AgentClient, ClientConfig};
-use obshell_console::i18n::I18n;
+use obshell_console::config::RuntimeConfig;
+use obshell_console::context::{provide_mount, MountOptions, Placement};
+use obshell_console::nav::Route;
 use obshell_console::pages::backup::BackupPage;
 use obshell_proto::backup::Scope;
-use obshell_proto::Lang;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement};
 
@@ -19,24 +19,28 @@ pub async fn settle() {
     gloo_timers::future::TimeoutFuture::new(20).await;
 }
 
-/// Mounts the backup page of `scope` in a fresh container with the app's contexts; the agent
-/// base points nowhere, so only local behaviour is exercised.
+/// The mount contexts the app provides, for components on their own: English, an agent base
+/// that points nowhere (only local behaviour is exercised), the route in memory.
+pub fn provide_test_mount() {
+    let config = RuntimeConfig {
+        api_base: Some("http://127.0.0.1:9".into()),
+        lang: Some("en".into()),
+        ..Default::default()
+    };
+    provide_mount(&MountOptions {
+        config,
+        placement: Placement::Detached {
+            route: Route::ClusterBackup,
+        },
+    });
+}
+
+/// Mounts the backup page of `scope` in a fresh container with the app's contexts.
 pub async fn mount_page(scope: Scope) -> HtmlElement {
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        let i18n = I18n::new(Lang::En);
-        provide_context(i18n);
-        provide_context(AgentClient::new(
-            ClientConfig {
-                api_base: "http://127.0.0.1:9".into(),
-                agent_prefix: String::new(),
-            },
-            i18n.lang,
-        ));
-        provide_context(obshell_console::nav::Nav::in_memory(
-            obshell_console::nav::Route::ClusterBackup,
-        ));
+        provide_test_mount();
         view! { <BackupPage scope=scope/> }
     });
     handle.forget();

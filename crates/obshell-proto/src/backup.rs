@@ -80,7 +80,7 @@ pub struct BackupConfig {
 }
 
 /// The form fields, for errors shown next to the field they concern.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
     BackupBaseUri,
     DataBaseUri,
@@ -113,42 +113,49 @@ impl Field {
     /// The field an agent error concerns, from its errCode and, where one code covers several
     /// fields, the request that was `sent`. `None`: show it in the general error panel.
     pub fn for_error(scope: Scope, err_code: &str, message: &str, sent: &BackupConfig) -> Option<Field> {
-        Some(match err_code {
-            "OB.Backup.BaseUriEmpty" => Field::BackupBaseUri,
-            "OB.Backup.DataBaseUriEmpty" => Field::DataBaseUri,
-            "OB.Backup.ArchiveBaseUriEmpty" => Field::ArchiveBaseUri,
-            "OB.Backup.LogArchiveConcurrency.Invalid" => Field::LogArchiveConcurrency,
-            "OB.Backup.HaLowThreadScore.Invalid" => Field::HaLowThreadScore,
-            "OB.Backup.Binding.Invalid" => Field::Binding,
-            "OB.Backup.PieceSwitchInterval.Invalid" => Field::PieceSwitchInterval,
-            "OB.Backup.ArchiveLagTarget.Invalid" | "OB.Backup.ArchiveLagTargetForS3.Invalid" => Field::ArchiveLagTarget,
-            "OB.Backup.DeletePolicy.Invalid" => Field::DeletePolicy,
+        if codes::COMMON_INVALID_TIME_DURATION.is(err_code) {
             // `Time duration '<value>' is invalid: …` quotes the raw piece interval or the
             // lower-cased lag target; the agent checks the piece interval first.
-            "Common.InvalidTimeDuration" => {
-                let quoted = message.split('\'').nth(1)?;
-                if sent.piece_switch_interval.as_deref() == Some(quoted) {
-                    Field::PieceSwitchInterval
-                } else if sent
-                    .archive_lag_target
-                    .as_deref()
-                    .map(crate::go::strings::to_lower)
-                    .as_deref()
-                    == Some(quoted)
-                {
-                    Field::ArchiveLagTarget
-                } else {
-                    return None;
-                }
-            }
-            "OB.Storage.URI.Invalid" => match scope {
-                Scope::Cluster => Field::BackupBaseUri,
-                Scope::Tenant => return None,
-            },
-            _ => return None,
-        })
+            let quoted = message.split('\'').nth(1)?;
+            let lag = sent.archive_lag_target.as_deref().map(crate::go::strings::to_lower);
+            return if sent.piece_switch_interval.as_deref() == Some(quoted) {
+                Some(Field::PieceSwitchInterval)
+            } else if lag.as_deref() == Some(quoted) {
+                Some(Field::ArchiveLagTarget)
+            } else {
+                None
+            };
+        }
+        if codes::OB_STORAGE_URI_INVALID.is(err_code) {
+            // One code for either tenant destination: the message does not say which.
+            return (scope == Scope::Cluster).then_some(Field::BackupBaseUri);
+        }
+        FIELD_OF_CODE.iter().find(|(c, _)| c.is(err_code)).map(|(_, f)| *f)
     }
 }
+
+/// The field each single-field validation code concerns.
+const FIELD_OF_CODE: [(&crate::Code, Field); 10] = [
+    (&codes::OB_BACKUP_BASE_URI_EMPTY, Field::BackupBaseUri),
+    (&codes::OB_BACKUP_DATA_BASE_URI_EMPTY, Field::DataBaseUri),
+    (&codes::OB_BACKUP_ARCHIVE_BASE_URI_EMPTY, Field::ArchiveBaseUri),
+    (
+        &codes::OB_BACKUP_LOG_ARCHIVE_CONCURRENCY_INVALID,
+        Field::LogArchiveConcurrency,
+    ),
+    (&codes::OB_BACKUP_HA_LOW_THREAD_SCORE_INVALID, Field::HaLowThreadScore),
+    (&codes::OB_BACKUP_BINDING_INVALID, Field::Binding),
+    (
+        &codes::OB_BACKUP_PIECE_SWITCH_INTERVAL_INVALID,
+        Field::PieceSwitchInterval,
+    ),
+    (&codes::OB_BACKUP_ARCHIVE_LAG_TARGET_INVALID, Field::ArchiveLagTarget),
+    (
+        &codes::OB_BACKUP_ARCHIVE_LAG_TARGET_FOR_S3_INVALID,
+        Field::ArchiveLagTarget,
+    ),
+    (&codes::OB_BACKUP_DELETE_POLICY_INVALID, Field::DeletePolicy),
+];
 
 /// A destination derived from the request (`newBackupConf`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -383,12 +390,17 @@ pub fn check_archive_lag_target(v: Option<&str>, archive_type: Option<Scheme>) -
 pub fn field_errors(cfg: &BackupConfig, scope: Scope, method: Method) -> Vec<(Field, AgentError)> {
     let mut out = Vec::new();
     if let Err(e) = precheck(cfg, scope, method) {
-        let field = match e.err_code() {
-            "OB.Backup.DataBaseUriEmpty" => Field::DataBaseUri,
-            "OB.Backup.ArchiveBaseUriEmpty" if method == Method::Set => Field::ArchiveBaseUri,
-            "OB.Backup.BaseUriEmpty" if method == Method::Set => Field::BackupBaseUri,
-            _ if cfg.binding.as_deref().is_some_and(|b| !b.is_empty()) => Field::Binding,
-            _ => Field::PieceSwitchInterval,
+        let code = e.code();
+        let field = if code == &codes::OB_BACKUP_DATA_BASE_URI_EMPTY {
+            Field::DataBaseUri
+        } else if method == Method::Set && code == &codes::OB_BACKUP_ARCHIVE_BASE_URI_EMPTY {
+            Field::ArchiveBaseUri
+        } else if method == Method::Set && code == &codes::OB_BACKUP_BASE_URI_EMPTY {
+            Field::BackupBaseUri
+        } else if cfg.binding.as_deref().is_some_and(|b| !b.is_empty()) {
+            Field::Binding
+        } else {
+            Field::PieceSwitchInterval
         };
         out.push((field, e));
         // POST needs both tenant URIs: report the second one too.

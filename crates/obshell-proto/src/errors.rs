@@ -67,6 +67,11 @@ pub struct Code {
 }
 
 impl Code {
+    /// Whether an answer's `errCode` is this code (match on constants, never on literals).
+    pub fn is(&self, err_code: &str) -> bool {
+        self.err_code == err_code
+    }
+
     /// `errors.Occur(code, args...)`.
     pub fn occur(&'static self, args: &[&dyn fmt::Display]) -> AgentError {
         AgentError {

@@ -176,6 +176,20 @@ impl StorageDest {
         Ok(params)
     }
 
+    /// Another storage type: what belongs to one provider (endpoint, COS app id, S3 region,
+    /// path style) is cleared, so an OSS URI never carries an S3 endpoint. Bucket, path,
+    /// credentials and delete mode stay as typed.
+    pub fn switch_scheme(&mut self, to: Scheme) {
+        if self.scheme == Some(to) {
+            return;
+        }
+        self.scheme = Some(to);
+        self.host.clear();
+        self.appid.clear();
+        self.s3_region.clear();
+        self.force_path_style = false;
+    }
+
     /// Problems the agent's write test would hit (no endpoint, no credentials).
     pub fn warnings(&self) -> Vec<StorageWarning> {
         let mut w = Vec::new();

@@ -20,5 +20,5 @@ pub mod secret;
 
 pub use error::{CryptoError, MIN_KEY_BITS};
 pub use keys::{AesKeys, PublicKey};
-pub use seal::{open_response_data, seal, seal_header_json, seal_with_keys, SealRequest, Sealed};
+pub use seal::{open_response_data, seal, seal_header, seal_header_json, seal_with_keys, SealRequest, Sealed};
 pub use secret::Secret;

@@ -205,14 +205,26 @@ pub fn seal_with_keys<R: CryptoRngCore + ?Sized>(
     seal_inner(rng, pk, req, keys)
 }
 
+/// The `X-OCS-Header` alone, with `keys` if the request carries keys. For a client that
+/// encrypts the body itself ([`AesKeys::encrypt`]) and knows the final `Uri` only afterwards
+/// (the URL its HTTP library builds): the result is what [`seal`] would produce with the same
+/// keys and RNG state.
+pub fn seal_header<R: CryptoRngCore + ?Sized>(
+    rng: &mut R,
+    pk: &PublicKey,
+    req: &SealRequest<'_>,
+    keys: Option<&AesKeys>,
+) -> String {
+    seal_header_json(rng, pk, header_json(req, keys).as_bytes())
+}
+
 fn seal_inner<R: CryptoRngCore + ?Sized>(
     rng: &mut R,
     pk: &PublicKey,
     req: &SealRequest<'_>,
     keys: Option<AesKeys>,
 ) -> Sealed {
-    let plaintext = header_json(req, keys.as_ref());
-    let header = seal_header_json(rng, pk, plaintext.as_bytes());
+    let header = seal_header(rng, pk, req, keys.as_ref());
     let body = match (&keys, req.body_bytes()) {
         (Some(k), Some(b)) => Some(k.encrypt(b)),
         _ => None,

@@ -3,11 +3,11 @@
 //! agent's texts (Go 1.24, the agent's `go.mod`). Nothing here knows about obshell: each module
 //! is one Go package's behaviour.
 //!
-//! - [`strconv`]: `ParseInt`/`ParseUint`/`Atoi` with their error texts, `Quote`.
-//! - [`strings`]: `ToUpper`/`ToLower` (simple, rune-by-rune case mapping).
-//! - [`url`]: `PathUnescape`/`QueryUnescape`.
-//! - [`base64`], [`json`], [`time`] (feature `agent`): `encoding/base64` decoding, `encoding/json`
-//!   decoding (scanner, value tree, struct fields), `time.Parse(time.RFC3339, …)`.
+//! - [`strconv`] — `ParseInt`/`ParseUint`/`Atoi` with their error texts, `Quote`;
+//! - [`strings`] — `ToUpper`/`ToLower` (simple, rune-by-rune case mapping);
+//! - [`url`] — `PathUnescape`/`QueryUnescape`;
+//! - with feature `agent`: `base64` (decoding), `json` (scanner, value tree, struct fields) and
+//!   `time` (`time.Parse(time.RFC3339, …)`).
 
 pub mod strconv;
 pub mod strings;

@@ -5,8 +5,8 @@
 //! Lines come from `GET /task/sub_task/{id}/logs` when the page fetched them (with times and
 //! attempts), completed by the DAG's own `task_logs` for lines newer than the last fetch.
 
-use super::dag_model::state_class;
-use super::dag_status::{state_text, StateLabel};
+use super::model::state_class;
+use super::status::{state_text, StateLabel};
 use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
 use crate::i18n::{text_with, use_i18n};

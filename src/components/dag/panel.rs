@@ -2,9 +2,9 @@
 //! operations, timeline and logs. The task page feeds it from its poller; tests mount it with a
 //! fixture.
 
-use super::dag_operations::{DagOperations, OpRequest};
-use super::dag_status::{DagHeader, FailureBanner};
-use super::task_logs::{FetchedLogs, LogPanel};
+use super::logs::{FetchedLogs, LogPanel};
+use super::operations::{DagOperations, OpRequest};
+use super::status::{DagHeader, FailureBanner};
 use super::timeline::{Timeline, COLLAPSED_LANES};
 use crate::api::ApiError;
 use leptos::prelude::*;
@@ -64,7 +64,7 @@ pub fn DagPanel(
             let current = selected.get_untracked();
             let exists = current
                 .as_deref()
-                .map(|id| super::task_logs::SelectedTask::find(d, id).is_some())
+                .map(|id| super::logs::SelectedTask::find(d, id).is_some())
                 .unwrap_or(false);
             let moving = if pinned {
                 !exists

@@ -1,7 +1,7 @@
 //! How a DAG's state reads: a state label (colour + icon + text), the task header, and the
 //! failure banner that puts the failing `ERROR: [code]: message` line on top.
 
-use super::dag_model::{
+use super::model::{
     dag_span_of, format_duration, format_timestamp, operator_key, outcome_key, state_class, state_icon, state_key,
 };
 use crate::i18n::{text, text_with, use_i18n};

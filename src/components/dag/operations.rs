@@ -4,7 +4,7 @@
 //! goes through a confirmation dialog that says what it will do; the component only reports
 //! the confirmed request, the page sends it.
 
-use super::modal::Modal;
+use crate::components::modal::Modal;
 use crate::i18n::{text, text_with, use_i18n};
 use leptos::prelude::*;
 use obshell_proto::dag::{DagDetail, DagOperation, OperatorRequest, TaskState};
@@ -22,7 +22,7 @@ pub enum OpRequest {
 }
 
 impl OpRequest {
-    pub fn target(&self) -> String {
+    pub fn target(&self) -> crate::routes::ApiTarget {
         match self {
             OpRequest::Dag { dag_id, .. } => crate::routes::dag_operation(dag_id),
             OpRequest::NodePass { node_id, .. } => crate::routes::node_operation(node_id),

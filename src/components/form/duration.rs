@@ -2,8 +2,8 @@
 //! one text value (`6d`); a value the number+unit editor cannot show (e.g. `1h30m` pasted in a
 //! form restored from elsewhere) is shown as is, so nothing typed is lost.
 
-use super::fields::FieldMessage;
-use crate::i18n::use_i18n;
+use super::frame::{Binding, FieldAria, FieldFrame};
+use crate::i18n::{text_with, use_i18n};
 use leptos::prelude::*;
 use obshell_proto::duration::{DurationInput, Unit};
 
@@ -11,8 +11,9 @@ use obshell_proto::duration::{DurationInput, Unit};
 pub fn DurationField(
     #[prop(into)] id: String,
     #[prop(into)] label: Signal<String>,
-    value: RwSignal<String>,
+    #[prop(into)] value: Binding,
     #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] warning: Signal<Option<String>>,
     #[prop(optional, into)] hint: Signal<String>,
     /// The unit offered while nothing is typed: the one this setting is usually given in (a lag
     /// target of "2" must not silently mean two days).
@@ -20,11 +21,11 @@ pub fn DurationField(
     default_unit: Unit,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let split = move || DurationInput::split(&value.get());
+    let split = move || DurationInput::split(&value.get.get());
     // The number box shows the digits; a value that does not split is shown whole.
     let number = move || match split() {
         Some(d) => d.value.to_string(),
-        None => value.get(),
+        None => value.get.get(),
     };
     let unit = RwSignal::new(split().map(|d| d.unit).unwrap_or(default_unit));
     Effect::new(move |_| {
@@ -34,7 +35,7 @@ pub fn DurationField(
     });
     let set_number = move |n: String| {
         let n = n.trim().to_string();
-        value.set(if n.is_empty() {
+        value.set.run(if n.is_empty() {
             String::new()
         } else if n.bytes().all(|b| b.is_ascii_digit()) {
             format!("{n}{}", unit.get_untracked().suffix())
@@ -46,7 +47,7 @@ pub fn DurationField(
         if let Some(u) = Unit::from_suffix(&u) {
             unit.set(u);
             if let Some(d) = split() {
-                value.set(
+                value.set.run(
                     DurationInput {
                         value: d.value,
                         unit: u,
@@ -56,24 +57,24 @@ pub fn DurationField(
             }
         }
     };
-    let msg_id = format!("{id}-msg");
-    let hint_id = format!("{id}-hint");
+    let aria = FieldAria::new(&id, error, None);
     let unit_id = format!("{id}-unit");
+    // The unit picker is named after its field ("Unit of Piece switch interval"), not "Unit".
+    let unit_label = move || text_with(i18n.lang.get(), "field.unit_of", &[("field", &label.get())]);
     view! {
-        <div class="field duration" class:invalid=move || error.get().is_some()>
-            <label for=id.clone()>{move || label.get()}</label>
+        <FieldFrame aria=aria.clone() label=label hint=hint error=error warning=warning class="duration">
             <div class="row">
                 <input
-                    id=id
+                    id=aria.id.clone()
                     type="text"
                     inputmode="numeric"
                     autocomplete="off"
-                    aria-invalid=move || error.get().is_some().to_string()
-                    aria-describedby=format!("{hint_id} {msg_id}")
+                    aria-invalid=aria.invalid_attr()
+                    aria-describedby=aria.described_by.clone()
                     prop:value=number
                     on:input=move |ev| set_number(event_target_value(&ev))
                 />
-                <label class="visually-hidden" for=unit_id.clone()>{i18n.t("field.unit")}</label>
+                <label class="visually-hidden" for=unit_id.clone()>{unit_label}</label>
                 <select id=unit_id on:change=move |ev| set_unit(event_target_value(&ev))>
                     {Unit::ALL
                         .into_iter()
@@ -81,8 +82,6 @@ pub fn DurationField(
                         .collect_view()}
                 </select>
             </div>
-            <p id=hint_id class="hint">{move || hint.get()}</p>
-            <FieldMessage id=msg_id error=error/>
-        </div>
+        </FieldFrame>
     }
 }

@@ -6,8 +6,8 @@
 //! Updates are fine-grained: nodes and lanes are keyed, each reads its own memo, so a poll in
 //! which a few sub-tasks moved only touches those rows.
 
-use super::dag_model::{format_duration, interesting_order, state_class, Bar, LaneModel, TimelineModel};
-use super::dag_status::{state_text, StateLabel};
+use super::model::{format_duration, interesting_order, state_class, Bar, LaneModel, TimelineModel};
+use super::status::{state_text, StateLabel};
 use crate::i18n::{text_with, use_i18n};
 use leptos::prelude::*;
 use obshell_proto::dag::{DagDetail, TaskOperator, TaskState};
@@ -330,7 +330,7 @@ fn StateChip(
         <button type="button" class=format!("chip state-{}", state_class(&state))
             aria-pressed=move || (effective_filter.get().as_ref() == Some(&s1)).to_string()
             on:click=move |_| filter.update(|f| *f = if f.as_ref() == Some(&s2) { None } else { Some(s2.clone()) })>
-            <span class="state-icon" aria-hidden="true">{super::dag_model::state_icon(&state)}</span>" "
+            <span class="state-icon" aria-hidden="true">{super::model::state_icon(&state)}</span>" "
             {move || format!("{} {}", count.get(), state_text(i18n.lang.get(), &s3, None))}
         </button>
     }

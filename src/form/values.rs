@@ -1,0 +1,283 @@
+//! The form's values (text, as typed, keyed by field) and how they become a request: everything
+//! that is filled in for a *Set* (POST), only what changed for an *Update* (PATCH) — plus the
+//! archive destination whenever binding or the piece switch interval is sent, because the agent
+//! writes those three as one `LOG_ARCHIVE_DEST` value.
+
+use super::fields::archive_field;
+use obshell_proto::backup::{BackupConfig, DeletePolicy, Field, Method, Scope};
+use std::collections::BTreeMap;
+
+/// Raw form values by field. A missing or empty value means "not filled in"; the delete policy's
+/// value is its name (`default`) when enabled.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct FormValues(BTreeMap<Field, String>);
+
+impl FormValues {
+    pub fn get(&self, field: Field) -> &str {
+        self.0.get(&field).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn set(&mut self, field: Field, value: impl Into<String>) {
+        let value = value.into();
+        if value.is_empty() {
+            self.0.remove(&field);
+        } else {
+            self.0.insert(field, value);
+        }
+    }
+
+    /// `self` with `field` set (for building values in one expression).
+    pub fn with(mut self, field: Field, value: impl Into<String>) -> Self {
+        self.set(field, value);
+        self
+    }
+
+    /// The fields that have a value.
+    pub fn filled(&self) -> impl Iterator<Item = (Field, &str)> {
+        self.0.iter().map(|(f, v)| (*f, v.as_str()))
+    }
+
+    /// The request for `method`. `baseline` is what the form started from (the values the agent
+    /// reported; empty when it reports none). Empty fields are left out, and so are fields still
+    /// equal to the agent's value — sending them again would only re-run their side effects
+    /// (e.g. a concurrency change switches archive log off) — except that a *Set* always sends
+    /// its destinations, which POST requires.
+    pub fn to_request(
+        &self,
+        baseline: &FormValues,
+        scope: Scope,
+        method: Method,
+    ) -> (BackupConfig, Vec<(Field, InputProblem)>) {
+        let mut problems = Vec::new();
+        let changed = |f: Field| self.get(f) != baseline.get(f);
+        let pick = |f: Field| if changed(f) { text(self.get(f)) } else { None };
+        let pick_uri = |f: Field| {
+            if method == Method::Set || changed(f) {
+                text(self.get(f))
+            } else {
+                None
+            }
+        };
+        let mut pick_int = |f: Field| match int(self.get(f)) {
+            Ok(v) if self.get(f).trim() != baseline.get(f).trim() => v,
+            Ok(_) => None,
+            Err(p) => {
+                problems.push((f, p));
+                None
+            }
+        };
+        let mut c = BackupConfig {
+            log_archive_concurrency: pick_int(Field::LogArchiveConcurrency),
+            ha_low_thread_score: pick_int(Field::HaLowThreadScore),
+            binding: pick(Field::Binding),
+            piece_switch_interval: pick(Field::PieceSwitchInterval),
+            archive_lag_target: pick(Field::ArchiveLagTarget),
+            ..Default::default()
+        };
+        match scope {
+            Scope::Cluster => c.backup_base_uri = pick_uri(Field::BackupBaseUri),
+            Scope::Tenant => {
+                c.data_base_uri = pick_uri(Field::DataBaseUri);
+                c.archive_base_uri = pick_uri(Field::ArchiveBaseUri);
+            }
+        }
+        let policy = self.get(Field::DeletePolicy);
+        if !policy.is_empty() && (changed(Field::DeletePolicy) || changed(Field::RecoveryWindow)) {
+            // Named explicitly (the agent reads "" as "default" too): the review shows what the
+            // checkbox says.
+            c.delete_policy = Some(DeletePolicy {
+                policy: policy.to_string(),
+                recovery_window: self.get(Field::RecoveryWindow).to_string(),
+            });
+        }
+        // Binding and piece switch interval are part of the archive destination: send it along.
+        if method == Method::Update && (c.binding.is_some() || c.piece_switch_interval.is_some()) {
+            let uri = text(self.get(archive_field(scope)));
+            match scope {
+                Scope::Cluster => c.backup_base_uri = c.backup_base_uri.or(uri),
+                Scope::Tenant => c.archive_base_uri = c.archive_base_uri.or(uri),
+            }
+        }
+        (c, problems)
+    }
+}
+
+/// A value the form cannot even turn into a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputProblem {
+    /// Not a whole number (the agent only takes JSON integers).
+    NotAnInteger,
+}
+
+fn text(v: &str) -> Option<String> {
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+fn int(v: &str) -> Result<Option<i64>, InputProblem> {
+    let t = v.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    t.parse::<i64>().map(Some).map_err(|_| InputProblem::NotAnInteger)
+}
+
+/// The body as the review step shows it: exactly what is sent, with credentials removed from
+/// every URI.
+pub fn redacted_json(c: &BackupConfig, scope: Scope) -> String {
+    let mut v = c.to_json(scope);
+    if let Some(m) = v.as_object_mut() {
+        for key in ["backup_base_uri", "data_base_uri", "archive_base_uri"] {
+            if let Some(serde_json::Value::String(s)) = m.get_mut(key) {
+                *s = obshell_proto::storage::redact(s);
+            }
+        }
+    }
+    serde_json::to_string_pretty(&v).expect("JSON value serializes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use obshell_proto::backup::{side_effects, SideEffect};
+
+    fn filled() -> FormValues {
+        FormValues::default()
+            .with(Field::BackupBaseUri, "file:///data/backup")
+            .with(Field::LogArchiveConcurrency, "10")
+            .with(Field::Binding, "MANDATORY")
+            .with(Field::HaLowThreadScore, "20")
+            .with(Field::PieceSwitchInterval, "1d")
+            .with(Field::ArchiveLagTarget, "2m")
+            .with(Field::DeletePolicy, "default")
+            .with(Field::RecoveryWindow, "7d")
+    }
+
+    #[test]
+    fn set_sends_everything_filled_in() {
+        let (c, p) = filled().to_request(&FormValues::default(), Scope::Cluster, Method::Set);
+        assert!(p.is_empty());
+        assert_eq!(
+            c.to_json(Scope::Cluster).to_string(),
+            r#"{"archive_lag_target":"2m","backup_base_uri":"file:///data/backup","binding":"MANDATORY","delete_policy":{"policy":"default","recovery_window":"7d"},"ha_low_thread_score":20,"log_archive_concurrency":10,"piece_switch_interval":"1d"}"#
+        );
+    }
+
+    #[test]
+    fn set_leaves_out_values_equal_to_the_agents_but_keeps_destinations() {
+        let agent = FormValues::default()
+            .with(Field::DataBaseUri, "file:///d")
+            .with(Field::ArchiveBaseUri, "file:///a")
+            .with(Field::LogArchiveConcurrency, "0")
+            .with(Field::HaLowThreadScore, "0")
+            .with(Field::ArchiveLagTarget, "2m");
+        let mut now = agent.clone();
+        now.set(Field::HaLowThreadScore, "8");
+        let (c, _) = now.to_request(&agent, Scope::Tenant, Method::Set);
+        assert_eq!(
+            c.to_json(Scope::Tenant).to_string(),
+            r#"{"archive_base_uri":"file:///a","data_base_uri":"file:///d","ha_low_thread_score":8}"#
+        );
+    }
+
+    #[test]
+    fn update_sends_only_changes() {
+        let base = filled();
+        let mut now = base.clone();
+        now.set(Field::HaLowThreadScore, "40");
+        let (c, _) = now.to_request(&base, Scope::Cluster, Method::Update);
+        assert_eq!(c.to_json(Scope::Cluster).to_string(), r#"{"ha_low_thread_score":40}"#);
+        let (c, _) = base.to_request(&base, Scope::Cluster, Method::Update);
+        assert_eq!(c.to_json(Scope::Cluster).to_string(), "{}");
+        // Clearing a field cannot unset it on the agent: nothing is sent.
+        let mut cleared = base.clone();
+        cleared.set(Field::LogArchiveConcurrency, "");
+        assert_eq!(
+            cleared
+                .to_request(&base, Scope::Cluster, Method::Update)
+                .0
+                .to_json(Scope::Cluster)
+                .to_string(),
+            "{}"
+        );
+    }
+
+    #[test]
+    fn binding_or_piece_bring_the_archive_uri() {
+        let base = FormValues::default()
+            .with(Field::ArchiveBaseUri, "file:///a")
+            .with(Field::DataBaseUri, "file:///d");
+        let mut now = base.clone();
+        now.set(Field::PieceSwitchInterval, "2d");
+        let (c, _) = now.to_request(&base, Scope::Tenant, Method::Update);
+        assert_eq!(
+            c.to_json(Scope::Tenant).to_string(),
+            r#"{"archive_base_uri":"file:///a","piece_switch_interval":"2d"}"#
+        );
+        let mut now = FormValues::default()
+            .with(Field::Binding, "OPTIONAL")
+            .with(Field::BackupBaseUri, "file:///b");
+        let (c, _) = now.to_request(
+            &FormValues::default().with(Field::BackupBaseUri, "file:///b"),
+            Scope::Cluster,
+            Method::Update,
+        );
+        assert_eq!(
+            c.to_json(Scope::Cluster).to_string(),
+            r#"{"backup_base_uri":"file:///b","binding":"OPTIONAL"}"#
+        );
+        // Without a URI at all the agent's rule applies (and the validator reports it).
+        now.set(Field::BackupBaseUri, "");
+        let (c, _) = now.to_request(&FormValues::default(), Scope::Cluster, Method::Update);
+        assert_eq!(
+            obshell_proto::backup::validate(&c, Scope::Cluster, Method::Update)
+                .unwrap_err()
+                .err_code(),
+            "OB.Backup.BaseUriEmpty"
+        );
+    }
+
+    #[test]
+    fn integers_must_be_whole_numbers() {
+        let mut v = filled();
+        v.set(Field::LogArchiveConcurrency, "1.5");
+        v.set(Field::HaLowThreadScore, " 7 ");
+        let (c, p) = v.to_request(&FormValues::default(), Scope::Cluster, Method::Set);
+        assert_eq!(p, vec![(Field::LogArchiveConcurrency, InputProblem::NotAnInteger)]);
+        assert_eq!(c.ha_low_thread_score, Some(7));
+        assert_eq!(c.log_archive_concurrency, None);
+    }
+
+    #[test]
+    fn side_effects_and_redaction() {
+        let (c, _) = filled().to_request(&FormValues::default(), Scope::Cluster, Method::Set);
+        assert_eq!(
+            side_effects(&c, Scope::Cluster),
+            vec![
+                SideEffect::AllTenants,
+                SideEffect::ArchiveLogStopped,
+                SideEffect::RunningBackupCancelled
+            ]
+        );
+        let t = BackupConfig {
+            archive_base_uri: Some("oss://b/k?host=h&access_id=AK&access_key=SK".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            side_effects(&t, Scope::Tenant),
+            vec![SideEffect::ArchiveLogStopped, SideEffect::ArchiveDestDefaultsReset]
+        );
+        let shown = redacted_json(&t, Scope::Tenant);
+        assert!(
+            shown.contains("oss://b/k?host=h") && !shown.contains("SK") && !shown.contains("AK"),
+            "{shown}"
+        );
+        assert!(side_effects(
+            &BackupConfig {
+                ha_low_thread_score: Some(1),
+                ..Default::default()
+            },
+            Scope::Tenant
+        )
+        .is_empty());
+    }
+}
