@@ -13,10 +13,10 @@ echo "== first-load transfer size (release build)"
 python3 scripts/postbuild.py dist
 
 echo "== encryption cost (native, release)"
-cargo run -q -p obshell-proto --release --example bench_crypto
+cargo run -q -p obshell-proto --features agent --release --example bench_crypto
 
 echo "== encryption cost in the browser (headless Chromium, release wasm)"
-cargo test -p obshell-proto --target wasm32-unknown-unknown --release --test wasm_bench_crypto -- --nocapture 2>&1 | grep -E "crypto \(browser\)" || true
+cargo test -p obshell-proto --features agent --target wasm32-unknown-unknown --release --test wasm_bench_crypto -- --nocapture 2>&1 | grep -E "crypto \(browser\)" || true
 
 echo "== simulator: authenticated GET /api/v1/task/dag/{id} throughput"
 cargo run -q -p obshell-sim --release --example bench_dag_get

@@ -116,7 +116,13 @@ def scan(text, here):
     refs = {here: []}
     stack = [(here, -1)]
     depth = 0
-    tokens = re.finditer(r"\bmod\s+(\w+)\s*\{|\{|\}|\buse\s+([^;]+);|\b((?:crate|super|self)(?:\s*::\s*\w+)+)", text)
+    tokens = re.finditer(
+        r"\bmod\s+(\w+)\s*\{|\{|\}|\buse\s+([^;]+);|\b((?:crate|super|self)(?:\s*::\s*\w+)+)"
+        # A path starting at a child module (`backup::config(r)` in a mod.rs); resolved only if
+        # its first segment is one.
+        r"|(?<![\w:])([a-z_][a-z0-9_]*(?:\s*::\s*\w+)+)",
+        text,
+    )
     for t in tokens:
         cur = stack[-1][0]
         if t.group(1):
@@ -135,6 +141,8 @@ def scan(text, here):
                 refs[cur].append(p)
         elif t.group(3):
             refs[cur].append(re.sub(r"\s+", "", t.group(3)).split("::"))
+        elif t.group(4):
+            refs[cur].append(re.sub(r"\s+", "", t.group(4)).split("::"))
     return refs
 
 
@@ -235,7 +243,8 @@ def main(argv):
     failed = False
     for c in crates:
         modules, edges = graph(c)
-        label = os.path.basename(os.path.abspath(os.path.join(ROOT, c)))
+        toml = open(os.path.join(ROOT, c, "Cargo.toml"), encoding="utf-8").read()
+        label = re.search(r'^name\s*=\s*"([^"]+)"', toml, re.M).group(1)
         found = cycles(modules, edges)
         n_edges = sum(len(v) for v in edges.values())
         if dot:

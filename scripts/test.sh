@@ -11,11 +11,24 @@ if [ -n "${CI:-}" ]; then export CARGO_INCREMENTAL=0; fi
 
 step() { printf '\n==> %s\n' "$*"; }
 
+step "formatting, lints and module layering"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The browser builds: the console and the protocol crate's wasm tests (with the agent side).
+cargo clippy -p obshell-console -p obshell-proto --features obshell-proto/agent \
+  --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+python3 scripts/module-graph.py --check > /dev/null
+# The console never compiles the agent side of the protocol crate.
+if cargo tree -p obshell-console -e features -i obshell-proto | grep -q 'feature "agent"'; then
+  echo "obshell-console pulls obshell-proto's agent feature" >&2
+  exit 1
+fi
+
 step "native tests (protocol crate, simulator, console logic)"
 cargo test --workspace --quiet
 
 step "protocol crypto in headless Chromium (wasm32)"
-cargo test -p obshell-proto --target wasm32-unknown-unknown --test wasm_crypto
+cargo test -p obshell-proto --features agent --target wasm32-unknown-unknown --test wasm_crypto
 
 step "console components in headless Chromium (wasm32)"
 cargo test -p obshell-console --target wasm32-unknown-unknown --test components --test timeline

@@ -2,11 +2,10 @@
 //! events), header, the sign-in gate, and the page for the current route.
 
 use crate::components::reauth_dialog::ReauthDialog;
-use crate::components::task_indicator::TaskIndicator;
 use crate::context::{provide_mount, use_drafts, MountOptions, Placement};
 use crate::i18n::{use_i18n, I18n};
 use crate::nav::{Link, Nav, Route};
-use crate::pages::chunks::{page_of, prefetch_pages, RoutePage};
+use crate::pages::chunks::{page_of, prefetch_pages, LazyTaskIndicator, RoutePage};
 use crate::pages::sign_in::SignInPage;
 use leptos::prelude::*;
 use obshell_proto::Lang;
@@ -177,7 +176,7 @@ fn Header() -> impl IntoView {
                 <nav aria-label=i18n.t("nav.label")>
                     <Link route=Route::ClusterBackup>{i18n.t("nav.cluster_backup")}</Link>
                     <Link route=Route::TenantBackup(String::new())>{i18n.t("nav.tenant_backup")}</Link>
-                    <Link route=Route::Tasks>{i18n.t("nav.tasks")}<TaskIndicator/></Link>
+                    <Link route=Route::Tasks>{i18n.t("nav.tasks")}<LazyTaskIndicator/></Link>
                 </nav>
             </Show>
             <span class="spacer"></span>

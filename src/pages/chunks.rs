@@ -75,6 +75,7 @@ pub fn prefetch_pages() {
         let _ = __preload_backup_page().await;
         let _ = __preload_task_list_page().await;
         let _ = __preload_task_view_page().await;
+        let _ = __preload_task_indicator().await;
     });
 }
 
@@ -105,6 +106,23 @@ fn task_list_page() -> Result<AnyView, ChunkUnavailable> {
 fn task_view_page(id: String) -> Result<AnyView, ChunkUnavailable> {
     use crate::pages::task_view::TaskViewPage;
     Ok(view! { <TaskViewPage id=id/> }.into_any())
+}
+
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(
+    task_indicator, wasm_split_path = ::leptos::wasm_split, fallible,
+    preload(#[allow(non_snake_case)] __preload_task_indicator)
+))]
+fn task_indicator() -> Result<AnyView, ChunkUnavailable> {
+    use crate::components::task_indicator::TaskIndicator;
+    Ok(view! { <TaskIndicator/> }.into_any())
+}
+
+/// The header's task badge, shown once signed in. Its code (task lists, polling) comes with the
+/// signed-in pages' chunks, not with the sign-in page; without its chunk there is no badge.
+#[component]
+pub fn LazyTaskIndicator() -> impl IntoView {
+    let badge = move || Suspend::new(async move { load!(task_indicator()).unwrap_or_else(|_| ().into_any()) });
+    view! { <Suspense fallback=|| ()>{badge}</Suspense> }
 }
 
 /// The page (or the chunk error) for `route`, with a loading state while its chunk arrives.

@@ -114,7 +114,7 @@ impl AgentError {
     /// with the raw text as message.
     pub fn unexpected_raw(message: impl Into<String>) -> AgentError {
         AgentError {
-            code: &codes::COMMON_UNEXPECTED,
+            code: &COMMON_UNEXPECTED,
             parts: vec![Part::Raw(message.into())],
         }
     }
@@ -122,7 +122,7 @@ impl AgentError {
     /// A MySQL driver error: 400 `MySQL.Error`, raw driver text in English.
     pub fn mysql(message: impl Into<String>) -> AgentError {
         AgentError {
-            code: &codes::MYSQL_ERROR,
+            code: &MYSQL_ERROR,
             parts: vec![Part::Raw(message.into())],
         }
     }
@@ -138,7 +138,7 @@ impl AgentError {
     pub fn wrap_retain(mut self, outer: &'static Code, args: &[&dyn fmt::Display]) -> AgentError {
         self.parts
             .insert(0, Part::Coded(outer, args.iter().map(|a| a.to_string()).collect()));
-        if self.code.err_code == codes::COMMON_UNEXPECTED.err_code {
+        if self.code.err_code == COMMON_UNEXPECTED.err_code {
             self.code = outer;
         }
         self
@@ -251,10 +251,28 @@ pub fn go_sprintf(template: &str, args: &[String]) -> String {
     out
 }
 
+/// What plain Go errors become (the two codes [`AgentError`] itself needs; listed in [`codes`]
+/// with the others).
+pub const COMMON_UNEXPECTED: Code = Code {
+    err_code: "Common.Unexpected",
+    status: 500,
+    legacy: 0,
+    en: "Unexpected error: %s",
+    zh: "非预期错误：%s",
+};
+pub const MYSQL_ERROR: Code = Code {
+    err_code: "MySQL.Error",
+    status: 400,
+    legacy: 0,
+    en: "MySQL error: %s",
+    zh: "SQL 执行出错: %s",
+};
+
 /// The catalogue entries the console, the validator and the simulator use.
 /// Texts are the agent's `en.json` / `zh.json` (typos included: they are what users see).
 pub mod codes {
     use super::Code;
+    pub use super::{COMMON_UNEXPECTED, MYSQL_ERROR};
 
     pub const COMMON_NOT_FOUND: Code = Code {
         err_code: "Common.NotFound",
@@ -269,13 +287,6 @@ pub mod codes {
         legacy: 0,
         en: "Bind JSON failed: %v",
         zh: "绑定 JSON 失败：%v",
-    };
-    pub const COMMON_UNEXPECTED: Code = Code {
-        err_code: "Common.Unexpected",
-        status: 500,
-        legacy: 0,
-        en: "Unexpected error: %s",
-        zh: "非预期错误：%s",
     };
     pub const COMMON_UNAUTHORIZED: Code = Code {
         err_code: "Common.Unauthorized",
@@ -773,13 +784,6 @@ pub mod codes {
         legacy: 0,
         en: "%s: no row affected",
         zh: "%s：未做任何修改",
-    };
-    pub const MYSQL_ERROR: Code = Code {
-        err_code: "MySQL.Error",
-        status: 400,
-        legacy: 0,
-        en: "MySQL error: %s",
-        zh: "SQL 执行出错: %s",
     };
 }
 
