@@ -185,7 +185,7 @@ describe('console at /ops/obshell/ with a prefix-stripping proxy (deploy/nginx/c
     await page.context().close();
   });
 
-  test('the proxy forwards the request-target byte for byte (percent-escapes survive, spec §3.6)', async () => {
+  test('the proxy forwards the request-target byte for byte (percent-escapes survive, protocol §2.5)', async () => {
     const page = await newCspPage();
     await sim.clearJournal();
     // "1=2" is sent as 1%3D2; a proxy_pass with a URI part would forward "1=2" and the agent

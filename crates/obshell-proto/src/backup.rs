@@ -482,7 +482,7 @@ pub fn recovery_window_warning(p: Option<&DeletePolicy>) -> Option<AgentError> {
     duration::parse(w).err().map(|e| e.to_agent_error(w))
 }
 
-/// Side effects the agent's DAG has beyond setting values (spec §1.6), for the review step.
+/// Side effects the agent's DAG has beyond setting values (protocol §4.7), for the review step.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SideEffect {
     /// Archive log is switched off for every affected tenant and not switched back on.

@@ -203,7 +203,7 @@ fn zero_time() -> String {
 // ---------------------------------------------------------------------------------------------
 // Generic ids
 
-/// Where a task lives, decoded from its generic id (`ConvertGenericID`, spec §3.2).
+/// Where a task lives, decoded from its generic id (`ConvertGenericID`, protocol §6.2).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GenericId {
     /// `"1" + id`: a cluster task stored in OceanBase (all backup DAGs).

@@ -204,7 +204,7 @@ impl AgentVersion {
     }
 }
 
-/// What the console can do with an agent, decided from `/api/v1/info` alone (auth spec §7.1-§7.3).
+/// What the console can do with an agent, decided from `/api/v1/info` alone (protocol §7).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Compatibility {
     /// Usable; `sessions`: `POST /api/v1/login` exists and is honoured (≥ 4.4.0.0, CLUSTER AGENT).

@@ -1,4 +1,5 @@
-//! Request targets exactly as the agent compares them with the header's `Uri` (spec §3.6).
+//! Request targets exactly as the agent compares them with the header's `Uri`
+//! (`docs/protocol.md` §2.5).
 //!
 //! The agent checks `header.Uri != c.Request.RequestURI` byte for byte: path plus `?` plus raw
 //! query as sent on the request line. A browser's `fetch` re-serializes URLs with the WHATWG

@@ -1,5 +1,6 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! Spec §14 vectors and the agent-side checks of `obshell-auth.md`, natively.
+//! The vectors of `support/fixtures.rs` (taken from the agent auth spec) and the agent-side checks
+//! of `docs/protocol.md` §2, natively.
 
 #[path = "support/fixtures.rs"]
 mod fixtures;
@@ -223,9 +224,10 @@ fn header_vectors_decrypt_to_the_exact_plaintext() {
     assert_eq!(HEADER_CT_512.len(), 256);
 }
 
-/// The §14 ciphertexts were made with rsa 0.9.10 and `ChaCha20Rng::seed_from_u64(42)` used for
-/// the RSA padding only (keys fixed), one fresh RNG per key. With the same consumption order they
-/// reproduce bit for bit, both through the low-level function and through `seal_with_keys`.
+/// The fixture header ciphertexts (`support/fixtures.rs`, from the auth spec) were made with
+/// rsa 0.9.10 and `ChaCha20Rng::seed_from_u64(42)` used for the RSA padding only (keys fixed), one
+/// fresh RNG per key. With the same consumption order they reproduce bit for bit, both through the
+/// low-level function and through `seal_with_keys`.
 #[test]
 fn header_vectors_reproduce_exactly_with_seed_42() {
     let pwd = Secret::new(HEADER_PASSWORD);

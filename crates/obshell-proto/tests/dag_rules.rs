@@ -1,5 +1,6 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! DAG wire types (the spec's JSON examples round-trip) and the operation rules.
+//! DAG wire types (the backup API spec's JSON examples, a mid-run DAG and the envelopes of
+//! `docs/protocol.md` §3 and §6.3, round-trip) and the operation rules.
 
 use obshell_proto::dag::{self, DagDetail, DagOperation, GenericId, TaskOperator, TaskState};
 use obshell_proto::envelope::{AgentStatus, Compatibility, Envelope, Identity};

@@ -1,6 +1,7 @@
 #![cfg(target_arch = "wasm32")]
-//! The hybrid encryption compiled to wasm32 and run in a headless browser: the spec §14 vectors
-//! and seal→open round trips, proving the crypto (rsa 0.9 bignums, AES-CBC) works there too.
+//! The hybrid encryption compiled to wasm32 and run in a headless browser: the vectors of
+//! `support/fixtures.rs` (taken from the agent auth spec) and seal→open round trips, proving the
+//! crypto (rsa 0.9 bignums, AES-CBC) works there too.
 //!
 //! Run with:
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \

@@ -1,6 +1,6 @@
-//! The agent's side of the hybrid encryption, transcribed from its Go code (spec §3.3, §3.4, §4,
-//! §6.1) so that the simulator accepts and rejects exactly what a real agent does, with the same
-//! errCode, HTTP status and message.
+//! The agent's side of the hybrid encryption, transcribed from its Go code (`docs/protocol.md`
+//! §2.3-§2.5) so that the simulator accepts and rejects exactly what a real agent does, with the
+//! same errCode, HTTP status and message.
 //!
 //! | step (middleware order) | here | agent source |
 //! |---|---|---|
@@ -12,7 +12,7 @@
 //!
 //! Where the agent panics (and gin's recovery answers 500 `Common.Unexpected`), these functions
 //! return [`recovery_error`] instead; [`is_recovery_error`] tells the caller to send the agent's
-//! pre-built recovery response (start-time `timestamp`, no `traceId`, spec §9.1).
+//! pre-built recovery response (start-time `timestamp`, no `traceId`, protocol §3).
 //!
 //! This module is for the simulator and tests. It decrypts without RSA blinding, which is fine
 //! for a fake agent holding test keys and wrong for anything real.
@@ -51,7 +51,7 @@ pub fn is_recovery_error(err: &AgentError) -> bool {
 ///
 /// A last block shorter than `k` fails like any bad block (`crypto/rsa: decryption error`).
 /// Not modelled: an agent built with Go ≥ 1.24 refuses 512-bit keys unless started with
-/// `GODEBUG=rsa1024min=0` (such agents regenerate 1024-bit keys at start-up anyway, spec §2.2).
+/// `GODEBUG=rsa1024min=0` (such agents regenerate 1024-bit keys at start-up anyway, protocol §2.2).
 pub fn decrypt_header_bytes(key: &PrivateKey, header_value: &str) -> Result<Vec<u8>, String> {
     let (raw, err) = base64::std_base64_decode(header_value.as_bytes());
     if let Some(offset) = err {
@@ -156,7 +156,7 @@ pub fn encrypt_response_like_agent(keys: &[u8], plaintext: &[u8]) -> Result<Stri
 
 /// The `Verify` middleware's first real check: `header.Uri != c.Request.RequestURI` → 401
 /// `Security.Authentication.Header.UriMismatch` (`URI mismatch`), sent unwrapped. Byte equality:
-/// same percent-encoding, same query order, no normalisation (spec §3.6).
+/// same percent-encoding, same query order, no normalisation (protocol §2.5).
 pub fn verify_uri(header: &HttpHeader, request_target: &str) -> Result<(), AgentError> {
     if header.uri != request_target {
         return Err(codes::SECURITY_AUTHENTICATION_HEADER_URI_MISMATCH.occur(&[]));
@@ -180,11 +180,11 @@ pub fn verify_ts(ts: &str, now_unix_s: i64) -> Result<(), AgentError> {
 
 /// `secure.VerifyAuth(Auth, Ts, curTs, OCEANBASE_PASSWORD)` as `VerifyObRouters` reports it
 /// (`WrapRetain(ErrCommonUnauthorized, err)`):
-/// - `Ts` is checked only when `Auth != ""` (spec §11.1: an empty password never expires);
+/// - `Ts` is checked only when `Auth != ""` (protocol §2.6: an empty password never expires);
 /// - `Auth` must equal the stored root password, else `Unauthorized: OceanBase password is incorrect`.
 ///
 /// Not modelled: when the passwords differ and OceanBase is reachable, the real agent tries to log
-/// in to OceanBase with the supplied password and adopts it on success (spec §6.2).
+/// in to OceanBase with the supplied password and adopts it on success (protocol §2.7).
 pub fn verify_password_auth(header: &HttpHeader, now_unix_s: i64, stored_password: &str) -> Result<(), AgentError> {
     verify_auth(
         header,

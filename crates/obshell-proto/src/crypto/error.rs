@@ -1,7 +1,7 @@
 //! Why client-side crypto failed, and the smallest key it accepts.
 
 /// Smallest modulus we accept. Agents use 1024-bit keys today and 512-bit keys on old builds
-/// (spec §2.2); anything smaller cannot even hold one `k−11`-byte chunk sensibly and is surely
+/// (protocol §2.2); anything smaller cannot even hold one `k−11`-byte chunk sensibly and is surely
 /// not an agent key.
 pub const MIN_KEY_BITS: usize = 512;
 

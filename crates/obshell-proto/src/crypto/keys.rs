@@ -14,7 +14,7 @@ use std::fmt;
 type Aes128CbcEnc = cbc::Encryptor<aes::Aes128>;
 type Aes128CbcDec = cbc::Decryptor<aes::Aes128>;
 
-/// The agent's RSA public key, as served by `GET /api/v1/secret` (spec §2.2).
+/// The agent's RSA public key, as served by `GET /api/v1/secret` (protocol §2.2).
 #[derive(Clone, PartialEq, Eq)]
 pub struct PublicKey(RsaPublicKey);
 
@@ -98,7 +98,7 @@ impl fmt::Debug for PublicKey {
 }
 
 /// The per-request AES-128 key and CBC IV, sent to the agent as `Keys = Base64(key ‖ iv)`
-/// inside the encrypted header (spec §3.4). Fresh for every request.
+/// inside the encrypted header (protocol §2.3). Fresh for every request.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AesKeys {
     pub key: [u8; 16],
@@ -117,7 +117,7 @@ impl AesKeys {
     }
 
     /// Exactly 32 bytes (`key ‖ iv`). The agent itself would accept other lengths and then fail
-    /// or panic (spec §3.4), so the client refuses to produce them.
+    /// or panic (protocol §2.3), so the client refuses to produce them.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, CryptoError> {
         if bytes.len() != 32 {
             return Err(CryptoError::AesKeysLength(bytes.len()));
@@ -152,7 +152,7 @@ impl AesKeys {
     }
 
     /// AES-128-CBC with PKCS#7 padding, standard Base64: the wire format of request bodies and of
-    /// the login/SSO `data` (spec §4, §5). An empty plaintext yields one full padding block.
+    /// the login/SSO `data` (protocol §2.4). An empty plaintext yields one full padding block.
     pub fn encrypt(&self, plaintext: &[u8]) -> String {
         let ct = Aes128CbcEnc::new(&self.key.into(), &self.iv.into()).encrypt_padded_vec_mut::<Pkcs7>(plaintext);
         STANDARD.encode(ct)

@@ -1,4 +1,4 @@
-//! The client side of the agent's "API hybrid encryption" (spec `docs/protocol.md` §2): what the
+//! The client side of the agent's "API hybrid encryption" (`docs/protocol.md` §2): what the
 //! console does for every request.
 //!
 //! - [`seal`](mod@seal): build the `X-OCS-Header` JSON, RSA-encrypt it (PKCS#1 v1.5, `k−11`-byte chunks),
@@ -11,7 +11,8 @@
 //! behind the `agent` feature: the console never compiles it. The crate never touches an OS or
 //! browser RNG itself: every function that needs randomness takes `R: rand_core::CryptoRngCore`,
 //! so the browser injects `OsRng` (getrandom/js) and tests inject a seeded `ChaCha20Rng` to
-//! reproduce the spec's vectors bit for bit.
+//! reproduce the test vectors of `tests/support/fixtures.rs` (taken from the agent auth spec) bit
+//! for bit.
 
 pub mod error;
 pub mod keys;

@@ -8,7 +8,8 @@
 //!    with one `fill_bytes` call and redraws single zero bytes one at a time).
 //!
 //! The body is AES-encrypted without any randomness. [`seal_with_keys`] and
-//! [`seal_header_json`] skip step 1, which is how the spec §14 ciphertexts were produced.
+//! [`seal_header_json`] skip step 1, which is how the header ciphertexts of
+//! `tests/support/fixtures.rs` (taken from the agent auth spec's test vectors) were produced.
 
 use super::error::CryptoError;
 use super::keys::{AesKeys, PublicKey};
@@ -35,7 +36,7 @@ pub struct SealRequest<'a> {
     /// `ssotoken`, only for `GET /api/v1/sso/exchange`.
     pub sso_token: Option<&'a str>,
     /// The UTF-8 JSON body. `None` and `Some(b"")` both mean "send no body at all": an encrypted
-    /// empty string would decrypt to `""` and fail the agent's JSON binding (spec §11.10).
+    /// empty string would decrypt to `""` and fail the agent's JSON binding (protocol §2.4).
     pub body: Option<&'a [u8]>,
     /// Send `Keys` even without a body: login and SSO need them to encrypt their `data`.
     pub include_keys: bool,
@@ -126,15 +127,16 @@ impl fmt::Debug for Sealed {
 
 /// The header JSON. Field order is the serialization order and equals sorted key order
 /// (`Auth`, `Keys`, `Ts`, `Uri`, `session_id`, `ssotoken`: uppercase sorts first), which is what
-/// `serde_json::json!` produced for the spec §14 vector. The agent does not care about order; the
-/// tests do. A struct (not a `serde_json::Map`) keeps this independent of serde_json features.
+/// `serde_json::json!` produced for the fixture header vector (`tests/support/fixtures.rs`). The
+/// agent does not care about order; the tests do. A struct (not a `serde_json::Map`) keeps this
+/// independent of serde_json features.
 #[derive(Serialize)]
 struct HeaderJson<'a> {
     #[serde(rename = "Auth")]
     auth: &'a str,
     #[serde(rename = "Keys", skip_serializing_if = "Option::is_none")]
     keys: Option<String>,
-    /// A string: `"Ts":1767225600` is rejected by the agent's JSON decoding (spec §3.2).
+    /// A string: `"Ts":1767225600` is rejected by the agent's JSON decoding (protocol §2.3).
     #[serde(rename = "Ts")]
     ts: String,
     #[serde(rename = "Uri")]
@@ -233,7 +235,7 @@ fn seal_inner<R: CryptoRngCore + ?Sized>(
 }
 
 /// Decrypts the `data` of a login / SSO-token / SSO-exchange response (a session id or token)
-/// with the keys of the request that obtained it (spec §5). Strict: Base64, length and padding
+/// with the keys of the request that obtained it (protocol §2.4). Strict: Base64, length and padding
 /// are all checked, so a mismatched key is an error rather than garbage.
 pub fn open_response_data(keys: &AesKeys, data_b64: &str) -> Result<String, CryptoError> {
     let bytes = keys.decrypt(data_b64)?;

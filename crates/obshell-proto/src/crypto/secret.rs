@@ -17,7 +17,7 @@ impl Secret {
         &self.0
     }
 
-    /// An empty password is meaningful to the agent (spec §11.1: `Auth == ""` skips the `Ts` check).
+    /// An empty password is meaningful to the agent (protocol §2.6: `Auth == ""` skips the `Ts` check).
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

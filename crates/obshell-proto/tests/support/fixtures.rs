@@ -1,4 +1,5 @@
-//! TEST-ONLY RSA keys and vectors from spec `obshell-auth.md` §14. These private keys are public
+//! TEST-ONLY RSA keys and vectors, taken from the test vectors of the agent auth spec this project
+//! was built from (the rules they exercise: `docs/protocol.md` §2). These private keys are public
 //! knowledge: never use them outside tests and the simulator's test fixtures.
 //!
 //! Include from a test crate with `#[path = "support/fixtures.rs"] mod fixtures;`.

@@ -621,7 +621,7 @@ pub(crate) fn build_rollback(_b: &BuildCtx<'_>) -> Vec<Step> {
     Vec::new()
 }
 
-/// `SetBackupConfigTask.Execute` (spec §1.6 step table).
+/// `SetBackupConfigTask.Execute` (protocol §4.7, the node 2 steps).
 fn set_backup_config(cfg: &BackupConfig, tenants: &[TenantRef], all: bool, cluster_id: i64, d: u32) -> Vec<Step> {
     let mut s = Vec::new();
     if let Some(v) = cfg.log_archive_concurrency {

@@ -13,7 +13,7 @@ use obshell_proto::AgentError;
 use serde::Serialize;
 
 /// POST/PATCH `/obcluster/backup/config` and `/tenant/{name}/backup/config`, in the agent's
-/// check order (spec §1.1, §2.1).
+/// check order (protocol §4.4).
 pub(super) fn config(r: &Req<'_>, scope: Scope, method: Method, tenant: Option<&str>) -> Out {
     let tenant = match scope {
         Scope::Cluster => {
@@ -92,7 +92,7 @@ fn check_all_dest(c: &Cluster, t: &TenantRef) -> Result<(), AgentError> {
     Ok(())
 }
 
-/// POST `/obcluster/backup`, `/tenant/{name}/backup` (spec §2.3).
+/// POST `/obcluster/backup`, `/tenant/{name}/backup` (protocol §5.1).
 pub(super) fn start(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let t = match tenant {
         None => {
@@ -170,7 +170,7 @@ pub(super) fn cancel(r: &Req<'_>, tenant: Option<&str>) -> Out {
     Ok(Data::Omit)
 }
 
-/// PATCH `/…/backup/log` `{"status":"DOING"|"STOP"|"SUSPEND"}` (empty → STOP) (spec §2.5).
+/// PATCH `/…/backup/log` `{"status":"DOING"|"STOP"|"SUSPEND"}` (empty → STOP) (protocol §5.3).
 pub(super) fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
     let ts = targets(r, tenant)?;
     let status = bind(r.body, "param.ArchiveLogStatusParam", "ArchiveLogStatusParam", |d| {
