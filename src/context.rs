@@ -6,7 +6,7 @@
 
 use crate::api::{AgentClient, ApiError};
 use crate::config::RuntimeConfig;
-use crate::form::FormState;
+use crate::form::{fields_of_any, FormState, FormValues, Known, Source};
 use crate::i18n::{browser_lang, I18n};
 use crate::nav::{Nav, Route};
 use leptos::prelude::*;
@@ -115,34 +115,82 @@ impl IdScope {
 
 /// Form drafts per scope/tenant, kept in memory for the whole session: navigating away, a
 /// failed request or a new sign-in never loses what was typed. Never persisted (secrets).
+/// Beside them, what this tab sent for the settings the agent cannot report (binding, piece
+/// switch interval, delete policy): the best knowledge of their current values.
 ///
 /// The signals belong to the mount's reactive owner, not to the page that first shows them, so
 /// they outlive the page (a page's own signals are disposed when it unmounts).
 #[derive(Clone)]
 pub struct FormDrafts {
     map: Arc<Mutex<HashMap<String, FormState>>>,
+    sent: Arc<Mutex<SentSettings>>,
     owner: Owner,
 }
+
+/// Unreportable settings sent from this tab, per form key, with the order they were sent in.
+#[derive(Default)]
+struct SentSettings {
+    seq: u64,
+    by_key: HashMap<String, (u64, FormValues)>,
+}
+
+/// The form key of the cluster form (tenant forms: `tenant:<name>`).
+pub const CLUSTER_KEY: &str = "cluster";
 
 impl FormDrafts {
     /// Drafts owned by the current reactive owner.
     fn new() -> Self {
         FormDrafts {
             map: Arc::default(),
+            sent: Arc::default(),
             owner: Owner::current().unwrap_or_default(),
         }
     }
 
-    /// Forgets every draft (sign-out). Pages shown later start from empty forms.
+    /// Forgets every draft and what was sent (sign-out). Pages shown later start afresh.
     pub fn clear(&self) {
         self.map.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        *self.sent.lock().unwrap_or_else(|p| p.into_inner()) = SentSettings::default();
     }
 
-    /// The draft under `key` (`cluster`, `tenant:<name>`), created empty on first use.
+    /// The draft under `key` (`cluster`, `tenant:<name>`), created on first use.
     pub fn get(&self, key: &str) -> FormState {
         let mut m = self.map.lock().unwrap_or_else(|p| p.into_inner());
         *m.entry(key.to_string())
             .or_insert_with(|| self.owner.with(FormState::new))
+    }
+
+    /// The agent accepted a request from the form `key` with these values: its unreportable
+    /// settings are now known (a cluster request sets them for every tenant).
+    pub fn remember_sent(&self, key: &str, values: &FormValues) {
+        let mut kept = FormValues::default();
+        for spec in fields_of_any().filter(|s| s.unreportable()) {
+            kept.set(spec.field, values.get(spec.field));
+        }
+        let mut sent = self.sent.lock().unwrap_or_else(|p| p.into_inner());
+        sent.seq += 1;
+        let seq = sent.seq;
+        sent.by_key.insert(key.to_string(), (seq, kept));
+    }
+
+    /// What this tab sent last for the unreportable settings of form `key`: its own request or a
+    /// later cluster request.
+    pub fn recall_sent(&self, key: &str) -> Known {
+        let sent = self.sent.lock().unwrap_or_else(|p| p.into_inner());
+        let own = sent.by_key.get(key);
+        let cluster = sent.by_key.get(CLUSTER_KEY);
+        let newest = match (own, cluster) {
+            (Some(o), Some(c)) if c.0 > o.0 => Some(c),
+            (Some(o), _) => Some(o),
+            (None, c) => c,
+        };
+        let mut known = Known::default();
+        if let Some((_, values)) = newest {
+            for (f, v) in values.filled() {
+                known.set(f, v, Source::Remembered);
+            }
+        }
+        known
     }
 }
 

@@ -124,7 +124,7 @@ async fn update_sends_only_the_changed_fields() {
 }
 
 #[wasm_bindgen_test]
-async fn binding_and_piece_interval_bring_the_base_uri_or_are_refused() {
+async fn binding_and_piece_interval_bring_the_base_uri_and_each_other_or_are_refused() {
     let root = mount_page(Scope::Cluster).await;
     click_text(&root, "label.radio", "Update (PATCH)").await;
     select(&root, "#binding", "MANDATORY").await;
@@ -139,7 +139,8 @@ async fn binding_and_piece_interval_bring_the_base_uri_or_are_refused() {
     let body: serde_json::Value = serde_json::from_str(&text(&root, "pre.json")).unwrap();
     assert_eq!(
         body,
-        serde_json::json!({"backup_base_uri": "file:///data/backup", "binding": "MANDATORY"})
+        serde_json::json!({"backup_base_uri": "file:///data/backup", "binding": "MANDATORY", "piece_switch_interval": "1d"}),
+        "the interval the form shows goes with the destination: it is never left to OceanBase's default"
     );
     cleanup(root);
 }

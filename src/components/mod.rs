@@ -6,5 +6,4 @@ pub mod error_panel;
 pub mod form;
 pub mod modal;
 pub mod reauth_dialog;
-pub mod review_dialog;
 pub mod task_indicator;

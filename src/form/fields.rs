@@ -62,8 +62,8 @@ pub struct FieldSpec {
 
 const BOTH: &[Scope] = &[Scope::Cluster, Scope::Tenant];
 
+/// No "not set": the binding is written explicitly with every archive destination.
 pub const BINDING_CHOICES: &[(&str, &str)] = &[
-    ("", "field.binding_unset"),
     ("OPTIONAL", "field.binding_optional"),
     ("MANDATORY", "field.binding_mandatory"),
 ];
@@ -182,6 +182,13 @@ pub const FIELDS: [FieldSpec; 10] = [
     },
 ];
 
+impl FieldSpec {
+    /// A setting the agent cannot report, whose current value is only known from what was sent.
+    pub fn unreportable(&self) -> bool {
+        self.readback == Readback::None && self.input != Input::Destination
+    }
+}
+
 /// The row of `field`.
 pub fn spec(field: Field) -> &'static FieldSpec {
     FIELDS.iter().find(|s| s.field == field).expect("every Field has a row")
@@ -190,6 +197,11 @@ pub fn spec(field: Field) -> &'static FieldSpec {
 /// The rows of `scope`'s form, in form order.
 pub fn fields_of(scope: Scope) -> impl Iterator<Item = &'static FieldSpec> {
     FIELDS.iter().filter(move |s| s.scopes.contains(&scope))
+}
+
+/// Every row, whatever the scope.
+pub fn fields_of_any() -> impl Iterator<Item = &'static FieldSpec> {
+    FIELDS.iter()
 }
 
 /// The archive destination field of `scope` (binding and piece switch interval belong to it).

@@ -3,8 +3,9 @@
 //! archive destination whenever binding or the piece switch interval is sent, because the agent
 //! writes those three as one `LOG_ARCHIVE_DEST` value.
 
-use super::fields::archive_field;
+use super::fields::{archive_field, spec, Input};
 use obshell_proto::backup::{BackupConfig, DeletePolicy, Field, Method, Scope};
+use obshell_proto::storage::same_destination;
 use std::collections::BTreeMap;
 
 /// Raw form values by field. A missing or empty value means "not filled in"; the delete policy's
@@ -37,11 +38,16 @@ impl FormValues {
         self.0.iter().map(|(f, v)| (*f, v.as_str()))
     }
 
-    /// The request for `method`. `baseline` is what the form started from (the values the agent
-    /// reported; empty when it reports none). Empty fields are left out, and so are fields still
-    /// equal to the agent's value — sending them again would only re-run their side effects
-    /// (e.g. a concurrency change switches archive log off) — except that a *Set* always sends
-    /// its destinations, which POST requires.
+    /// The request for `method`, given what the agent has (`baseline`):
+    ///
+    /// - only what changed is sent (a destination that names the same place as the agent's,
+    ///   credentials aside, is unchanged); clearing a field cannot unset it on the agent, so an
+    ///   empty field sends nothing;
+    /// - a *Set* sends its destinations, which POST requires;
+    /// - the archive destination is written with binding and piece switch interval as one value
+    ///   (`LOG_ARCHIVE_DEST`), so whenever it is sent, both are sent explicitly as the form shows
+    ///   them, and a changed binding or interval sends the destination: nothing falls back to
+    ///   OceanBase's defaults behind the user's back (docs/protocol.md §4.7).
     pub fn to_request(
         &self,
         baseline: &FormValues,
@@ -49,17 +55,14 @@ impl FormValues {
         method: Method,
     ) -> (BackupConfig, Vec<(Field, InputProblem)>) {
         let mut problems = Vec::new();
-        let changed = |f: Field| self.get(f) != baseline.get(f);
-        let pick = |f: Field| if changed(f) { text(self.get(f)) } else { None };
-        let pick_uri = |f: Field| {
-            if method == Method::Set || changed(f) {
-                text(self.get(f))
-            } else {
-                None
-            }
+        let changed = |f: Field| match spec(f).input {
+            Input::Destination => !same_destination(self.get(f), baseline.get(f)),
+            Input::Integer => self.get(f).trim() != baseline.get(f).trim(),
+            _ => self.get(f) != baseline.get(f),
         };
+        let pick = |f: Field| if changed(f) { text(self.get(f)) } else { None };
         let mut pick_int = |f: Field| match int(self.get(f)) {
-            Ok(v) if self.get(f).trim() != baseline.get(f).trim() => v,
+            Ok(v) if changed(f) => v,
             Ok(_) => None,
             Err(p) => {
                 problems.push((f, p));
@@ -69,16 +72,27 @@ impl FormValues {
         let mut c = BackupConfig {
             log_archive_concurrency: pick_int(Field::LogArchiveConcurrency),
             ha_low_thread_score: pick_int(Field::HaLowThreadScore),
-            binding: pick(Field::Binding),
-            piece_switch_interval: pick(Field::PieceSwitchInterval),
             archive_lag_target: pick(Field::ArchiveLagTarget),
             ..Default::default()
         };
+        let archive = archive_field(scope);
+        let write_archive =
+            method == Method::Set || changed(archive) || changed(Field::Binding) || changed(Field::PieceSwitchInterval);
+        if write_archive {
+            for f in [Field::Binding, Field::PieceSwitchInterval] {
+                if self.get(f).trim().is_empty() {
+                    problems.push((f, InputProblem::RequiredWithArchiveDestination));
+                }
+            }
+            c.binding = text(self.get(Field::Binding));
+            c.piece_switch_interval = text(self.get(Field::PieceSwitchInterval));
+        }
         match scope {
-            Scope::Cluster => c.backup_base_uri = pick_uri(Field::BackupBaseUri),
+            Scope::Cluster => c.backup_base_uri = write_archive.then(|| text(self.get(archive))).flatten(),
             Scope::Tenant => {
-                c.data_base_uri = pick_uri(Field::DataBaseUri);
-                c.archive_base_uri = pick_uri(Field::ArchiveBaseUri);
+                c.archive_base_uri = write_archive.then(|| text(self.get(archive))).flatten();
+                let write_data = method == Method::Set || changed(Field::DataBaseUri);
+                c.data_base_uri = write_data.then(|| text(self.get(Field::DataBaseUri))).flatten();
             }
         }
         let policy = self.get(Field::DeletePolicy);
@@ -90,14 +104,6 @@ impl FormValues {
                 recovery_window: self.get(Field::RecoveryWindow).to_string(),
             });
         }
-        // Binding and piece switch interval are part of the archive destination: send it along.
-        if method == Method::Update && (c.binding.is_some() || c.piece_switch_interval.is_some()) {
-            let uri = text(self.get(archive_field(scope)));
-            match scope {
-                Scope::Cluster => c.backup_base_uri = c.backup_base_uri.or(uri),
-                Scope::Tenant => c.archive_base_uri = c.archive_base_uri.or(uri),
-            }
-        }
         (c, problems)
     }
 }
@@ -107,6 +113,9 @@ impl FormValues {
 pub enum InputProblem {
     /// Not a whole number (the agent only takes JSON integers).
     NotAnInteger,
+    /// Binding and piece switch interval are written with the archive destination: empty, the
+    /// agent would let OceanBase apply its default.
+    RequiredWithArchiveDestination,
 }
 
 fn text(v: &str) -> Option<String> {
@@ -121,14 +130,14 @@ fn int(v: &str) -> Result<Option<i64>, InputProblem> {
     t.parse::<i64>().map(Some).map_err(|_| InputProblem::NotAnInteger)
 }
 
-/// The body as the review step shows it: exactly what is sent, with credentials removed from
-/// every URI.
+/// The body as the review shows it: exactly what is sent, credentials masked (present or
+/// missing, never their value).
 pub fn redacted_json(c: &BackupConfig, scope: Scope) -> String {
     let mut v = c.to_json(scope);
     if let Some(m) = v.as_object_mut() {
         for key in ["backup_base_uri", "data_base_uri", "archive_base_uri"] {
             if let Some(serde_json::Value::String(s)) = m.get_mut(key) {
-                *s = obshell_proto::storage::redact(s);
+                *s = obshell_proto::storage::replace_credentials(s, |_| super::review::MASK.to_string());
             }
         }
     }
@@ -279,5 +288,66 @@ mod tests {
             Scope::Tenant
         )
         .is_empty());
+    }
+
+    /// The shown binding and interval (here the assumed defaults, or what was set before).
+    fn shown(extra: &[(Field, &str)]) -> FormValues {
+        let mut v = FormValues::default()
+            .with(Field::Binding, "MANDATORY")
+            .with(Field::PieceSwitchInterval, "3d");
+        for (f, x) in extra {
+            v.set(*f, *x);
+        }
+        v
+    }
+
+    #[test]
+    fn a_rewritten_archive_destination_carries_binding_and_interval_explicitly() {
+        // Set with MANDATORY / 3d, then an Update of the directory only.
+        let set = shown(&[(Field::BackupBaseUri, "file:///data/backup")]);
+        let (c, p) = set.to_request(&FormValues::default(), Scope::Cluster, Method::Set);
+        assert!(p.is_empty());
+        assert_eq!(
+            c.to_json(Scope::Cluster).to_string(),
+            r#"{"backup_base_uri":"file:///data/backup","binding":"MANDATORY","piece_switch_interval":"3d"}"#
+        );
+        let mut moved = set.clone();
+        moved.set(Field::BackupBaseUri, "file:///data/backup2");
+        let (c, _) = moved.to_request(&set, Scope::Cluster, Method::Update);
+        assert_eq!(
+            c.to_json(Scope::Cluster).to_string(),
+            r#"{"backup_base_uri":"file:///data/backup2","binding":"MANDATORY","piece_switch_interval":"3d"}"#
+        );
+        // A cleared interval is not silently left to OceanBase's default.
+        let mut cleared = moved.clone();
+        cleared.set(Field::PieceSwitchInterval, "");
+        let (_, p) = cleared.to_request(&set, Scope::Cluster, Method::Update);
+        assert_eq!(
+            p,
+            vec![(Field::PieceSwitchInterval, InputProblem::RequiredWithArchiveDestination)]
+        );
+    }
+
+    #[test]
+    fn an_unedited_destination_is_not_sent_again() {
+        // An OSS tenant as the agent reports it (no credentials), concurrency changed.
+        let reported = shown(&[
+            (Field::ArchiveBaseUri, "oss://b/clog/?host=h"),
+            (Field::DataBaseUri, "oss://b/data/?host=h"),
+            (Field::LogArchiveConcurrency, "0"),
+        ]);
+        let mut now = reported.clone();
+        now.set(Field::LogArchiveConcurrency, "8");
+        let (c, _) = now.to_request(&reported, Scope::Tenant, Method::Update);
+        assert_eq!(c.to_json(Scope::Tenant).to_string(), r#"{"log_archive_concurrency":8}"#);
+        // Credentials typed into the reported destination do not make it another one.
+        now.set(Field::DataBaseUri, "oss://b/data?host=h&access_id=A&access_key=K");
+        let (c, _) = now.to_request(&reported, Scope::Tenant, Method::Update);
+        assert_eq!(c.data_base_uri, None);
+        // A changed binding sends the archive destination it belongs to, as reported.
+        now.set(Field::Binding, "OPTIONAL");
+        let (c, _) = now.to_request(&reported, Scope::Tenant, Method::Update);
+        assert_eq!(c.archive_base_uri.as_deref(), Some("oss://b/clog/?host=h"));
+        assert_eq!(c.piece_switch_interval.as_deref(), Some("3d"));
     }
 }

@@ -472,14 +472,48 @@ pub fn field_errors(cfg: &BackupConfig, scope: Scope, method: Method) -> Vec<(Fi
     out
 }
 
-/// `recovery_window` is not checked by the agent but goes to OceanBase verbatim; a value outside
-/// the duration grammar is very likely to fail the DAG. A warning, not an error.
-pub fn recovery_window_warning(p: Option<&DeletePolicy>) -> Option<AgentError> {
-    let w = &p?.recovery_window;
-    if w.is_empty() {
-        return None;
+/// OceanBase's `RECOVERY_WINDOW` must be a duration it understands (modelled by the agent's own
+/// grammar); the agent passes the value on unchecked (docs/protocol.md §4.8). The reason, if
+/// OceanBase would refuse it (an empty window too).
+pub fn recovery_window_refusal(window: &str) -> Option<AgentError> {
+    duration::parse(window).err().map(|e| e.to_agent_error(window))
+}
+
+/// Why the task of an accepted request would fail: the agent takes the request, starts the
+/// DAG (which may switch log archiving off first) and fails later (docs/protocol.md §4.8).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refusal {
+    /// An object-store destination without what its write test needs.
+    Storage(storage::StorageWarning),
+    /// OceanBase refuses the delete policy's recovery window (why, in the agent's words).
+    RecoveryWindow(AgentError),
+}
+
+/// What the task would refuse in this request, by field: object-store destinations without
+/// endpoint or credentials, a recovery window OceanBase refuses. (URI structure errors, which the
+/// task's first stage reports too, are in [`field_errors`].)
+pub fn task_refusals(cfg: &BackupConfig, scope: Scope) -> Vec<(Field, Refusal)> {
+    let mut out = Vec::new();
+    let uris: &[(Field, &Option<String>)] = match scope {
+        Scope::Cluster => &[(Field::BackupBaseUri, &cfg.backup_base_uri)],
+        Scope::Tenant => &[
+            (Field::DataBaseUri, &cfg.data_base_uri),
+            (Field::ArchiveBaseUri, &cfg.archive_base_uri),
+        ],
+    };
+    for (field, uri) in uris {
+        if let Some(d) = uri.as_deref().and_then(|u| storage::StorageDest::parse(u).ok()) {
+            out.extend(d.warnings().into_iter().map(|w| (*field, Refusal::Storage(w))));
+        }
     }
-    duration::parse(w).err().map(|e| e.to_agent_error(w))
+    if let Some(e) = cfg
+        .delete_policy
+        .as_ref()
+        .and_then(|p| recovery_window_refusal(&p.recovery_window))
+    {
+        out.push((Field::RecoveryWindow, Refusal::RecoveryWindow(e)));
+    }
+    out
 }
 
 /// Side effects the agent's DAG has beyond setting values (protocol §4.7), for the review step.

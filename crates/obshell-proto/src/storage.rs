@@ -298,6 +298,57 @@ impl StorageDest {
     }
 }
 
+/// Whether two URIs name the same destination, as the agent would write it: equal without
+/// credentials (the agent reports destinations without them; entering the credentials of a
+/// reported destination again does not change it) and without a trailing `/` on the path or key
+/// (the agent trims the key's and appends `/` to tenant destinations). Unparsable URIs compare
+/// as typed.
+pub fn same_destination(a: &str, b: &str) -> bool {
+    let canonical = |u: &str| match StorageDest::parse(u) {
+        Ok(mut d) => {
+            while d.path.len() > 1 && d.path.ends_with('/') {
+                d.path.pop();
+            }
+            d.uri_without_secret()
+        }
+        Err(_) => u.to_string(),
+    };
+    a == b || canonical(a) == canonical(b)
+}
+
+/// The cluster-level base URI that produced per-tenant destinations: a cluster configuration
+/// writes `<base>/<cluster_id>/<tenant_id>/clog` and `…/data` for every tenant. Given each
+/// tenant's id and reported destinations, the base they share (without credentials), or `None`
+/// when any tenant is unconfigured, configured on its own, or the tenants differ.
+pub fn cluster_base(tenants: &[(i64, &str, &str)]) -> Option<String> {
+    let mut base: Option<String> = None;
+    for (tenant_id, archive, data) in tenants {
+        let strip = |uri: &str, dir: &str| -> Option<String> {
+            let mut d = StorageDest::parse(uri).ok()?;
+            let suffix_of = |s: &str| -> Option<usize> {
+                let rest = s.strip_suffix(&format!("/{tenant_id}/{dir}"))?;
+                let cut = rest.rfind('/')?;
+                let cluster_id = &rest[cut + 1..];
+                (!cluster_id.is_empty() && cluster_id.bytes().all(|b| b.is_ascii_digit())).then_some(cut)
+            };
+            if d.scheme == Some(Scheme::File) {
+                let cut = suffix_of(&d.path)?;
+                d.path.truncate(cut);
+            } else {
+                let cut = suffix_of(&d.object_key)?;
+                d.object_key.truncate(cut);
+            }
+            Some(d.uri_without_secret())
+        };
+        let a = strip(archive, "clog")?;
+        if strip(data, "data")? != a || base.as_ref().is_some_and(|b| *b != a) {
+            return None;
+        }
+        base = Some(a);
+    }
+    base
+}
+
 fn escape_query_value(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
     for c in v.chars() {
@@ -340,6 +391,23 @@ fn parse_query(q: &str) -> Result<Vec<(String, String)>, String> {
         Some(e) => Err(e),
         None => Ok(out),
     }
+}
+
+/// `uri` with the value of each present (non-empty) `access_id` / `access_key` replaced by
+/// `with(key)`; an empty one stays empty. For showing a request: whether a credential is there
+/// stays visible, its value does not.
+pub fn replace_credentials(uri: &str, with: impl Fn(&str) -> String) -> String {
+    let Some((base, query)) = uri.split_once('?') else {
+        return uri.to_string();
+    };
+    let parts: Vec<String> = query
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if (k == "access_id" || k == "access_key") && !v.is_empty() => format!("{k}={}", with(k)),
+            _ => p.to_string(),
+        })
+        .collect();
+    format!("{base}?{}", parts.join("&"))
 }
 
 /// Removes `access_id` / `access_key` (and any `…key…`/`…secret…` style parameter) from a URI

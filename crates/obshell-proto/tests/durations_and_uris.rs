@@ -261,3 +261,70 @@ fn redaction_never_shows_credentials() {
     let d = StorageDest::parse("oss://b/k?host=h&access_id=AK&access_key=SK").unwrap();
     assert!(!format!("{d:?}").contains("SK"));
 }
+
+#[test]
+fn switching_the_storage_type_clears_what_belongs_to_the_old_provider() {
+    let mut d =
+        StorageDest::parse("s3://b/k?host=s3.example.com&s3_region=us-east-1&access_id=A&access_key=K").unwrap();
+    d.switch_scheme(Scheme::Oss);
+    assert_eq!(d.to_uri(), "oss://b/k?host=&access_id=A&access_key=K");
+    let mut c = StorageDest::parse("cos://b/k?host=cos.example.com&appid=125&access_id=A&access_key=K").unwrap();
+    c.switch_scheme(Scheme::Cos);
+    assert_eq!(c.appid, "125", "same type: nothing cleared");
+    c.switch_scheme(Scheme::S3);
+    assert!(c.host.is_empty() && c.appid.is_empty());
+}
+
+#[test]
+fn a_destination_is_the_same_without_its_credentials_or_trailing_slash() {
+    assert!(storage::same_destination("file:///data/bk", "file:///data/bk/"));
+    assert!(storage::same_destination(
+        "oss://b/k?host=h",
+        "oss://b/k/?host=h&access_id=A&access_key=K"
+    ));
+    assert!(!storage::same_destination("oss://b/k?host=h", "oss://b/k?host=h2"));
+    assert!(!storage::same_destination("file:///data/a", "file:///data/b"));
+    assert!(storage::same_destination("obs://x", "obs://x"));
+}
+
+#[test]
+fn the_cluster_base_is_what_every_tenant_s_destinations_share() {
+    let t = [
+        (
+            1002,
+            "file:///data/backup/1/1002/clog",
+            "file:///data/backup/1/1002/data",
+        ),
+        (
+            1004,
+            "file:///data/backup/1/1004/clog",
+            "file:///data/backup/1/1004/data",
+        ),
+    ];
+    assert_eq!(storage::cluster_base(&t).as_deref(), Some("file:///data/backup"));
+    let oss = [(
+        1002,
+        "oss://bkt/ob/7/1002/clog?host=h",
+        "oss://bkt/ob/7/1002/data?host=h",
+    )];
+    assert_eq!(storage::cluster_base(&oss).as_deref(), Some("oss://bkt/ob?host=h"));
+    // One tenant configured on its own, or unconfigured, or another base: no cluster base.
+    let mixed = [t[0], (1004, "file:///else/", "file:///data/backup/1/1004/data")];
+    assert_eq!(storage::cluster_base(&mixed), None);
+    assert_eq!(storage::cluster_base(&[t[0], (1004, "", "")]), None);
+    let other = [t[0], (1004, "file:///x/1/1004/clog", "file:///x/1/1004/data")];
+    assert_eq!(storage::cluster_base(&other), None);
+    // The tenant id must be the tenant's own.
+    assert_eq!(storage::cluster_base(&[(1004, t[0].1, t[0].2)]), None);
+}
+
+#[test]
+fn credentials_are_replaced_where_present_and_stay_empty_where_missing() {
+    let shown = storage::replace_credentials("oss://b/k?host=h&access_id=AKIA&access_key=", |_| "****".into());
+    assert_eq!(shown, "oss://b/k?host=h&access_id=****&access_key=");
+    let cli = storage::replace_credentials("s3://b/k?host=h&access_id=A&access_key=S", |k| {
+        format!("<{}>", k.to_uppercase())
+    });
+    assert_eq!(cli, "s3://b/k?host=h&access_id=<ACCESS_ID>&access_key=<ACCESS_KEY>");
+    assert_eq!(storage::replace_credentials("file:///x", |_| "*".into()), "file:///x");
+}

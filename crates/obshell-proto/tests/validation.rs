@@ -418,16 +418,45 @@ fn delete_policy_default_only_recovery_window_unchecked() {
     }
     .normalized();
     assert_eq!(n.delete_policy.unwrap().policy, "default");
-    assert!(backup::recovery_window_warning(Some(&DeletePolicy {
-        policy: String::new(),
-        recovery_window: "7days".into()
-    }))
-    .is_some());
-    assert!(backup::recovery_window_warning(Some(&DeletePolicy {
-        policy: String::new(),
-        recovery_window: "7d".into()
-    }))
-    .is_none());
+    // OceanBase refuses a window outside the grammar, and an empty one.
+    assert!(backup::recovery_window_refusal("7days").is_some());
+    assert!(backup::recovery_window_refusal("").is_some());
+    assert!(backup::recovery_window_refusal("1x").is_some());
+    assert!(backup::recovery_window_refusal("7d").is_none());
+}
+
+#[test]
+fn what_the_task_would_refuse_is_named_by_field() {
+    use obshell_proto::backup::Refusal;
+    use obshell_proto::storage::StorageWarning;
+    let cfg = BackupConfig {
+        archive_base_uri: Some("oss://b/k?host=h".into()),
+        data_base_uri: Some("oss://b/d?host=&access_id=A&access_key=K".into()),
+        delete_policy: Some(DeletePolicy {
+            policy: "default".into(),
+            recovery_window: "1x".into(),
+        }),
+        ..Default::default()
+    };
+    let r = backup::task_refusals(&cfg, Scope::Tenant);
+    let fields: Vec<_> = r.iter().map(|(f, _)| *f).collect();
+    assert_eq!(
+        fields,
+        [
+            Field::DataBaseUri,
+            Field::ArchiveBaseUri,
+            Field::ArchiveBaseUri,
+            Field::RecoveryWindow
+        ]
+    );
+    assert_eq!(r[0].1, Refusal::Storage(StorageWarning::MissingHost));
+    assert_eq!(r[1].1, Refusal::Storage(StorageWarning::MissingAccessId));
+    assert!(matches!(&r[3].1, Refusal::RecoveryWindow(e) if e.message(Lang::En).contains("'1x'")));
+    let ok = BackupConfig {
+        backup_base_uri: Some("file:///data/b".into()),
+        ..Default::default()
+    };
+    assert!(backup::task_refusals(&ok, Scope::Cluster).is_empty());
 }
 
 #[test]

@@ -257,7 +257,7 @@ impl Cluster {
     /// `ALTER SYSTEM ADD DELETE BACKUP POLICY 'default' RECOVERY_WINDOW '<w>'`: the window must
     /// be a duration OceanBase understands.
     pub(crate) fn add_delete_policy(&mut self, tid: i64, name: &str, window: &str) -> Result<(), AgentError> {
-        if obshell_proto::duration::parse(window).is_err() {
+        if obshell_proto::backup::recovery_window_refusal(window).is_some() {
             return Err(incorrect_arguments("recovery_window"));
         }
         if let Some(t) = self.tenant_mut(tid) {

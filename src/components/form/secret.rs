@@ -13,9 +13,13 @@ pub fn SecretField(
     #[prop(optional, into)] error: Signal<Option<String>>,
     #[prop(optional, into)] hint: Signal<String>,
     #[prop(optional)] autocomplete: &'static str,
+    /// Marked invalid by a message shown elsewhere, which `described_by` names.
+    #[prop(optional, into)]
+    invalid_by: Signal<bool>,
+    #[prop(optional, into)] described_by: Option<String>,
 ) -> impl IntoView {
     let revealed = RwSignal::new(false);
-    let aria = FieldAria::new(&id, error, None);
+    let aria = FieldAria::new(&id, error, described_by.map(|other| (other, invalid_by)));
     view! {
         <FieldFrame aria=aria.clone() label=label hint=hint error=error>
             <div class="secret">

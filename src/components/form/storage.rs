@@ -17,9 +17,14 @@ pub fn StorageEditor(
     id: String,
     #[prop(into)] legend: Signal<String>,
     #[prop(into)] uri: Binding,
-    /// The validator's message for this URI (agent rules and DAG-time structure).
+    /// The validator's message for this URI (agent rules, DAG-time structure, what the task's
+    /// write test needs).
     #[prop(into)]
     error: Signal<Option<String>>,
+    /// Object-store parts the task's write test needs but the URI lacks: those inputs are marked
+    /// invalid and described by the message.
+    #[prop(optional, into)]
+    missing: Signal<Vec<StorageWarning>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let initial = uri.get.get_untracked();
@@ -98,23 +103,7 @@ pub fn StorageEditor(
         Err(e) => raw_problem.set(Some(e.message(i18n.lang.get_untracked()))),
     };
 
-    let warnings = move || {
-        if raw_mode.get() {
-            return None;
-        }
-        let w: Vec<String> = dest
-            .get()
-            .warnings()
-            .into_iter()
-            .map(|w| match w {
-                StorageWarning::MissingHost => i18n.now("storage.warn_host"),
-                StorageWarning::MissingAccessId => i18n.now("storage.warn_access_id"),
-                StorageWarning::MissingAccessKey => i18n.now("storage.warn_access_key"),
-            })
-            .collect();
-        (!w.is_empty()).then(|| w.join(" "))
-    };
-
+    let lacks = move |w: StorageWarning| Signal::derive(move || missing.with(|m| m.contains(&w)));
     let id = StoredValue::new(id);
     let ids = move |s: &str| format!("{}-{s}", id.get_value());
     let scheme_options = Signal::derive(move || {
@@ -145,11 +134,14 @@ pub fn StorageEditor(
                 <Show when=move || is("file") fallback=move || view! {
                     <TextField id=ids("bucket") label=i18n.t("storage.bucket") value=part!(bucket)/>
                     <TextField id=ids("key") label=i18n.t("storage.object_key") value=part!(object_key) placeholder="obbackup"/>
-                    <TextField id=ids("host") label=i18n.t("storage.host") value=part!(host) placeholder="oss-cn-hangzhou.aliyuncs.com"/>
+                    <TextField id=ids("host") label=i18n.t("storage.host") value=part!(host) placeholder="oss-cn-hangzhou.aliyuncs.com"
+                        invalid_by=lacks(StorageWarning::MissingHost) described_by=ids("msg")/>
                     <Show when=move || is("cos")><TextField id=ids("appid") label=i18n.t("storage.appid") value=part!(appid)/></Show>
                     <Show when=move || is("s3")><TextField id=ids("region") label=i18n.t("storage.s3_region") value=part!(s3_region) hint=i18n.t("storage.s3_region_hint")/></Show>
-                    <SecretField id=ids("access-id") label=i18n.t("storage.access_id") value=part!(access_id)/>
-                    <SecretField id=ids("access-key") label=i18n.t("storage.access_key") value=part!(access_key)/>
+                    <SecretField id=ids("access-id") label=i18n.t("storage.access_id") value=part!(access_id)
+                        invalid_by=lacks(StorageWarning::MissingAccessId) described_by=ids("msg")/>
+                    <SecretField id=ids("access-key") label=i18n.t("storage.access_key") value=part!(access_key)
+                        invalid_by=lacks(StorageWarning::MissingAccessKey) described_by=ids("msg")/>
                     <TextField id=ids("delete-mode") label=i18n.t("storage.delete_mode") value=part!(delete_mode) hint=i18n.t("storage.delete_mode_hint")/>
                 }>
                     // A local directory is the whole destination: the URI's message is about it.
@@ -188,7 +180,7 @@ pub fn StorageEditor(
                 <span class="muted">{i18n.t("storage.preview")}</span>" "
                 <code>{move || obshell_proto::storage::redact(&uri.get.get())}</code>
             </p>
-            <FieldMessage id=ids("msg") error=error warning=Signal::derive(warnings)/>
+            <FieldMessage id=ids("msg") error=error/>
         </fieldset>
     }
 }

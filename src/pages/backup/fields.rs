@@ -18,6 +18,12 @@ pub fn SpecField(
     form: FormState,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional, into)] warning: Signal<Option<String>>,
+    /// For a destination: the object-store parts its URI lacks.
+    #[prop(optional, into)]
+    missing: Signal<Vec<obshell_proto::storage::StorageWarning>>,
+    /// What the console knows of the current value, appended to the hint.
+    #[prop(optional, into)]
+    note: Signal<Option<String>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let field = spec.field;
@@ -28,14 +34,19 @@ pub fn SpecField(
     let id = uid(spec.id);
     let label = Signal::derive(move || i18n.now(spec.label));
     let hint = Signal::derive(move || {
-        if spec.hint.is_empty() {
+        let base = if spec.hint.is_empty() {
             String::new()
         } else {
             i18n.now(spec.hint)
+        };
+        match note.get() {
+            Some(n) if base.is_empty() => n,
+            Some(n) => format!("{base} {n}"),
+            None => base,
         }
     });
     match spec.input {
-        Input::Destination => view! { <StorageEditor id=id legend=label uri=value error=error/> }.into_any(),
+        Input::Destination => view! { <StorageEditor id=id legend=label uri=value error=error missing=missing/> }.into_any(),
         Input::Integer => view! {
             <TextField id=id label=label value=value inputmode="numeric" error=error warning=warning hint=hint/>
         }

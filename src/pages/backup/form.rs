@@ -1,38 +1,50 @@
-//! The backup form: its fields (from the table), the agent's rules as the user types, the
-//! review and the one submission.
+//! The backup form: its fields (from the table), the agent's rules and what its task would
+//! refuse as the user types, the review and the one submission.
 
 use super::fields::SpecField;
+use super::review::ReviewDialog;
 use crate::api::{AgentClient, ApiError, HttpMethod};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::review_dialog::ReviewDialog;
-use crate::context::use_host_events;
-use crate::form::{fields_of, messages, FormState, Section};
-use crate::i18n::use_i18n;
+use crate::context::{use_drafts, use_host_events};
+use crate::form::{fields_of, messages, FormState, Known, Problems, Section, Source};
+use crate::i18n::{text_with, use_i18n};
 use crate::nav::{use_nav, Route};
 use crate::routes;
 use leptos::prelude::*;
-use obshell_proto::backup::{self, Field, Method, Scope};
+use obshell_proto::backup::{Field, Method, Scope};
 use obshell_proto::dag::DagDetail;
 
 #[component]
-pub fn BackupForm(scope: Scope, form: FormState, tenant: String) -> impl IntoView {
+pub fn BackupForm(
+    scope: Scope,
+    form: FormState,
+    /// The draft's key (`cluster`, `tenant:<name>`): what this tab sent is remembered under it.
+    form_key: String,
+    tenant: String,
+) -> impl IntoView {
     let i18n = use_i18n();
     let client = expect_context::<AgentClient>();
     let nav = use_nav();
     let events = use_host_events();
+    let drafts = use_drafts();
     let server_error = RwSignal::new(None::<ApiError>);
     let server_field_error = RwSignal::new(None::<(Field, String)>);
     let review = RwSignal::new(false);
 
     // The request as it would be sent now, and everything wrong with it.
     let request = Memo::new(move |_| {
-        form.values
-            .with(|v| v.to_request(&form.baseline.get(), scope, form.method.get()))
+        let baseline = form.baseline.with(|b| b.values.clone());
+        form.values.with(|v| v.to_request(&baseline, scope, form.method.get()))
+    });
+    let problems = Memo::new(move |_| {
+        let (req, input) = request.get();
+        Problems::of(&req, &input, scope, form.method.get())
     });
     let msgs = Memo::new(move |_| {
-        let (req, problems) = request.get();
-        let errs = backup::field_errors(&req, scope, form.method.get());
-        let mut m = messages(i18n.lang.get(), &errs, &problems, form.submitted.get());
+        let mut m = form.values.with(|v| {
+            form.baseline
+                .with(|b| problems.with(|p| messages(i18n.lang.get(), p, v, b, form.submitted.get())))
+        });
         if let Some((f, msg)) = server_field_error.get() {
             m.entry(f).or_insert(msg);
         }
@@ -46,29 +58,22 @@ pub fn BackupForm(scope: Scope, form: FormState, tenant: String) -> impl IntoVie
         }
     });
     let err = move |f: Field| Signal::derive(move || msgs.with(|m| m.get(&f).cloned()));
-    let recovery_warning = Signal::derive(move || {
-        let (req, _) = request.get();
-        // The agent passes an empty window on to OceanBase, which refuses it only when the
-        // task runs (after log archiving was switched off): say so before it is sent.
-        if req
-            .delete_policy
-            .as_ref()
-            .is_some_and(|p| p.recovery_window.trim().is_empty())
-        {
-            return Some(i18n.now("form.recovery_window_empty"));
-        }
-        backup::recovery_window_warning(req.delete_policy.as_ref()).map(|e| {
-            format!(
-                "{} {}",
-                i18n.now("form.recovery_window_warning"),
-                e.message(i18n.lang.get())
-            )
+    let missing = move |f: Field| Signal::derive(move || problems.with(|p| p.missing_parts(f)));
+    // What the console knows of a setting the agent cannot report, said at the field.
+    let note = move |f: Field| {
+        Signal::derive(move || {
+            let b = form.baseline.get();
+            let value = b.values.get(f).to_string();
+            let key = match b.source(f)? {
+                Source::Default => "field.unreadable_default",
+                Source::Remembered => "field.unreadable_remembered",
+                _ => return None,
+            };
+            matches!(f, Field::Binding | Field::PieceSwitchInterval)
+                .then(|| text_with(i18n.lang.get(), key, &[("value", &value)]))
         })
-    });
-    let blocking = move || {
-        let (req, problems) = request.get();
-        !problems.is_empty() || !backup::field_errors(&req, scope, form.method.get()).is_empty()
     };
+    let blocking = move || problems.with(Problems::is_blocking);
 
     let target = match scope {
         Scope::Cluster => routes::CLUSTER_BACKUP_CONFIG.into(),
@@ -81,10 +86,12 @@ pub fn BackupForm(scope: Scope, form: FormState, tenant: String) -> impl IntoVie
         Action::new_local(move |(method, body): &(Method, serde_json::Value)| {
             let client = client.clone();
             let events = events.clone();
+            let drafts = drafts.clone();
+            let form_key = form_key.clone();
             let target = target.clone();
             let (method, body) = (*method, body.clone());
-            // What this request asks for: once the agent accepted it, later updates compare
-            // with it (for the cluster the agent cannot report its current values).
+            // What this request asks for: once the agent accepted it, it is the best knowledge
+            // of the configuration (for what the agent cannot report, the only one).
             let submitted = form.values.get_untracked();
             async move {
                 let http = match method {
@@ -96,9 +103,15 @@ pub fn BackupForm(scope: Scope, form: FormState, tenant: String) -> impl IntoVie
                 // on the sign-in page): then its signals are disposed and nothing is shown.
                 match answer {
                     Ok(Some(dag)) => {
-                        review.try_set(false);
-                        form.submitted.try_set(false);
-                        form.baseline.try_set(submitted);
+                        drafts.remember_sent(&form_key, &submitted);
+                        let mut known = Known::default();
+                        for (f, v) in submitted.filled() {
+                            known.set(f, v, Source::Remembered);
+                        }
+                        if review.try_set(false).is_none() {
+                            form.submitted.set(false);
+                            form.learn(&known);
+                        }
                         events.task_submitted(&dag);
                         nav.go(Route::Task(dag.id.clone()));
                     }
@@ -125,12 +138,15 @@ pub fn BackupForm(scope: Scope, form: FormState, tenant: String) -> impl IntoVie
         })
     };
 
+    let form_ref = NodeRef::<leptos::html::Form>::new();
     let on_review = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         form.submitted.set(true);
         server_error.set(None);
         if blocking() {
-            focus_first_invalid(&ev);
+            // After the fields show their messages (and `aria-invalid`): the first one gets the
+            // focus, as a screen-reader user needs to hear what is wrong.
+            request_animation_frame(move || focus_first_invalid(form_ref));
             return;
         }
         review.set(true);
@@ -141,28 +157,41 @@ pub fn BackupForm(scope: Scope, form: FormState, tenant: String) -> impl IntoVie
     let section = move |section: Section| {
         fields_of(scope)
             .filter(move |s| s.section == section)
-            .map(|s| match s.shown_with {
-                None => view! { <SpecField spec=s form=form error=err(s.field)/> }.into_any(),
-                Some(with) => view! {
-                    <Show when=move || !form.value(with).get().is_empty()>
-                        <SpecField spec=s form=form error=err(s.field)/>
-                    </Show>
+            .map(|s| {
+                let field = move || {
+                    view! { <SpecField spec=s form=form error=err(s.field) missing=missing(s.field) note=note(s.field)/> }
+                };
+                match s.shown_with {
+                    None => field().into_any(),
+                    Some(with) => view! { <Show when=move || !form.value(with).get().is_empty()>{field()}</Show> }
+                        .into_any(),
                 }
-                .into_any(),
             })
             .collect_view()
     };
     let method_radio = move |m: Method, key: &'static str| {
         view! {
             <label class="radio">
-                <input type="radio" name="method" checked=move || form.method.get() == m on:change=move |_| form.method.set(m)/>
+                <input type="radio" name="method" checked=move || form.method.get() == m on:change=move |_| {
+                    form.method.set(m);
+                    form.method_chosen.set(true);
+                }/>
                 {i18n.t(key)}
             </label>
         }
     };
+    let agent = {
+        let client = client.clone();
+        move || {
+            client
+                .info()
+                .map(|i| (i.ip, i.port))
+                .unwrap_or_else(|| ("<agent-ip>".into(), 2886))
+        }
+    };
 
     view! {
-        <form class="backup-form" novalidate on:submit=on_review>
+        <form class="backup-form" novalidate on:submit=on_review node_ref=form_ref>
             <fieldset class="method">
                 <legend>{i18n.t("backup.action")}</legend>
                 {method_radio(Method::Set, "backup.set")}
@@ -177,9 +206,6 @@ pub fn BackupForm(scope: Scope, form: FormState, tenant: String) -> impl IntoVie
             <fieldset>
                 <legend>{i18n.t("field.delete_policy")}</legend>
                 {section(Section::DeletePolicy)}
-                <Show when=move || !form.value(Field::DeletePolicy).get().is_empty()>
-                    <p class="warning" aria-live="polite">{move || recovery_warning.get()}</p>
-                </Show>
                 {move || err(Field::DeletePolicy).get().map(|e| view! { <p class="error">{e}</p> })}
             </fieldset>
             <ErrorPanel error=server_error/>
@@ -191,19 +217,20 @@ pub fn BackupForm(scope: Scope, form: FormState, tenant: String) -> impl IntoVie
             </div>
         </form>
         <Show when=move || review.get()>
-            <ReviewDialog scope=scope target=review_target.clone() request=request method=form.method submit=submit close=move || review.set(false)/>
+            <ReviewDialog scope=scope tenant=tenant.clone() target=review_target.clone() request=request.get_untracked().0
+                form=form agent=agent() submit=submit close=move || review.set(false)/>
         </Show>
     }
 }
 
-/// Moves the focus to the first invalid field of the submitted form (not of another console
-/// mounted on the same page).
-fn focus_first_invalid(ev: &leptos::ev::SubmitEvent) {
+/// Moves the focus to the first invalid field of this form (not of another console mounted on
+/// the same page).
+fn focus_first_invalid(form: NodeRef<leptos::html::Form>) {
     use wasm_bindgen::JsCast;
-    let form = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-    if let Some(el) = form.and_then(|f| f.query_selector("[aria-invalid=true]").ok().flatten()) {
-        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-            let _ = el.focus();
-        }
+    let first = form
+        .get_untracked()
+        .and_then(|f| f.query_selector("[aria-invalid=true]").ok().flatten());
+    if let Some(el) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
     }
 }

@@ -8,18 +8,43 @@
 
 mod fields;
 mod form;
+mod review;
 
 use crate::api::{AgentClient, ApiError};
 use crate::components::error_panel::ErrorPanel;
-use crate::context::use_drafts;
-use crate::form::{fields_of, FormValues, Input, Readback};
+use crate::context::{use_drafts, CLUSTER_KEY};
+use crate::form::{fields_of, FormValues, Input, Known, Readback, Source};
 use crate::i18n::use_i18n;
 use crate::nav::{use_nav, Route};
 use crate::routes;
 use form::BackupForm;
+use futures::StreamExt;
 use leptos::prelude::*;
-use obshell_proto::backup::Scope;
+use obshell_proto::backup::{Field, Scope};
 use obshell_proto::envelope::{BackupDestInfo, Contents, TenantOverview, TenantParameter};
+
+/// How many tenants' current values are read at once on the cluster page.
+const PARALLEL_TENANTS: usize = 4;
+
+/// What the agent reports for the page: one tenant's values, or (cluster page) every tenant's
+/// and what they have in common.
+#[derive(Clone, Debug)]
+enum Current {
+    Tenant(Known),
+    Cluster {
+        tenants: Vec<(TenantOverview, Result<Known, ApiError>)>,
+        common: Known,
+    },
+}
+
+impl Current {
+    fn known(&self) -> &Known {
+        match self {
+            Current::Tenant(k) => k,
+            Current::Cluster { common, .. } => common,
+        }
+    }
+}
 
 #[component]
 pub fn BackupPage(scope: Scope, #[prop(optional, into)] tenant: Signal<String>) -> impl IntoView {
@@ -28,51 +53,45 @@ pub fn BackupPage(scope: Scope, #[prop(optional, into)] tenant: Signal<String>) 
     let tenant = Memo::new(move |_| tenant.get());
     let drafts = use_drafts();
 
-    // Tenants for the picker (and the cluster page's current-values table).
+    // Tenants for the picker and the cluster page's current values.
     let tenants = {
         let client = client.clone();
         LocalResource::new(move || {
             let client = client.clone();
-            async move {
-                client
-                    .get::<Contents<TenantOverview>>(routes::TENANTS_OVERVIEW)
-                    .await
-                    .map(|c| {
-                        c.map(|c| {
-                            c.contents
-                                .into_iter()
-                                .filter(|t| t.tenant_name != "sys")
-                                .collect::<Vec<_>>()
-                        })
-                        .unwrap_or_default()
-                    })
-            }
+            async move { user_tenants(&client).await }
         })
     };
 
     let form_key = move || match scope {
-        Scope::Cluster => "cluster".to_string(),
+        Scope::Cluster => CLUSTER_KEY.to_string(),
         Scope::Tenant => format!("tenant:{}", tenant.get()),
     };
-    let form = Memo::new(move |_| drafts.get(&form_key()));
+    let form = {
+        let drafts = drafts.clone();
+        Memo::new(move |_| drafts.get(&form_key()))
+    };
 
-    // The agent's current values for a tenant, loaded into the form's baseline.
+    // The agent's current values, loaded into the form's baseline.
     let current = {
         let client = client.clone();
         LocalResource::new(move || {
             let client = client.clone();
             let name = tenant.get();
             async move {
-                if scope == Scope::Cluster || name.is_empty() {
-                    return None;
+                match scope {
+                    Scope::Tenant if name.is_empty() => None,
+                    Scope::Tenant => Some(load_tenant(&client, &name).await.map(Current::Tenant)),
+                    Scope::Cluster => Some(load_cluster(&client).await),
                 }
-                Some(load_current(&client, &name).await)
             }
         })
     };
+    // What this tab sent for the settings the agent cannot report, then what the agent reports.
     Effect::new(move |_| {
-        if let Some(Some(Ok(v))) = current.get() {
-            form.get_untracked().fill_untouched(&v, fields_of(scope));
+        let form = form.get();
+        form.learn(&drafts.recall_sent(&form_key()));
+        if let Some(Some(Ok(c))) = current.get() {
+            form.learn(c.known());
         }
     });
 
@@ -88,42 +107,97 @@ pub fn BackupPage(scope: Scope, #[prop(optional, into)] tenant: Signal<String>) 
             {(scope == Scope::Tenant).then(|| view! { <TenantPicker tenants=tenants selected=tenant/> })}
             <Suspense fallback=move || view! { <p class="muted">{i18n.t("common.loading")}</p> }>
                 {move || current.get().flatten().map(|r| match r {
-                    Ok(v) => view! { <CurrentValues scope=scope values=v/> }.into_any(),
+                    Ok(Current::Tenant(k)) => view! { <CurrentValues scope=scope values=k.values/> }.into_any(),
+                    Ok(Current::Cluster { tenants, .. }) => view! { <TenantsTable tenants=tenants/> }.into_any(),
                     Err(e) => view! { <ErrorPanel error=Signal::derive(move || Some(e.clone()))/> }.into_any(),
                 })}
             </Suspense>
             {move || {
                 let show = scope == Scope::Cluster || !tenant.get().is_empty();
-                show.then(|| view! { <BackupForm scope=scope form=form.get() tenant=tenant.get()/> })
+                show.then(|| view! { <BackupForm scope=scope form=form.get() form_key=form_key() tenant=tenant.get()/> })
             }}
         </section>
     }
 }
 
-/// What the agent reports for a tenant: each field of the table whose `Readback` names a source.
-async fn load_current(client: &AgentClient, tenant: &str) -> Result<FormValues, ApiError> {
-    let storage = client
-        .get::<BackupDestInfo>(routes::tenant_backup_storage(tenant))
-        .await?
-        .unwrap_or_default();
-    let mut v = FormValues::default();
-    for spec in fields_of(Scope::Tenant) {
-        match spec.readback {
-            Readback::ArchiveDest => v.set(spec.field, storage.archive_base_uri.clone()),
-            Readback::DataDest => v.set(spec.field, storage.data_base_uri.clone()),
-            Readback::Parameter(name) => {
-                // A parameter the agent cannot report is left empty rather than failing the page.
-                if let Ok(Some(p)) = client
-                    .get::<TenantParameter>(routes::tenant_parameter(tenant, name))
-                    .await
-                {
-                    v.set(spec.field, p.value);
-                }
-            }
-            Readback::None => {}
+/// The user tenants (not `sys`).
+async fn user_tenants(client: &AgentClient) -> Result<Vec<TenantOverview>, ApiError> {
+    let list = client.get::<Contents<TenantOverview>>(routes::TENANTS_OVERVIEW).await?;
+    Ok(list
+        .map(|c| c.contents.into_iter().filter(|t| t.tenant_name != "sys").collect())
+        .unwrap_or_default())
+}
+
+/// What the agent reports for a tenant: each field of the table whose `Readback` names a source,
+/// read in parallel. A parameter the agent cannot report is left out rather than failing the page.
+async fn load_tenant(client: &AgentClient, tenant: &str) -> Result<Known, ApiError> {
+    let storage = client.get::<BackupDestInfo>(routes::tenant_backup_storage(tenant));
+    let params = fields_of(Scope::Tenant).filter_map(|s| match s.readback {
+        Readback::Parameter(name) => Some(async move {
+            let p = client
+                .get::<TenantParameter>(routes::tenant_parameter(tenant, name))
+                .await;
+            (s.field, p)
+        }),
+        _ => None,
+    });
+    let (storage, params) = futures::join!(storage, futures::future::join_all(params));
+    let storage = storage?.unwrap_or_default();
+    let mut known = Known::default();
+    for s in fields_of(Scope::Tenant) {
+        match s.readback {
+            Readback::ArchiveDest => known.set(s.field, storage.archive_base_uri.clone(), Source::Reported),
+            Readback::DataDest => known.set(s.field, storage.data_base_uri.clone(), Source::Reported),
+            _ => {}
         }
     }
-    Ok(v)
+    for (field, p) in params {
+        if let Ok(Some(p)) = p {
+            known.set(field, p.value, Source::Reported);
+        }
+    }
+    Ok(known)
+}
+
+/// Every tenant's current values and what they have in common: the cluster base URI their
+/// destinations were derived from, and each parameter they all have the same value of.
+async fn load_cluster(client: &AgentClient) -> Result<Current, ApiError> {
+    let list = user_tenants(client).await?;
+    let tenants: Vec<(TenantOverview, Result<Known, ApiError>)> = futures::stream::iter(list)
+        .map(|t| async move {
+            let k = load_tenant(client, &t.tenant_name).await;
+            (t, k)
+        })
+        .buffered(PARALLEL_TENANTS)
+        .collect()
+        .await;
+    let mut common = Known::default();
+    let all: Option<Vec<&Known>> = tenants.iter().map(|(_, k)| k.as_ref().ok()).collect();
+    if let Some(all) = all.filter(|a| !a.is_empty()) {
+        let dests: Vec<(i64, &str, &str)> = tenants
+            .iter()
+            .zip(&all)
+            .map(|((t, _), k)| {
+                (
+                    t.tenant_id,
+                    k.values.get(Field::ArchiveBaseUri),
+                    k.values.get(Field::DataBaseUri),
+                )
+            })
+            .collect();
+        if let Some(base) = obshell_proto::storage::cluster_base(&dests) {
+            common.set(Field::BackupBaseUri, base, Source::Inferred);
+        }
+        for s in fields_of(Scope::Cluster).filter(|s| matches!(s.readback, Readback::Parameter(_))) {
+            let first = all[0].values.get(s.field);
+            if all.iter().all(|k| k.values.get(s.field) == first) {
+                common.set(s.field, first, Source::Inferred);
+            } else {
+                common.set(s.field, "", Source::Differs);
+            }
+        }
+    }
+    Ok(Current::Cluster { tenants, common })
 }
 
 #[component]
@@ -185,6 +259,56 @@ fn CurrentValues(scope: Scope, values: FormValues) -> impl IntoView {
         <aside class="current" aria-labelledby=crate::ids::uid("current-title")>
             <h2 id=crate::ids::uid("current-title")>{i18n.t("backup.current")}</h2>
             <dl>{rows}</dl>
+        </aside>
+    }
+}
+
+/// The cluster page's current values: one row per user tenant.
+#[component]
+fn TenantsTable(tenants: Vec<(TenantOverview, Result<Known, ApiError>)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let columns: Vec<_> = fields_of(Scope::Tenant)
+        .filter(|s| s.readback != Readback::None)
+        .collect();
+    let head = columns
+        .iter()
+        .map(|s| view! { <th scope="col">{i18n.t(s.label)}</th> })
+        .collect_view();
+    let rows = tenants
+        .into_iter()
+        .map(|(t, k)| {
+            let cells = match k {
+                Ok(k) => columns
+                    .iter()
+                    .map(|s| {
+                        let v = k.values.get(s.field);
+                        let shown = match (v.is_empty(), s.input) {
+                            (true, _) => "—".to_string(),
+                            (false, Input::Destination) => obshell_proto::storage::redact(v),
+                            (false, _) => v.to_string(),
+                        };
+                        view! { <td><bdi class="value">{shown}</bdi></td> }
+                    })
+                    .collect_view()
+                    .into_any(),
+                Err(e) => {
+                    let span = columns.len().to_string();
+                    let lang = i18n.lang.get_untracked();
+                    view! { <td colspan=span class="error">{e.summary(lang)}</td> }.into_any()
+                }
+            };
+            view! { <tr><th scope="row"><bdi>{t.tenant_name.clone()}</bdi></th>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <aside class="current" aria-labelledby=crate::ids::uid("current-title")>
+            <h2 id=crate::ids::uid("current-title")>{i18n.t("backup.current_tenants")}</h2>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby=crate::ids::uid("current-title")>
+                <table class="current-tenants">
+                    <thead><tr><th scope="col">{i18n.t("backup.tenant")}</th>{head}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
         </aside>
     }
 }
