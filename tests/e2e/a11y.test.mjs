@@ -123,7 +123,7 @@ test('keyboard only: the review dialog takes the focus, keeps it, Escape returns
   await page.locator('#backup-base-path').fill('/data/keyboard');
   await page.locator('#backup-base-path').press('Enter');
   await page.locator('.modal pre.json').waitFor();
-  assert.deepEqual(await active(), { id: 'review-body', inModal: true }, 'the body to review has the focus, not Submit');
+  assert.deepEqual(await active(), { id: 'review-changes', inModal: true }, 'the change table to review has the focus, not Submit');
   for (let i = 0; i < 5; i++) {
     await page.keyboard.press('Tab');
     const a = await active();
@@ -135,7 +135,10 @@ test('keyboard only: the review dialog takes the focus, keeps it, Escape returns
 
   await page.locator('#backup-base-path').press('Enter');
   await page.locator('.modal pre.json').waitFor();
-  await page.keyboard.press('Tab');
+  // Tab passes the request, the CLI and SDK equivalents (each readable and copyable), then Submit.
+  for (let i = 0; i < 8 && (await page.evaluate(() => document.activeElement?.textContent)) !== 'Submit'; i++) {
+    await page.keyboard.press('Tab');
+  }
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Submit');
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/tasks\/1\d+$/);

@@ -10,6 +10,11 @@ useSimAndBrowser((s, b) => { sim = s; browser = b; });
 
 const configRequests = async (method, pathPart) =>
   (await sim.journal()).filter((r) => r.method === method && r.uri.includes(pathPart));
+/** Set or Update: once the tenants are configured, the cluster form opens on Update. */
+const submissions = async (pathPart) =>
+  (await sim.journal()).filter((r) => ['POST', 'PATCH'].includes(r.method) && r.uri.includes(pathPart));
+/** What every written archive destination carries: the binding and interval the form shows. */
+const DEFAULTS = { binding: 'OPTIONAL', piece_switch_interval: '1d' };
 
 /**
  * A recovery after the agent changed under the console (key, clock): the first request made
@@ -21,8 +26,8 @@ async function assertRecoveredOnce(refreshUri) {
   const refused = j.findIndex((r) => r.status === 401);
   const refresh = j.findIndex((r) => r.uri === refreshUri);
   assert.ok(refused >= 0 && refresh > refused, `refused, then ${refreshUri}: ${JSON.stringify(j.map((r) => [r.uri, r.status]))}`);
-  const posts = (await configRequests('POST', '/api/v1/obcluster/backup/config')).map((r) => r.status);
-  assert.ok([[401, 200], [200]].some((s) => JSON.stringify(s) === JSON.stringify(posts)), `POST statuses ${posts}`);
+  const posts = (await submissions('/api/v1/obcluster/backup/config')).map((r) => r.status);
+  assert.ok([[401, 200], [200]].some((s) => JSON.stringify(s) === JSON.stringify(posts)), `submission statuses ${posts}`);
 }
 
 test('wrong password is refused with the agent message, then sign-in works', async () => {
@@ -43,13 +48,13 @@ test('set a cluster config and land on its DAG', async () => {
   await page.locator('#log-archive-concurrency').fill('10');
   await page.locator('form.backup-form button[type=submit]').click();
   const shown = JSON.parse(await page.locator('pre.json').textContent());
-  assert.deepEqual(shown, { backup_base_uri: 'file:///data/backup', log_archive_concurrency: 10 });
+  assert.deepEqual(shown, { backup_base_uri: 'file:///data/backup', log_archive_concurrency: 10, ...DEFAULTS });
   await page.locator('.modal button.primary').click();
   await page.waitForURL(/\/tasks\/1\d+$/);
   await page.getByRole('heading', { name: 'Set obcluster backup config' }).waitFor();
   const posts = await configRequests('POST', '/api/v1/obcluster/backup/config');
   assert.equal(posts.length, 1, 'exactly one submission');
-  assert.deepEqual(posts[0].body, { backup_base_uri: 'file:///data/backup', log_archive_concurrency: 10 });
+  assert.deepEqual(posts[0].body, { backup_base_uri: 'file:///data/backup', log_archive_concurrency: 10, ...DEFAULTS });
   assert.equal(posts[0].status, 200);
   await page.close();
 });
@@ -83,6 +88,8 @@ test('after a Set, an Update sends only what changed since', async () => {
 test('tenant set with separate destinations', async () => {
   const page = await newPage(browser);
   await signIn(page, sim, PASSWORD, '/backup/tenant/t2');
+  // t2 has a configuration by now (the cluster's): the form would open on Update.
+  await page.locator('label.radio', { hasText: 'Set (POST)' }).click();
   await page.locator('#data-base-path').fill('/data/t2/data');
   await page.locator('#archive-base-path').fill('/data/t2/clog');
   await page.locator('form.backup-form button[type=submit]').click();
@@ -91,7 +98,7 @@ test('tenant set with separate destinations', async () => {
   await page.waitForURL(/\/tasks\/1\d+$/);
   await page.getByRole('heading', { name: 'Set obcluster backup config for t2' }).waitFor();
   const posts = await configRequests('POST', '/api/v1/tenant/t2/backup/config');
-  assert.deepEqual(posts.at(-1).body, { data_base_uri: 'file:///data/t2/data', archive_base_uri: 'file:///data/t2/clog' });
+  assert.deepEqual(posts.at(-1).body, { data_base_uri: 'file:///data/t2/data', archive_base_uri: 'file:///data/t2/clog', ...DEFAULTS });
   await page.close();
 });
 
@@ -142,8 +149,8 @@ test('session expiry mid-form: sign in again, the form and the request survive',
   await page.locator('#reauth-password').fill(PASSWORD);
   await page.locator('.modal form button[type=submit]').click();
   await page.waitForURL(/\/tasks\/1\d+$/);
-  const posts = await configRequests('POST', '/api/v1/obcluster/backup/config');
-  assert.deepEqual(posts.at(-1).body, { backup_base_uri: 'file:///data/after-expiry', ha_low_thread_score: 7 });
+  const sent = await submissions('/api/v1/obcluster/backup/config');
+  assert.deepEqual(sent.at(-1).body, { backup_base_uri: 'file:///data/after-expiry', ha_low_thread_score: 7, ...DEFAULTS });
   await page.close();
 });
 
@@ -253,8 +260,8 @@ test('switching language keeps the form and localizes messages', async () => {
   await page.locator('#log-archive-concurrency').fill('5');
   await sim.clearJournal();
   await submitAndLand(page);
-  const post = (await sim.journal()).find((r) => r.method === 'POST');
-  assert.equal(post.status, 200);
+  const sent = (await sim.journal()).find((r) => ['POST', 'PATCH'].includes(r.method));
+  assert.equal(sent.status, 200);
   await page.close();
 });
 

@@ -74,7 +74,7 @@ test('the chooser switches the cluster; sign-in and the submission go to the cho
 
   const posted = (sim) => sim.journal().then((j) => j.filter((r) => r.method === 'POST' && r.uri === '/api/v1/obcluster/backup/config'));
   assert.equal((await posted(simB)).length, 1, 'cluster B received the submission');
-  assert.deepEqual((await posted(simB))[0].body, { backup_base_uri: 'file:///data/cluster-b' });
+  assert.deepEqual((await posted(simB))[0].body, { backup_base_uri: 'file:///data/cluster-b', binding: 'OPTIONAL', piece_switch_interval: '1d' });
   assert.deepEqual(await posted(simA), [], 'cluster A received nothing');
   assert.deepEqual((await simA.journal()).filter((r) => r.uri.startsWith('/api/v1/login')), [], 'no sign-in at A');
   await page.context().close();
