@@ -21,5 +21,6 @@ pub mod values;
 
 pub use check::{messages, Messages, Problems};
 pub use fields::{fields_of, fields_of_any, spec, FieldSpec, Input, Readback, Section, FIELDS};
+pub use review::redacted_json;
 pub use state::{FormState, Known, Source};
-pub use values::{redacted_json, FormValues, InputProblem};
+pub use values::{FormValues, InputProblem};

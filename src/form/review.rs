@@ -10,6 +10,20 @@ use obshell_proto::storage::{replace_credentials, same_destination, Scheme};
 /// What a credential looks like in the review: present, never shown.
 pub const MASK: &str = "••••";
 
+/// The body as the review shows it: exactly what is sent, credentials masked (present or
+/// missing, never their value).
+pub fn redacted_json(c: &BackupConfig, scope: Scope) -> String {
+    let mut v = c.to_json(scope);
+    if let Some(m) = v.as_object_mut() {
+        for key in ["backup_base_uri", "data_base_uri", "archive_base_uri"] {
+            if let Some(serde_json::Value::String(s)) = m.get_mut(key) {
+                *s = replace_credentials(s, |_| MASK.to_string());
+            }
+        }
+    }
+    serde_json::to_string_pretty(&v).expect("JSON value serializes")
+}
+
 /// The agent's current value as far as the console knows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Now {

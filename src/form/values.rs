@@ -130,23 +130,10 @@ fn int(v: &str) -> Result<Option<i64>, InputProblem> {
     t.parse::<i64>().map(Some).map_err(|_| InputProblem::NotAnInteger)
 }
 
-/// The body as the review shows it: exactly what is sent, credentials masked (present or
-/// missing, never their value).
-pub fn redacted_json(c: &BackupConfig, scope: Scope) -> String {
-    let mut v = c.to_json(scope);
-    if let Some(m) = v.as_object_mut() {
-        for key in ["backup_base_uri", "data_base_uri", "archive_base_uri"] {
-            if let Some(serde_json::Value::String(s)) = m.get_mut(key) {
-                *s = obshell_proto::storage::replace_credentials(s, |_| super::review::MASK.to_string());
-            }
-        }
-    }
-    serde_json::to_string_pretty(&v).expect("JSON value serializes")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::form::review::redacted_json;
     use obshell_proto::backup::{side_effects, SideEffect};
 
     fn filled() -> FormValues {
