@@ -12,6 +12,8 @@
 //! - [`storage`]: storage destination URIs (file/oss/cos/s3): build, parse, check, redact.
 //! - [`backup`]: backup configuration requests, normalization, `validate(scope, method)` and what
 //!   the resulting task does besides setting values.
+//! - [`backup_ops`]: backup operations and status (start, cancel, archive-log control, overview,
+//!   info, history): wire types and the agent's rules.
 //! - [`crypto`]: the client side of the hybrid encryption (RSA PKCS#1 v1.5 header + AES-128-CBC
 //!   body).
 //! - [`request_uri`]: percent-encoding of request targets exactly as signed in `Uri`.
@@ -25,6 +27,7 @@
 #[cfg(feature = "agent")]
 pub mod agent;
 pub mod backup;
+pub mod backup_ops;
 pub mod crypto;
 pub mod dag;
 pub mod duration;
