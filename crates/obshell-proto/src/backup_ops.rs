@@ -288,6 +288,15 @@ pub fn incremental_refused(mode: BackupMode, completed_before: bool) -> bool {
     mode == BackupMode::Incremental && !completed_before
 }
 
+/// Whether OceanBase would get a different backup password than typed: the agent builds
+/// `SET ENCRYPTION ON IDENTIFIED BY "<pwd>" ONLY` escaping only `"` (`service/tenant/backup.go`
+/// `SetEncryption`), so a backslash starts an escape sequence there (`\n` becomes a newline, a
+/// trailing `\` swallows the closing quote): the backup set would be encrypted with a password
+/// nobody typed, and a restore with the typed one fails.
+pub fn encryption_password_mangled(pwd: &str) -> bool {
+    pwd.contains('\\')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,6 +350,8 @@ mod tests {
         };
         assert_eq!(t.progress(), Some(40.0 / 120.0));
         assert!(incremental_refused(BackupMode::Incremental, false));
+        assert!(encryption_password_mangled("a\\nb"));
+        assert!(!encryption_password_mangled("p\"w'd"));
         assert!(!incremental_refused(BackupMode::Full, false));
         let job: BackupJob = serde_json::from_str(
             r#"{"tenant_id":1002,"job_id":7,"backup_set_id":3,"plus_archivelog":"OFF","backup_type":"FULL","start_timestamp":"t","status":"DOING","result":0,"comment":"","description":"","path":"p"}"#,
