@@ -131,7 +131,9 @@ pub fn document_title(lang: Lang, route: &Route, signed_in: bool) -> String {
     use crate::i18n::{text, text_with};
     let page = match route {
         _ if !signed_in => text(lang, "signin.title"),
+        Route::Overview => text(lang, "overview.title"),
         Route::ClusterBackup => text(lang, "backup.cluster_title"),
+        Route::History(t) => text_with(lang, "history.title", &[("tenant", t)]),
         Route::TenantBackup(t) if t.is_empty() => text(lang, "backup.tenant_title"),
         Route::TenantBackup(t) => text_with(lang, "page.tenant_title", &[("tenant", t)]),
         Route::Tasks => text(lang, "tasks.title"),
@@ -174,6 +176,7 @@ fn Header() -> impl IntoView {
             <span class="brand">{i18n.t("app.title")}</span>
             <Show when=move || signed_in.get()>
                 <nav aria-label=i18n.t("nav.label")>
+                    <Link route=Route::Overview>{i18n.t("nav.overview")}</Link>
                     <Link route=Route::ClusterBackup>{i18n.t("nav.cluster_backup")}</Link>
                     <Link route=Route::TenantBackup(String::new())>{i18n.t("nav.tenant_backup")}</Link>
                     <Link route=Route::Tasks>{i18n.t("nav.tasks")}<LazyTaskIndicator/></Link>

@@ -14,11 +14,15 @@ use wasm_bindgen::JsCast;
 /// The console's pages.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
+    /// Backup status at a glance (the page after sign-in).
+    Overview,
     ClusterBackup,
     /// Tenant backup; empty name: pick a tenant first.
     TenantBackup(String),
     Tasks,
     Task(String),
+    /// A tenant's backup history.
+    History(String),
     NotFound(String),
 }
 
@@ -32,7 +36,9 @@ impl Route {
     pub fn parse(path: &str) -> Route {
         let segs: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
         match segs.as_slice() {
-            [] | ["backup"] | ["backup", "cluster"] => Route::ClusterBackup,
+            [] | ["overview"] => Route::Overview,
+            ["backup"] | ["backup", "cluster"] => Route::ClusterBackup,
+            ["backup", "tenant", t, "history"] => Route::History(decode(t)),
             ["backup", "tenant"] => Route::TenantBackup(String::new()),
             ["backup", "tenant", t] => Route::TenantBackup(decode(t)),
             ["tasks"] => Route::Tasks,
@@ -44,7 +50,9 @@ impl Route {
     /// The in-app path, segments percent-encoded.
     pub fn path(&self) -> String {
         match self {
+            Route::Overview => "/".into(),
             Route::ClusterBackup => "/backup/cluster".into(),
+            Route::History(t) => format!("/backup/tenant/{}/history", encode_component(t)),
             Route::TenantBackup(t) if t.is_empty() => "/backup/tenant".into(),
             Route::TenantBackup(t) => format!("/backup/tenant/{}", encode_component(t)),
             Route::Tasks => "/tasks".into(),
@@ -144,7 +152,9 @@ pub fn Link(route: Route, children: Children, #[prop(optional, into)] class: Str
     let current = move || {
         let now = nav.route.get();
         let same_page = match (&now, &target) {
-            (Route::TenantBackup(_), Route::TenantBackup(_)) | (Route::Task(_), Route::Tasks) => true,
+            (Route::TenantBackup(_), Route::TenantBackup(_))
+            | (Route::Task(_), Route::Tasks)
+            | (Route::History(_), Route::Overview) => true,
             (a, b) => a == b,
         };
         same_page.then_some("page")
@@ -174,7 +184,9 @@ mod tests {
     #[test]
     fn routes_round_trip() {
         for r in [
+            Route::Overview,
             Route::ClusterBackup,
+            Route::History("t 1/x".into()),
             Route::TenantBackup(String::new()),
             Route::TenantBackup("t 1/x".into()),
             Route::Tasks,
@@ -182,7 +194,8 @@ mod tests {
         ] {
             assert_eq!(Route::parse(&r.path()), r);
         }
-        assert_eq!(Route::parse("/"), Route::ClusterBackup);
+        assert_eq!(Route::parse("/"), Route::Overview);
+        assert_eq!(Route::parse("/backup"), Route::ClusterBackup);
         assert_eq!(Route::parse("/nope"), Route::NotFound("/nope".into()));
     }
 }

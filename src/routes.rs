@@ -83,6 +83,9 @@ pub const LOGOUT: &str = "/api/v1/logout";
 pub const SSO_EXCHANGE: &str = "/api/v1/sso/exchange";
 pub const TENANTS_OVERVIEW: &str = "/api/v1/tenants/overview";
 pub const CLUSTER_BACKUP_CONFIG: &str = "/api/v1/obcluster/backup/config";
+pub const CLUSTER_BACKUP: &str = "/api/v1/obcluster/backup";
+pub const CLUSTER_BACKUP_LOG: &str = "/api/v1/obcluster/backup/log";
+pub const CLUSTER_BACKUP_OVERVIEW: &str = "/api/v1/obcluster/backup/overview";
 
 pub fn unfinished_dags() -> ApiTarget {
     ApiTarget::new("/api/v1/task/dag/ob/unfinish").query("show_details", "false")
@@ -98,6 +101,30 @@ pub fn tenant_backup_config(tenant: &str) -> ApiTarget {
 
 pub fn tenant_backup_storage(tenant: &str) -> ApiTarget {
     ApiTarget::new(format!("/api/v1/tenant/{}/backup/config/storage", enc(tenant)))
+}
+
+/// `POST` starts a backup, `PATCH` cancels one.
+pub fn tenant_backup(tenant: &str) -> ApiTarget {
+    ApiTarget::new(format!("/api/v1/tenant/{}/backup", enc(tenant)))
+}
+
+/// Archive-log control.
+pub fn tenant_backup_log(tenant: &str) -> ApiTarget {
+    ApiTarget::new(format!("/api/v1/tenant/{}/backup/log", enc(tenant)))
+}
+
+pub fn tenant_backup_info(tenant: &str) -> ApiTarget {
+    ApiTarget::new(format!("/api/v1/tenant/{}/backup/info", enc(tenant)))
+}
+
+/// The data backup jobs (add the agent's query parameters).
+pub fn tenant_backup_jobs(tenant: &str) -> ApiTarget {
+    ApiTarget::new(format!("/api/v1/tenant/{}/backup/tasks", enc(tenant)))
+}
+
+/// The active archive rounds.
+pub fn tenant_archive_rounds(tenant: &str) -> ApiTarget {
+    ApiTarget::new(format!("/api/v1/tenant/{}/backup/log/tasks", enc(tenant)))
 }
 
 pub fn tenant_parameter(tenant: &str, name: &str) -> ApiTarget {

@@ -61,6 +61,8 @@ pub async fn page(route: Route) -> Result<AnyView, ChunkUnavailable> {
             });
             load!(backup_page(obshell_proto::backup::Scope::Tenant, tenant.into()))
         }
+        Route::Overview => load!(overview_page()),
+        Route::History(t) => load!(history_page(t)),
         Route::Tasks => load!(task_list_page()),
         Route::Task(id) => load!(task_view_page(id)),
         Route::NotFound(_) => Ok(view! { <NotFound/> }.into_any()),
@@ -76,6 +78,8 @@ pub fn prefetch_pages() {
         let _ = __preload_task_list_page().await;
         let _ = __preload_task_view_page().await;
         let _ = __preload_task_indicator().await;
+        let _ = __preload_overview_page().await;
+        let _ = __preload_history_page().await;
     });
 }
 
@@ -106,6 +110,24 @@ fn task_list_page() -> Result<AnyView, ChunkUnavailable> {
 fn task_view_page(id: String) -> Result<AnyView, ChunkUnavailable> {
     use crate::pages::task_view::TaskViewPage;
     Ok(view! { <TaskViewPage id=id/> }.into_any())
+}
+
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(
+    overview_page, wasm_split_path = ::leptos::wasm_split, fallible,
+    preload(#[allow(non_snake_case)] __preload_overview_page)
+))]
+fn overview_page() -> Result<AnyView, ChunkUnavailable> {
+    use crate::pages::overview::OverviewPage;
+    Ok(view! { <OverviewPage/> }.into_any())
+}
+
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(
+    history_page, wasm_split_path = ::leptos::wasm_split, fallible,
+    preload(#[allow(non_snake_case)] __preload_history_page)
+))]
+fn history_page(tenant: String) -> Result<AnyView, ChunkUnavailable> {
+    use crate::pages::history::HistoryPage;
+    Ok(view! { <HistoryPage tenant=tenant/> }.into_any())
 }
 
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(
@@ -161,5 +183,5 @@ pub fn RoutePage(route: Route) -> impl IntoView {
 fn NotFound() -> impl IntoView {
     use crate::nav::Link;
     let i18n = use_i18n();
-    view! { <section class="card"><h1>{i18n.t("page.not_found")}</h1><Link route=Route::ClusterBackup>{i18n.t("nav.cluster_backup")}</Link></section> }
+    view! { <section class="card"><h1>{i18n.t("page.not_found")}</h1><Link route=Route::Overview>{i18n.t("nav.overview")}</Link></section> }
 }

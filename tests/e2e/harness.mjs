@@ -111,8 +111,8 @@ export async function newPage(browser) {
   return page;
 }
 
-/** Opens `path` (a deep link works: the sign-in gate shows in place, then the route) and signs in. */
-export async function signIn(page, sim, password = PASSWORD, path = '/') {
+/** Opens `path` (default the cluster form; a deep link works: the sign-in gate shows in place, then the route) and signs in. */
+export async function signIn(page, sim, password = PASSWORD, path = '/backup/cluster') {
   await page.goto(sim.url(path));
   await page.locator('#signin-password').fill(password);
   await page.locator('form button[type=submit]').click();
