@@ -37,6 +37,10 @@ test('sign-in, forms with errors, review dialog, task view and list have no WCAG
 
   await page.locator('#signin-password').fill(PASSWORD);
   await page.locator('form button[type=submit]').click();
+  await page.getByRole('heading', { name: 'Backup overview' }).waitFor();
+  await page.locator('table.overview-tenants tr[data-tenant]').first().waitFor();
+  await check(page, 'the overview');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Cluster backup' }).click();
   await page.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
   await check(page, 'the cluster form');
 
@@ -97,8 +101,8 @@ test('page changes: the title names the page and the focus moves to it; picking 
   assert.equal(await page.title(), 'Sign in to the obshell agent · obshell console');
   await page.locator('#signin-password').fill(PASSWORD);
   await page.locator('#signin-password').press('Enter');
-  await page.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
-  assert.equal(await page.title(), 'Cluster backup configuration · obshell console');
+  await page.getByRole('heading', { name: 'Backup overview' }).waitFor();
+  assert.equal(await page.title(), 'Backup overview · obshell console');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'obshell-main', 'focus on the page after sign-in');
 
   const nav = page.getByRole('navigation', { name: 'Main' });

@@ -23,8 +23,8 @@ test('the sign-in page loads no page chunk; signing in prefetches every page', a
 
   await page.locator('#signin-password').fill('e2e-Pa55!');
   await page.locator('form button[type=submit]').click();
-  await page.getByRole('heading', { name: 'Cluster backup configuration' }).waitFor();
-  for (const split of ['split_backup_page', 'split_task_list_page', 'split_task_view_page']) {
+  await page.getByRole('heading', { name: 'Backup overview' }).waitFor();
+  for (const split of ['split_backup_page', 'split_task_list_page', 'split_task_view_page', 'split_overview_page', 'split_history_page']) {
     await waitFor(() => fetched.some((p) => p.includes(`/${split}-`)), `${split} prefetched`);
   }
   // Navigating now needs no further download.
@@ -32,7 +32,8 @@ test('the sign-in page loads no page chunk; signing in prefetches every page', a
   await page.getByRole('link', { name: 'Tasks' }).click();
   await page.getByRole('heading', { name: 'Tasks' }).first().waitFor();
   assert.deepEqual(fetched.slice(before).filter((p) => CHUNK.test(p)), [], 'tasks page already loaded');
-  assert.deepEqual(page.problems, []);
+  // (The overview's "no backup yet" is the agent's 404, which the browser logs as a failed resource.)
+  assert.deepEqual(page.problems.filter((p) => !p.startsWith('Failed to load resource')), []);
   await page.close();
 });
 

@@ -7,6 +7,11 @@ use crate::envelope::{Data, Out, TypedNil};
 use crate::request::{bind, Req};
 use crate::state::lock;
 use obshell_proto::backup::{self, Method, Scope};
+use obshell_proto::backup_ops::{
+    self,
+    ArchiveAction, ArchiveLogTask, ArchiveState, BackupJobs, BackupTask, ClusterBackupOverview, Page, TenantBackupInfo,
+    TenantBackupOverview,
+};
 use obshell_proto::errors::codes;
 use obshell_proto::storage::StorageDest;
 use obshell_proto::AgentError;
@@ -178,70 +183,42 @@ pub(super) fn archive_log(r: &Req<'_>, tenant: Option<&str>) -> Out {
     })?;
     let status =
         obshell_proto::go::strings::to_upper(&status.filter(|s| !s.is_empty()).unwrap_or_else(|| "STOP".into()));
-    if !matches!(status.as_str(), "DOING" | "STOP" | "SUSPEND") {
+    let Some(action) = [ArchiveAction::Start, ArchiveAction::Stop, ArchiveAction::Suspend]
+        .into_iter()
+        .find(|a| a.status() == status)
+    else {
         return Err(codes::OB_BACKUP_ARCHIVE_LOG_STATUS_INVALID
             .occur(&[&status, &"STOP", &"DOING"])
             .into());
-    }
+    };
     let mut w = lock(&r.st.world);
     for t in ts {
         let cur = w.cluster.archive_status(t.id);
-        let interrupted =
-            || codes::COMMON_UNEXPECTED.occur(&[&format!("tenant {} archive log is interrupted", t.name)]);
-        match status.as_str() {
-            // `startArchiveLog`/`stopArchiveLog`: a status they do not list (no round yet: "")
-            // leaves everything as it is.
-            "DOING" => match cur.as_str() {
-                "STOP" | "STOPPING" => {
-                    w.cluster.set_dest_state(t.id, true);
+        match action {
+            // `SUSPEND` always defers the destination, whatever the round's status.
+            ArchiveAction::Suspend => w.cluster.set_dest_state(t.id, false),
+            // `startArchiveLog`/`stopArchiveLog` refuse an interrupted round …
+            _ if ArchiveState::of(&cur) == ArchiveState::Interrupted => {
+                return Err(codes::COMMON_UNEXPECTED
+                    .occur(&[&format!("tenant {} archive log is interrupted", t.name)])
+                    .into())
+            }
+            // … and leave a status they do not list (no round yet: "") as it is.
+            _ if !action.acts_on(&cur) => {}
+            ArchiveAction::Start => {
+                w.cluster.set_dest_state(t.id, true);
+                // STOP/STOPPING need the log mode back; SUSPEND/SUSPENDING only the dest state.
+                if ArchiveState::of(&cur) == ArchiveState::Stopped {
                     w.cluster.open_archive_log(t.id)?;
                 }
-                "SUSPEND" | "SUSPENDING" => w.cluster.set_dest_state(t.id, true),
-                "INTERRUPTED" => return Err(interrupted().into()),
-                _ => {}
-            },
-            "STOP" => match cur.as_str() {
-                "DOING" | "PREPARE" | "BEGINNING" | "SUSPEND" | "SUSPENDING" => w.cluster.close_archive_log(t.id),
-                "INTERRUPTED" => return Err(interrupted().into()),
-                _ => {}
-            },
-            _ => w.cluster.set_dest_state(t.id, false),
+            }
+            ArchiveAction::Stop => w.cluster.close_archive_log(t.id),
         }
     }
     Ok(Data::Omit)
 }
 
-/// `oceanbase.CdbObBackupTask`.
-#[derive(Serialize)]
-struct BackupTask {
-    tenant_id: i64,
-    task_id: i64,
-    job_id: i64,
-    incarnation: i64,
-    backup_set_id: i64,
-    start_timestamp: String,
-    end_timestamp: String,
-    status: String,
-    start_scn: i64,
-    end_scn: i64,
-    user_ls_start_scn: i64,
-    encryption_mode: &'static str,
-    input_bytes: i64,
-    output_bytes: i64,
-    output_rate_bytes: f64,
-    extra_meta_bytes: i64,
-    tablet_count: i64,
-    finish_tablet_count: i64,
-    macro_block_count: i64,
-    finish_macro_block_count: i64,
-    file_count: i64,
-    meta_turn_id: i64,
-    data_turn_id: i64,
-    result: i64,
-    comment: String,
-    path: String,
-}
-
+/// `oceanbase.CdbObBackupTask` of a job.
 fn task_of(r: &Req<'_>, j: &BackupJob) -> BackupTask {
     let done = j.end_nanos.is_some();
     let scn = |n: i128| n as i64;
@@ -257,7 +234,7 @@ fn task_of(r: &Req<'_>, j: &BackupJob) -> BackupTask {
         start_scn: scn(j.start_nanos),
         end_scn: j.end_nanos.map(scn).unwrap_or(0),
         user_ls_start_scn: 0,
-        encryption_mode: if j.encrypted { "PASSWORD" } else { "NONE" },
+        encryption_mode: if j.encrypted { "PASSWORD" } else { "NONE" }.into(),
         input_bytes: if done { 123_456 } else { 40_000 * j.ticks as i64 },
         output_bytes: if done { 120_000 } else { 39_000 * j.ticks as i64 },
         output_rate_bytes: 950.5,
@@ -300,11 +277,7 @@ pub(super) fn overview(r: &Req<'_>, tenant: Option<&str>) -> Out {
                 // `GetObclusterBackupOverview`'s error, beside its nil `*BackupOverview`.
                 return Err(codes::COMMON_NOT_FOUND.occur(&[&"backup task"])).or_nil_pointer();
             }
-            #[derive(Serialize)]
-            struct O {
-                statuses: Vec<BackupTask>,
-            }
-            Ok(Data::of(&O { statuses }))
+            Ok(Data::of(&ClusterBackupOverview { statuses }))
         }
         Some(n) => {
             let t = check_tenant(r, n)?;
@@ -312,27 +285,13 @@ pub(super) fn overview(r: &Req<'_>, tenant: Option<&str>) -> Out {
             let Some(j) = latest(&w.cluster, t.id) else {
                 return Err(codes::TASK_NOT_FOUND_WITH_REASON.occur(&[&"no backup task"])).or_nil_pointer();
             };
-            #[derive(Serialize)]
-            struct O {
-                status: BackupTask,
-            }
-            Ok(Data::of(&O { status: task_of(r, j) }))
+            Ok(Data::of(&TenantBackupOverview { status: task_of(r, j) }))
         }
     }
 }
 
 /// `bo.TenantBackupInfo` (the product spells it `lastest`).
 pub(super) fn info(r: &Req<'_>, name: &str) -> Out {
-    #[derive(Serialize)]
-    struct Info {
-        tenant_id: i64,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        lastest_archive_log_checkpoint: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        lastest_data_backup_time: Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        archive_log_delay: Option<f64>,
-    }
     let t = check_tenant(r, name)?;
     let w = lock(&r.st.world);
     let b = &w.cluster.tenant_by_id(t.id).expect("checked").backup;
@@ -340,7 +299,7 @@ pub(super) fn info(r: &Req<'_>, name: &str) -> Out {
     // The running backup task, else the last one whatever its status; the newest archive round
     // whatever its status (`float64` with `omitempty`: a zero delay is left out).
     let round = b.round.as_ref();
-    Ok(Data::of(&Info {
+    Ok(Data::of(&TenantBackupInfo {
         tenant_id: t.id,
         lastest_archive_log_checkpoint: round
             .map(|x| r.st.clock.render(crate::clock::truncate_micros(x.checkpoint_nanos))),
@@ -353,34 +312,6 @@ pub(super) fn info(r: &Req<'_>, name: &str) -> Out {
 
 /// `GET /tenant/{name}/backup/tasks` (`QueryBackupTasksParam`).
 pub(super) fn tasks(r: &Req<'_>, name: &str) -> Out {
-    #[derive(Serialize)]
-    struct Job {
-        tenant_id: i64,
-        job_id: i64,
-        backup_set_id: i64,
-        plus_archivelog: &'static str,
-        backup_type: &'static str,
-        start_timestamp: String,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        end_timestamp: Option<String>,
-        status: String,
-        result: i64,
-        comment: String,
-        description: &'static str,
-        path: String,
-    }
-    #[derive(Serialize)]
-    struct Page {
-        total_elements: usize,
-        total_pages: usize,
-        size: u64,
-        number: u64,
-    }
-    #[derive(Serialize)]
-    struct Paged {
-        contents: Vec<Job>,
-        page: Page,
-    }
     let t = check_tenant(r, name)?;
     // gin's form binding, in `QueryBackupTasksParam`'s field order (the first error wins):
     // start_time, end_time (RFC 3339; present but empty = Go's zero time), page, size
@@ -442,31 +373,31 @@ pub(super) fn tasks(r: &Req<'_>, name: &str) -> Out {
     });
     let total = jobs.len();
     let skip = ((page - 1) as u128 * size as u128).min(usize::MAX as u128) as usize;
-    let contents: Vec<Job> = jobs
+    let contents: Vec<backup_ops::BackupJob> = jobs
         .into_iter()
         .skip(skip)
         .take(size as usize)
-        .map(|j| Job {
+        .map(|j| backup_ops::BackupJob {
             tenant_id: j.tenant_id,
             job_id: j.job_id,
             backup_set_id: j.backup_set_id,
-            plus_archivelog: if j.plus_archivelog { "ON" } else { "OFF" },
-            backup_type: if j.incremental { "INC" } else { "FULL" },
+            plus_archivelog: if j.plus_archivelog { "ON" } else { "OFF" }.into(),
+            backup_type: if j.incremental { "INC" } else { "FULL" }.into(),
             start_timestamp: r.st.clock.render(j.start_nanos),
             end_timestamp: j.end_nanos.map(|e| r.st.clock.render(e)),
             status: j.status.clone(),
             result: j.result,
             comment: j.comment.clone(),
-            description: "",
+            description: String::new(),
             path: j.path.clone(),
         })
         .collect();
     let total_pages = if total == 0 { 0 } else { total.div_ceil(size as usize) };
-    Ok(Data::of(&Paged {
+    Ok(Data::of(&BackupJobs {
         contents,
         page: Page {
-            total_elements: total,
-            total_pages,
+            total_elements: total as u64,
+            total_pages: total_pages as u64,
             size,
             number: page,
         },
@@ -482,17 +413,6 @@ fn archive_delay(now: i128, checkpoint_nanos: i128) -> f64 {
 /// `GET /tenant/{name}/backup/log/tasks`: the current archive round while it is in
 /// BEGINNING, DOING, STOPPING, PREPARE or SUSPEND.
 pub(super) fn archive_tasks(r: &Req<'_>, name: &str) -> Out {
-    #[derive(Serialize)]
-    struct ArchiveLogTask {
-        tenant_id: i64,
-        tenant_name: &'static str,
-        round_id: i64,
-        status: String,
-        path: String,
-        delay: f64,
-        checkpoint: String,
-        start_time: String,
-    }
     let t = check_tenant(r, name)?;
     let w = lock(&r.st.world);
     let b = &w.cluster.tenant_by_id(t.id).expect("checked").backup;
@@ -508,7 +428,7 @@ pub(super) fn archive_tasks(r: &Req<'_>, name: &str) -> Out {
         })
         .map(|x| ArchiveLogTask {
             tenant_id: t.id,
-            tenant_name: "",
+            tenant_name: String::new(),
             round_id: x.round_id,
             status: b.archive_status.clone(),
             path: x.path.clone(),
