@@ -28,3 +28,6 @@ if [ -f scripts/bench-polling.mjs ]; then
   echo "== polling: display delay and request rate (headless Chromium against the simulator)"
   node scripts/bench-polling.mjs
 fi
+
+echo "== overview: requests per refresh with 1 and 50 user tenants (headless Chromium against the simulator)"
+node scripts/bench-overview.mjs
