@@ -82,13 +82,9 @@ impl Outcome {
     pub fn of_error(e: &ApiError) -> Outcome {
         match e {
             ApiError::Network { .. } => Outcome::Retryable,
-            ApiError::BadResponse { status, .. } => {
-                if *status == 0 || *status >= 500 || *status == 429 {
-                    Outcome::Retryable
-                } else {
-                    Outcome::Fatal
-                }
-            }
+            // Not the agent's envelope (a proxy's page, a truncated or garbled answer): the next
+            // answer may well be fine, so try again with backoff rather than end the updates.
+            ApiError::BadResponse { .. } => Outcome::Retryable,
             ApiError::Agent { status, .. } => {
                 if *status >= 500 {
                     Outcome::Retryable
@@ -641,7 +637,8 @@ mod tests {
                 status: 200,
                 detail: String::new()
             }),
-            Outcome::Fatal
+            Outcome::Retryable,
+            "one truncated answer must not end the live view"
         );
     }
 }

@@ -486,7 +486,7 @@ mod tests {
     #[test]
     fn a_proxy_error_page_is_reported_as_such_not_as_a_parser_error() {
         let e = parse_envelope("/api/v1/obcluster/backup/config", 503, "503 Service Unavailable\n").unwrap_err();
-        let text = e.summary(Lang::En);
+        let text = e.summary_in(Lang::En, super::super::ErrorContext::Submit);
         assert!(
             text.contains("HTTP 503")
                 && text.contains("“503 Service Unavailable”")
@@ -494,6 +494,9 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("invalid type"), "{text}");
+        // A read (a poll, a page's data) changed nothing: no word of a change.
+        let read = e.summary(Lang::En);
+        assert!(read.contains("HTTP 503") && !read.contains("change"), "{read}");
         let html = parse_envelope("/api/v1/info", 404, "<html>nginx</html>")
             .unwrap_err()
             .summary(Lang::En);

@@ -1,6 +1,16 @@
 use obshell_proto::{Code, Lang};
 use std::fmt;
 
+/// Where a failed request came from, for how its failure is worded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Context {
+    /// Reading (sign-in, a page's data, a poll): nothing was changed.
+    #[default]
+    Read,
+    /// A change was sent (a configuration, a backup, an operation).
+    Submit,
+}
+
 /// Why a request failed, with what support needs (errCode, traceId) kept visible.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ApiError {
@@ -38,25 +48,41 @@ impl ApiError {
         matches!(self, ApiError::Network { .. })
     }
 
-    /// A one-line, localized summary for a panel or a toast. Agent messages are shown as the
-    /// agent wrote them (it localizes them from our `Accept-Language`).
+    /// A one-line, localized summary of a failed read (sign-in, a page's data, a poll): nothing
+    /// was changed. Agent messages are shown as the agent wrote them (it localizes them from our
+    /// `Accept-Language`).
     pub fn summary(&self, lang: Lang) -> String {
+        self.summary_in(lang, Context::Read)
+    }
+
+    /// The summary for where the request came from: after a change was sent, an answer that is
+    /// not the agent's (or none) leaves open whether it was applied, and says so.
+    pub fn summary_in(&self, lang: Lang, context: Context) -> String {
         use crate::i18n::text_with;
         match self {
-            ApiError::Network { url, detail } => text_with(lang, "error.network", &[("url", url), ("detail", detail)]),
+            ApiError::Network { url, detail } => {
+                let key = match context {
+                    Context::Read => "error.network",
+                    Context::Submit => "error.network_submit",
+                };
+                text_with(lang, key, &[("url", url), ("detail", detail)])
+            }
             ApiError::Agent { message, .. } => message.clone(),
-            // A server error that is not the agent's envelope: a proxy in front of it (or the
-            // agent restarting). Whether a change got through is unknown: say so.
-            ApiError::BadResponse { url, status, detail } if *status >= 500 => text_with(
-                lang,
-                "error.gateway",
-                &[("url", url), ("status", &status.to_string()), ("detail", detail)],
-            ),
-            ApiError::BadResponse { url, status, detail } => text_with(
-                lang,
-                "error.bad_response",
-                &[("url", url), ("status", &status.to_string()), ("detail", detail)],
-            ),
+            // Not the agent's envelope: a proxy in front of it (5xx), the agent restarting, a
+            // truncated answer, or the wrong address.
+            ApiError::BadResponse { url, status, detail } => {
+                let key = match (context, *status >= 500) {
+                    (Context::Submit, true) => "error.gateway",
+                    (Context::Submit, false) => "error.bad_response_submit",
+                    (Context::Read, true) => "error.gateway_read",
+                    (Context::Read, false) => "error.bad_response",
+                };
+                text_with(
+                    lang,
+                    key,
+                    &[("url", url), ("status", &status.to_string()), ("detail", detail)],
+                )
+            }
             ApiError::Crypto(d) => text_with(lang, "error.crypto", &[("detail", d)]),
             ApiError::SignInCancelled => crate::i18n::text(lang, "error.signin_cancelled"),
         }

@@ -11,5 +11,5 @@ mod error;
 pub mod http;
 
 pub use client::{AgentClient, ClientConfig, ReauthRequest};
-pub use error::ApiError;
+pub use error::{ApiError, Context as ErrorContext};
 pub use http::HttpMethod;

@@ -103,7 +103,9 @@ pub fn TaskView(id: String) -> impl IntoView {
     let log_key = Memo::new(move |_| {
         let id = selected.get()?;
         dag.with(|d| d.as_ref().and_then(|d| SelectedTask::find(d, &id)))
-            .map(|t| (t.id, t.state, t.execute_times, t.log_len))
+            // Not on every new line: those come with each DAG poll (`task_logs`) and are shown
+            // from there; the fetch (with times) follows the sub-task's state and attempts.
+            .map(|t| (t.id, t.state, t.execute_times))
     });
     let alive = Arc::new(std::sync::atomic::AtomicBool::new(true));
     {
@@ -235,7 +237,7 @@ pub fn TaskView(id: String) -> impl IntoView {
             </div>
             <ErrorPanel error=load_error/>
             <div class="op-result" id=result_id tabindex="-1">
-                <ErrorPanel error=op_error/>
+                <ErrorPanel error=op_error context=crate::api::ErrorContext::Submit/>
                 <p class="op-done" role="status">{move || op_done.get().map(|t| text_with(i18n.lang.get(), "op.sent", &[("op", &t)]))}</p>
             </div>
             <Show when=move || dag.with(Option::is_none) && load_error.with(Option::is_none)>

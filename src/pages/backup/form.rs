@@ -208,7 +208,7 @@ pub fn BackupForm(
                 {section(Section::DeletePolicy)}
                 {move || err(Field::DeletePolicy).get().map(|e| view! { <p class="error">{e}</p> })}
             </fieldset>
-            <ErrorPanel error=server_error/>
+            <ErrorPanel error=server_error context=crate::api::ErrorContext::Submit/>
             <div class="actions">
                 <button type="submit" class="primary">{i18n.t("backup.review")}</button>
                 <Show when=move || form.submitted.get() && blocking()>

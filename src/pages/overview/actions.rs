@@ -136,7 +136,7 @@ fn ConfirmDialog(operation: Operation, on_close: Callback<()>, on_done: Callback
             <h2 id=uid("op-title")>{move || text_with(i18n.lang.get(), title_key, &[("tenant", &who())])}</h2>
             <p id=uid("op-effect")>{move || text_with(i18n.lang.get(), effect_key, &[("tenant", &who2())])}</p>
             <p><code>{endpoint}</code></p>
-            <ErrorPanel error=error/>
+            <ErrorPanel error=error context=crate::api::ErrorContext::Submit/>
             <div class="actions">
                 <button type="button" class="primary danger" disabled=move || send.pending().get()
                     on:click=move |_| { if !send.pending().get_untracked() { error.set(None); send.dispatch(body.clone()); } }>
@@ -313,7 +313,7 @@ fn BackUpDialog(target: Target, on_close: Callback<()>) -> impl IntoView {
                 <ol class="steps">{steps}</ol>
                 <p><code>{endpoint}</code></p>
                 <pre class="json" tabindex="0" aria-label=i18n.t("review.body")>{shown_body}</pre>
-                <ErrorPanel error=error/>
+                <ErrorPanel error=error context=crate::api::ErrorContext::Submit/>
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || send.pending().get()>
                         {move || if send.pending().get() { i18n.now("review.submitting") } else { i18n.now("backup_now.submit") }}

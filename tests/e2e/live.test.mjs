@@ -1,0 +1,52 @@
+// A live task view outlasts bad answers (issue 14): one or three truncated answers in a row to
+// the DAG poll back off and retry, and the view ends on the agent's true final state; while the
+// DAG runs with a sub-task's log open, the logs are not fetched on every poll.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSim, launch, newPage, signIn, submitAndLand, waitFor } from './harness.mjs';
+
+const dagState = (page) => page.evaluate(() => document.getElementById('dag-state')?.dataset.state);
+
+for (const count of [1, 3]) {
+  test(`${count} malformed DAG answer(s) in a row: the view recovers by itself and ends on SUCCEED`, async () => {
+    const [sim, browser] = await Promise.all([startSim(['--tick-ms', '400']), launch()]);
+    try {
+      const page = await newPage(browser);
+      await signIn(page, sim);
+      await page.locator('#backup-base-path').fill(`/data/malformed${count}`);
+      await sim.control('faults', { malformed_count: count, path_prefix: '/api/v1/task/dag/1' });
+      await submitAndLand(page);
+      await waitFor(async () => (await dagState(page)) === 'SUCCEED', 'the true final state', 60000);
+      const malformed = (await sim.journal()).filter((r) => r.uri.startsWith('/api/v1/task/dag/1'));
+      assert.ok(malformed.length > count, `polled on after the bad answers (${malformed.length} polls)`);
+      assert.notEqual(await page.locator('.poll-status').getAttribute('data-phase'), 'stopped');
+      await page.close();
+    } finally {
+      await browser.close();
+      await sim.stop();
+    }
+  });
+}
+
+test('a running DAG with a log open: about one request per second in all', async () => {
+  const [sim, browser] = await Promise.all([startSim(['--tick-ms', '1000', '--task-ticks', '30']), launch()]);
+  try {
+    const page = await newPage(browser);
+    await signIn(page, sim);
+    await page.locator('#backup-base-path').fill('/data/rate');
+    await submitAndLand(page);
+    await waitFor(async () => (await dagState(page)) === 'RUNNING', 'running', 30000);
+    // The current sub-task's log is shown (selected by the view).
+    await page.locator('.log-view, .log-panel').first().waitFor();
+    await sim.clearJournal();
+    await new Promise((r) => setTimeout(r, 8000));
+    const j = (await sim.journal()).filter((r) => r.uri.startsWith('/api/v1/task/'));
+    const logs = j.filter((r) => r.uri.includes('/logs')).length;
+    const rate = j.length / 8;
+    assert.ok(rate <= 1.25, `requests per second while running: ${rate} (${logs} log fetches)`);
+    await page.close();
+  } finally {
+    await browser.close();
+    await sim.stop();
+  }
+});
