@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 pub(crate) const SYS_TENANT: &str = "sys";
 pub(crate) const SYS_TENANT_ID: i64 = 1;
 
-/// How many OB ticks a data backup job runs before it completes.
-const BACKUP_JOB_TICKS: u32 = 3;
+/// The default of [`Cluster::backup_ticks`] (`--backup-ticks`, `POST /__sim/backup`).
+pub(crate) const BACKUP_JOB_TICKS: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Tenant {
@@ -112,6 +112,9 @@ pub(crate) struct Cluster {
     pub tenants: Vec<Tenant>,
     pub next_job_id: i64,
     pub next_round_id: i64,
+    /// A data backup job completes on its N-th OB tick (INIT before its first, DOING in
+    /// between); a change applies to running jobs too.
+    pub backup_ticks: u32,
 }
 
 /// A MySQL driver error as OceanBase would return it for a rejected `ALTER SYSTEM` argument
@@ -133,6 +136,7 @@ impl Cluster {
             tenants,
             next_job_id: 1,
             next_round_id: 1,
+            backup_ticks: BACKUP_JOB_TICKS,
         }
     }
 
@@ -331,6 +335,7 @@ impl Cluster {
     /// OceanBase's asynchronous progress, once per scheduler tick.
     pub(crate) fn tick(&mut self, now: i128) {
         let mut next_round = self.next_round_id;
+        let backup_ticks = self.backup_ticks.max(1);
         for t in &mut self.tenants {
             let b = &mut t.backup;
             let status = b.archive_status.as_str();
@@ -377,12 +382,12 @@ impl Cluster {
             for (i, j) in b.jobs.iter_mut().enumerate() {
                 j.ticks += 1;
                 match j.status.as_str() {
-                    "INIT" => j.status = "DOING".into(),
-                    "DOING" if j.ticks >= BACKUP_JOB_TICKS => {
+                    "INIT" | "DOING" if j.ticks >= backup_ticks => {
                         j.status = "COMPLETED".into();
                         j.end_nanos = Some(crate::clock::truncate_micros(now));
                         finished.push(i);
                     }
+                    "INIT" => j.status = "DOING".into(),
                     "CANCELING" => {
                         j.status = "CANCELED".into();
                         j.result = -4072;
@@ -402,7 +407,8 @@ impl Cluster {
     }
 
     /// A demo cluster state: the first user tenant already backs up to `file:///data/backup`,
-    /// archiving DOING, one completed full backup in history.
+    /// archiving DOING, one completed full backup in history. Runs with the default
+    /// [`BACKUP_JOB_TICKS`] (the configured value is applied after seeding).
     pub(crate) fn seed_backup(&mut self, now: i128) {
         let cid = self.cluster_id;
         let Some(first) = self.tenants.iter().find(|t| t.is_user()).map(|t| t.id) else {
@@ -420,7 +426,127 @@ impl Cluster {
         }
         self.tick(now);
     }
+
+    /// `--seed-history` / `POST /__sim/seed-history`: a user tenant with ten days of backups.
+    /// Destinations `file:///data/backup/<cluster_id>/<tenant_id>/{clog,data}` unless already
+    /// configured, archive log DOING (the current round kept if one runs, else a new one from
+    /// before the first job), and [`SEEDED_HISTORY`] as its whole job history (what was there is
+    /// replaced; refused while a job runs). Backup set ids 1…6, job ids the cluster's next ones.
+    /// Times are whole-second offsets from `now` plus fixed microseconds: deterministic.
+    pub(crate) fn seed_history(&mut self, tid: i64, now: i128) -> Result<Vec<i64>, String> {
+        let cid = self.cluster_id;
+        let t = self
+            .tenant_by_id(tid)
+            .filter(|t| t.is_user())
+            .ok_or_else(|| format!("no user tenant with id {tid}"))?;
+        if !t.backup.jobs.is_empty() {
+            return Err(format!("tenant {} has a running backup job", t.name));
+        }
+        let base = "file:///data/backup";
+        if t.backup.archive_dest.is_none() {
+            self.set_archive_dest(tid, &format!("{base}/{cid}/{tid}/clog"), None, None)
+                .map_err(|e| e.to_string())?;
+        }
+        if self.tenant_by_id(tid).is_some_and(|t| t.backup.data_dest.is_empty()) {
+            self.set_data_dest(tid, &format!("{base}/{cid}/{tid}/data"))
+                .map_err(|e| e.to_string())?;
+        }
+        let sec = 1_000_000_000i128;
+        let now_s = crate::clock::truncate_secs(now);
+        let first_job = self.next_job_id;
+        let round_id = self.next_round_id;
+        let t = self.tenant_mut(tid).expect("checked");
+        let b = &mut t.backup;
+        let data = strip_query(&b.data_dest);
+        b.history = SEEDED_HISTORY
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let set_id = i as i64 + 1;
+                let start = now_s - s.hours_ago * 3600 * sec + s.start_micros * 1000;
+                BackupJob {
+                    job_id: first_job + i as i64,
+                    tenant_id: tid,
+                    backup_set_id: set_id,
+                    incremental: s.incremental,
+                    plus_archivelog: s.plus_archivelog,
+                    encrypted: false,
+                    start_nanos: start,
+                    end_nanos: Some(start + s.secs * sec + s.end_micros * 1000),
+                    status: s.status.into(),
+                    result: s.result,
+                    comment: s.comment.into(),
+                    path: format!(
+                        "{data}/backup_set_{set_id}_{}",
+                        if s.incremental { "inc" } else { "full" }
+                    ),
+                    ticks: 0,
+                }
+            })
+            .collect();
+        b.next_backup_set_id = SEEDED_HISTORY.len() as i64;
+        b.archivelog = true;
+        b.dest_enabled = true;
+        let running = matches!(
+            b.archive_status.as_str(),
+            "BEGINNING" | "PREPARE" | "DOING" | "SUSPENDING" | "SUSPEND"
+        );
+        let mut new_round = false;
+        if !running || b.round.is_none() {
+            let first_start = b.history.first().map(|j| j.start_nanos).unwrap_or(now_s);
+            b.round = Some(ArchiveRound {
+                round_id,
+                path: b
+                    .archive_dest
+                    .as_ref()
+                    .map(|d| strip_query(&d.location))
+                    .unwrap_or_default(),
+                start_nanos: first_start - 300 * sec,
+                checkpoint_nanos: now,
+            });
+            new_round = true;
+        }
+        b.archive_status = "DOING".into();
+        if let Some(r) = b.round.as_mut() {
+            // As `tick` keeps a DOING round: the checkpoint a second or so behind.
+            r.checkpoint_nanos = now - 1_234_500_000;
+        }
+        let sets = b.history.iter().map(|j| j.backup_set_id).collect();
+        self.next_job_id += SEEDED_HISTORY.len() as i64;
+        if new_round {
+            self.next_round_id += 1;
+        }
+        Ok(sets)
+    }
 }
+
+/// One job of the seeded history (oldest first).
+pub(crate) struct SeededJob {
+    /// Start, in whole hours before "now" (then `start_micros` added).
+    pub hours_ago: i128,
+    pub start_micros: i128,
+    /// Duration in whole seconds (then `end_micros` added).
+    pub secs: i128,
+    pub end_micros: i128,
+    pub incremental: bool,
+    pub plus_archivelog: bool,
+    pub status: &'static str,
+    pub result: i64,
+    pub comment: &'static str,
+}
+
+/// Ten days of backups: a full one, two incrementals, an incremental that failed, a full one
+/// that was cancelled, and the newest full one. The failure's comment is modelled on
+/// OceanBase's (error text, server, trace id); -4009 is `OB_IO_ERROR`, -4072 `OB_CANCELED`.
+#[rustfmt::skip]
+pub(crate) const SEEDED_HISTORY: [SeededJob; 6] = [
+    SeededJob { hours_ago: 236, start_micros: 412_507, secs: 41 * 60 + 17, end_micros: 88_120, incremental: false, plus_archivelog: false, status: "COMPLETED", result: 0, comment: "" },
+    SeededJob { hours_ago: 188, start_micros: 903_311, secs: 6 * 60 + 42, end_micros: 517_004, incremental: true, plus_archivelog: false, status: "COMPLETED", result: 0, comment: "" },
+    SeededJob { hours_ago: 140, start_micros: 250_896, secs: 7 * 60 + 5, end_micros: 640_233, incremental: true, plus_archivelog: false, status: "COMPLETED", result: 0, comment: "" },
+    SeededJob { hours_ago: 92, start_micros: 77_642, secs: 2 * 60 + 31, end_micros: 305_918, incremental: true, plus_archivelog: false, status: "FAILED", result: -4009, comment: "backup data failed: IO error, ret=-4009 (server 10.0.0.2:2882, trace_id YB420A000002-0005F1C2D3E4A5B6-0-0)" },
+    SeededJob { hours_ago: 68, start_micros: 681_450, secs: 11 * 60 + 8, end_micros: 29_377, incremental: false, plus_archivelog: false, status: "CANCELED", result: -4072, comment: "backup canceled" },
+    SeededJob { hours_ago: 44, start_micros: 134_775, secs: 43 * 60 + 51, end_micros: 772_610, incremental: false, plus_archivelog: true, status: "COMPLETED", result: 0, comment: "" },
+];
 
 impl Tenant {
     fn new(id: i64, name: &str, now: i128) -> Tenant {
@@ -494,6 +620,23 @@ mod tests {
         assert!(!sql_like("%archive", "archive_lag_target"));
         assert!(sql_like("ha\\_low%", "ha_low_thread_score"));
         assert!(sql_like("%", "x"));
+    }
+
+    #[test]
+    fn a_backup_job_completes_on_its_n_th_tick() {
+        for n in [1u32, 2, 5] {
+            let mut c = Cluster::new(1, &["t1".into()], 0);
+            c.backup_ticks = n;
+            c.set_data_dest(1002, "file:///b/1/1002/data").unwrap();
+            c.start_backup(1002, false, false, false, 0).unwrap();
+            for i in 1..n {
+                c.tick(i as i128);
+                assert_eq!(c.tenants[1].backup.jobs[0].status, "DOING", "n={n} tick {i}");
+            }
+            c.tick(n as i128);
+            assert!(c.backup_finished(1002), "n={n}");
+            assert_eq!(c.tenants[1].backup.history[0].status, "COMPLETED");
+        }
     }
 
     #[test]

@@ -34,6 +34,12 @@ pub struct Config {
     pub task_ticks: u32,
     /// Start with the first user tenant already backing up (archive DOING, one full backup).
     pub seed_backup: bool,
+    /// Start with ten days of backup history (`--seed-history`): `None` = no; `Some([])` = the
+    /// first user tenant; else the named user tenants. Applied after `seed_backup`.
+    pub seed_history: Option<Vec<String>>,
+    /// A data backup job completes on its N-th scheduler tick (`--backup-ticks`, default 3;
+    /// `POST /__sim/backup` changes it at run time).
+    pub backup_ticks: u32,
     /// Session sliding timeout.
     pub session_timeout: Duration,
 }
@@ -55,9 +61,31 @@ impl Default for Config {
             cluster_id: 1,
             task_ticks: 1,
             seed_backup: false,
+            seed_history: None,
+            backup_ticks: crate::cluster::BACKUP_JOB_TICKS,
             session_timeout: Duration::from_secs(1800),
         }
     }
+}
+
+/// Most user tenants `--tenants N` creates.
+pub(crate) const MAX_TENANTS: usize = 1000;
+
+/// `--tenants`: comma-separated names (`t1,t2`; blanks around names and empty entries dropped),
+/// or a bare number N for `t1..tN` (1 ≤ N ≤ 1000).
+pub fn parse_tenants(s: &str) -> Result<Vec<String>, String> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return match s.parse::<usize>() {
+            Ok(n) if (1..=MAX_TENANTS).contains(&n) => Ok((1..=n).map(|i| format!("t{i}")).collect()),
+            _ => Err(format!("tenant count must be 1..={MAX_TENANTS}, got {s}")),
+        };
+    }
+    Ok(s.split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect())
 }
 
 impl Config {

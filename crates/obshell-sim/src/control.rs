@@ -16,6 +16,8 @@
 //! | `GET /__sim/requests` | – | journal: `[{seq,time,method,uri,auth,status,trace_id,body}]`, body = decrypted JSON, secrets masked |
 //! | `DELETE /__sim/requests` | – | clear the journal |
 //! | `GET /__sim/state` | – | simulated OceanBase state per tenant (dests with secrets masked, params, archive status) |
+//! | `POST /__sim/seed-history` | `{"tenant":"t1"}` (optional: the first user tenant) | ten days of backup history for the tenant (see `Cluster::seed_history`); answers `{"tenant","tenant_id","jobs","backup_set_ids","archive_status"}` |
+//! | `GET`/`POST /__sim/backup` | `{"ticks":20}` | how many scheduler ticks a data backup job runs (≥ 1; running jobs too); answers `{"ticks":N}` |
 
 use crate::envelope::{ContentType, Reply};
 use crate::faults::Faults;
@@ -165,6 +167,48 @@ pub(crate) async fn handle(st: &Arc<AppState>, method: &Method, uri: &Uri, body:
             json_reply(200, &json!({}))
         }
         ("GET", "/__sim/state") => json_reply(200, &state_dump(st)),
+        ("POST", "/__sim/seed-history") => {
+            let now = st.clock.now_nanos();
+            let mut w = lock(&st.world);
+            let name = match body.get("tenant") {
+                None | Some(Value::Null) => match w.cluster.user_tenants().first() {
+                    Some(t) => t.name.clone(),
+                    None => return bad("no user tenant"),
+                },
+                Some(Value::String(n)) => n.clone(),
+                Some(_) => return bad("tenant must be a string"),
+            };
+            let Some(t) = w
+                .cluster
+                .tenant(&name)
+                .filter(|t| t.is_user())
+                .map(crate::cluster::TenantRef::of)
+            else {
+                return bad(format!("no user tenant {name:?}"));
+            };
+            match w.cluster.seed_history(t.id, now) {
+                Ok(sets) => json_reply(
+                    200,
+                    &json!({
+                        "tenant": t.name, "tenant_id": t.id, "jobs": sets.len(), "backup_set_ids": sets,
+                        "archive_status": w.cluster.archive_status(t.id),
+                    }),
+                ),
+                Err(e) => bad(e),
+            }
+        }
+        ("GET", "/__sim/backup") => json_reply(200, &json!({ "ticks": lock(&st.world).cluster.backup_ticks })),
+        ("POST", "/__sim/backup") => {
+            let Some(n) = body
+                .get("ticks")
+                .and_then(Value::as_u64)
+                .filter(|n| (1..=u32::MAX as u64).contains(n))
+            else {
+                return bad("ticks (integer >= 1) required");
+            };
+            lock(&st.world).cluster.backup_ticks = n as u32;
+            json_reply(200, &json!({ "ticks": n }))
+        }
         _ => json_reply(
             404,
             &json!({ "error": "unknown control path", "see": "crates/obshell-sim/README.md" }),

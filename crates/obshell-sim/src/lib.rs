@@ -16,8 +16,8 @@
 //! ```
 //!
 //! The public surface is [`serve`], [`Config`], [`SimHandle`] and what they hand out
-//! ([`AppState`], [`Runtime`]), plus [`parse_offset`] for the command line. The modules are
-//! private, each with one job; imports between them form no cycle
+//! ([`AppState`], [`Runtime`]), plus [`parse_offset`] and [`parse_tenants`] for the command line.
+//! The modules are private, each with one job; imports between them form no cycle
 //! (`scripts/module-graph.py --check crates/obshell-sim`):
 //!
 //! - `config`: what can be simulated.
@@ -60,7 +60,7 @@ mod state;
 mod static_files;
 
 pub use clock::parse_offset;
-pub use config::Config;
+pub use config::{parse_tenants, Config};
 pub use state::{AppState, Runtime};
 
 use std::net::SocketAddr;

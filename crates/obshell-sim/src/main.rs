@@ -29,9 +29,10 @@ struct Cli {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=250))]
     agents: u16,
 
-    /// User tenants, comma-separated (ids 1002, 1004, …); `sys` (id 1) always exists.
-    #[arg(long, value_delimiter = ',', default_value = "t1,t2")]
-    tenants: Vec<String>,
+    /// User tenants, comma-separated (ids 1002, 1004, …), or a bare number N for t1..tN
+    /// (`--tenants 50`; at most 1000); `sys` (id 1) always exists.
+    #[arg(long, default_value = "t1,t2", value_name = "NAMES|N", value_parser = obshell_sim::parse_tenants)]
+    tenants: TenantList,
 
     /// RSA key size of /api/v1/secret: 1024 (current agents) or 512 (agents before 4.4.1.1).
     #[arg(long, default_value_t = 1024, value_parser = parse_bits)]
@@ -78,10 +79,26 @@ struct Cli {
     #[arg(long)]
     seed_backup: bool,
 
+    /// Start with ten days of backup history (6 jobs: full, 2 incremental, a FAILED incremental,
+    /// a CANCELED full, the newest full; archive log DOING; destinations under
+    /// file:///data/backup/<cluster_id>/<tenant_id>/ if unset) for the first user tenant, or the
+    /// comma-separated tenants given (`--seed-history t1,t3`). Applied after --seed-backup.
+    #[arg(long, value_name = "TENANTS", num_args = 0..=1, default_missing_value = "", value_delimiter = ',')]
+    seed_history: Option<Vec<String>>,
+
+    /// Scheduler ticks a data backup job runs: INIT until its first tick, COMPLETED on its N-th,
+    /// DOING in between. `POST /__sim/backup {"ticks":N}` changes it at run time.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    backup_ticks: u32,
+
     /// Session sliding timeout in seconds (agent default 1800).
     #[arg(long, default_value_t = 1800)]
     session_timeout_secs: u64,
 }
+
+/// `--tenants`' names, a bare number already expanded by `parse_tenants`. An alias: clap's
+/// derive takes a field spelled `Vec<…>` as a list of values, this one is one value.
+type TenantList = Vec<String>;
 
 fn parse_bits(s: &str) -> Result<usize, String> {
     match s {
@@ -94,17 +111,11 @@ fn parse_bits(s: &str) -> Result<usize, String> {
 #[tokio::main]
 async fn main() {
     let cli = Cli::parse();
-    let tenants: Vec<String> = cli
-        .tenants
-        .iter()
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-        .collect();
     let config = Config {
         listen: cli.listen,
         password: cli.password.clone(),
         agents: cli.agents as usize,
-        tenants,
+        tenants: cli.tenants,
         key_bits: cli.key_bits,
         tick: Duration::from_millis(cli.tick_ms),
         version: cli.agent_version,
@@ -115,6 +126,13 @@ async fn main() {
         cluster_id: cli.cluster_id,
         task_ticks: cli.task_ticks,
         seed_backup: cli.seed_backup,
+        seed_history: cli.seed_history.map(|v| {
+            v.into_iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect()
+        }),
+        backup_ticks: cli.backup_ticks,
         session_timeout: Duration::from_secs(cli.session_timeout_secs),
     };
     let (addr, handle) = match obshell_sim::serve(config).await {

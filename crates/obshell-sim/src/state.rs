@@ -81,6 +81,27 @@ impl AppState {
         if config.seed_backup {
             cluster.seed_backup(now);
         }
+        if let Some(names) = &config.seed_history {
+            let ids: Vec<i64> = if names.is_empty() {
+                cluster.user_tenants().first().map(|t| t.id).into_iter().collect()
+            } else {
+                names
+                    .iter()
+                    .map(|n| {
+                        cluster
+                            .tenant(n)
+                            .filter(|t| t.is_user())
+                            .map(|t| t.id)
+                            .ok_or_else(|| format!("--seed-history: no user tenant {n:?}"))
+                    })
+                    .collect::<Result<_, _>>()?
+            };
+            for id in ids {
+                cluster.seed_history(id, now)?;
+            }
+        }
+        // Seeding ran with the default job duration; from now on the configured one.
+        cluster.backup_ticks = config.backup_ticks;
         let engine = Engine::new(agents.clone(), config.task_ticks);
         Ok(AppState {
             runtime: RwLock::new(Runtime {

@@ -8,9 +8,8 @@ use crate::request::{bind, Req};
 use crate::state::lock;
 use obshell_proto::backup::{self, Method, Scope};
 use obshell_proto::backup_ops::{
-    self,
-    ArchiveAction, ArchiveLogTask, ArchiveState, BackupJobs, BackupTask, ClusterBackupOverview, Page, TenantBackupInfo,
-    TenantBackupOverview,
+    self, ArchiveAction, ArchiveLogTask, ArchiveState, BackupJobs, BackupTask, ClusterBackupOverview, Page,
+    TenantBackupInfo, TenantBackupOverview,
 };
 use obshell_proto::errors::codes;
 use obshell_proto::storage::StorageDest;
