@@ -3,7 +3,13 @@ the simulator: a real client must not be able to tell it from an agent for these
 
 Usage: python_sdk.py <simulator binary>   (starts its own simulator on a free loopback port)
 Prints one line per check and a closing "N passed, M failed" line.
+
+The backup status checks also run tests/sdk/backup_status.py (as a module and as a command) and
+use the simulator's control API (/__sim/seed-history, /__sim/backup) to seed history and keep a
+backup running.
 """
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -12,6 +18,9 @@ import urllib.request
 
 from obshell import ClientV1, OBShellHandleError, TaskExecuteFailedError
 from obshell.auth.password import PasswordAuth
+from obshell.model.ob import CdbObBackupTask
+
+import backup_status
 
 PASSWORD = "sdk-Pa55"
 
@@ -22,10 +31,39 @@ def free_port():
         return s.getsockname()[1]
 
 
+def expect_agent_error(fn, code):
+    """Runs `fn`, which must fail with the agent error `code`; returns the error."""
+    try:
+        fn()
+    except OBShellHandleError as e:
+        assert e.err_code == code, e
+        return e
+    raise AssertionError(f"no {code} error")
+
+
+def until(fn, what, timeout=20):
+    """Polls `fn` until it returns a truthy value; returns it."""
+    deadline = time.time() + timeout
+    while True:
+        v = fn()
+        if v:
+            return v
+        if time.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
 def main(sim_bin):
     port = free_port()
-    sim = subprocess.Popen([sim_bin, "--listen", f"127.0.0.1:{port}", "--password", PASSWORD, "--tick-ms", "50"],
+    sim = subprocess.Popen([sim_bin, "--listen", f"127.0.0.1:{port}", "--password", PASSWORD, "--tick-ms", "50",
+                            "--enable-faults"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def control(path, body):
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/__sim/{path}", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(req, timeout=5) as r:
+            return json.loads(r.read())
     results = []
 
     def check(name, fn):
@@ -119,6 +157,83 @@ def main(sim_bin):
                 time.sleep(0.1)
             assert (d.state, d.operator) == ("SUCCEED", "ROLLBACK"), (d.state, d.operator)
 
+        def no_backup_yet():
+            expect_agent_error(c.get_cluster_backup_overview, "Common.NotFound")
+            e = expect_agent_error(lambda: c.get_tenant_backup_overview("t1"), "Task.NotFound")
+            assert e.message == "Task not found: no backup task", e
+            got = backup_status.summarise(c, ["t1"])
+            assert got == {"tenants": {"t1": {"last_backup": None, "archive": {"status": None}}}}, got
+
+        def overviews():
+            cl = c.get_cluster_backup_overview()
+            assert all(isinstance(t, CdbObBackupTask) for t in cl.statuses), cl
+            got = [(t.tenant_id, t.status, t.backup_set_id, t.result) for t in cl.statuses]
+            # t1: the cluster backup (set 1), then its own (set 2); t2: the cluster backup.
+            assert got == [(1002, "COMPLETED", 2, 0), (1004, "COMPLETED", 1, 0)], got
+            assert cl.statuses[0].path.endswith("/backup_set_2_full"), cl.statuses[0].path
+            t1 = c.get_tenant_backup_overview("t1")
+            # The SDK parses the cluster overview's tasks but keeps the tenant's as a plain dict.
+            assert isinstance(t1.status, dict), type(t1.status)
+            assert t1.status == vars(cl.statuses[0]), (t1.status, vars(cl.statuses[0]))
+
+        def archive_log():
+            status = lambda *ts: [backup_status.summarise(c, ts)["tenants"][t]["archive"]["status"] for t in ts]
+            assert status("t1") == ["STOP"], status("t1")
+            assert c.patch_tenant_backup_log_status("t1", "doing") is True
+            until(lambda: status("t1") == ["DOING"], "t1 archiving")
+            assert c.patch_cluster_backup_log_status("stop") is True
+            until(lambda: status("t1", "t2") == ["STOP", "STOP"], "archiving stopped")
+            assert c.patch_cluster_backup_log_status("doing") is True
+            until(lambda: status("t1", "t2") == ["DOING", "DOING"], "archiving again")
+            expect_agent_error(lambda: c.patch_tenant_backup_log_status("t1", "pause"),
+                               "OB.Backup.ArchiveLogStatus.Invalid")
+
+        def cancel_backup():
+            assert control("backup", {"ticks": 100000}) == {"ticks": 100000}
+            try:
+                dag = c.start_tenant_backup("t1", mode="incremental")
+                ov = until(lambda: (o := c.get_tenant_backup_overview("t1").status)["backup_set_id"] == 3
+                           and o["status"] == "DOING" and o, "the incremental backup running")
+                assert ov["end_timestamp"] == "0001-01-01T00:00:00Z", ov
+                expect_agent_error(lambda: c.patch_tenant_backup_status("t1", "done"), "OB.Backup.Status.Invalid")
+                # The SDK sends {"status": ""} by default: the agent reads it as canceled.
+                assert c.patch_tenant_backup_status("t1") is True
+                ov = until(lambda: (o := c.get_tenant_backup_overview("t1").status)["status"] == "CANCELED" and o,
+                           "the backup canceled")
+                assert (ov["backup_set_id"], ov["result"], ov["comment"]) == (3, -4072, "backup canceled"), ov
+                # The task's last node waits for the job to leave CDB_OB_BACKUP_JOBS: it succeeds.
+                assert c.wait_dag_succeed(dag.generic_id).state == "SUCCEED"
+                assert c.patch_cluster_backup_status() is True, "nothing running: nothing to cancel"
+            finally:
+                control("backup", {"ticks": 3})
+
+        def seeded_history():
+            seeded = control("seed-history", {"tenant": "t2"})
+            assert (seeded["tenant"], seeded["jobs"]) == ("t2", 6), seeded
+            t2 = c.get_tenant_backup_overview("t2").status
+            assert (t2["status"], t2["backup_set_id"], t2["result"]) == ("COMPLETED", 6, 0), t2
+            want = {"tenants": {
+                "t1": {"last_backup": {"status": "CANCELED", "backup_set_id": 3, "type": "INC"},
+                       "archive": {"status": "DOING"}},
+                "t2": {"last_backup": {"status": "COMPLETED", "backup_set_id": 6, "type": "FULL"},
+                       "archive": {"status": "DOING"}},
+            }}
+            got = backup_status.summarise(c, ["t1", "t2"])
+            assert got == want, got
+            script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "backup_status.py")
+            for base in (f"http://127.0.0.1:{port}", str(port)):
+                out = subprocess.run([sys.executable, script, base, PASSWORD, "t1", "t2"], capture_output=True,
+                                     text=True, timeout=60, check=True).stdout
+                assert out.count("\n") == 1 and json.loads(out) == want, out
+            bad = subprocess.run([sys.executable, script, str(port), PASSWORD, "nope"], capture_output=True,
+                                 text=True, timeout=60)
+            assert bad.returncode == 1 and bad.stdout == "" and "OB.Tenant.NotExist" in bad.stderr, bad
+            # An incremental backup continues the seeded history.
+            assert c.start_tenant_backup_sync("t2", mode="incremental").state == "SUCCEED"
+            t2 = c.get_tenant_backup_overview("t2").status
+            assert (t2["status"], t2["backup_set_id"]) == ("COMPLETED", 7), t2
+
+        check("no backup yet: overviews are 404s, backup_status.py says null", no_backup_yet)
         check("POST cluster backup config, wait for the DAG", cluster_set)
         check("PATCH cluster backup config", cluster_patch)
         check("POST tenant backup config", tenant_set)
@@ -129,6 +244,10 @@ def main(sim_bin):
         check("PATCH tenant backup config", tenant_patch)
         check("start cluster and tenant backups, stop tenant log archiving", start_backups)
         check("a failed DAG rolled back with operate_dag", rollback_failed)
+        check("cluster and tenant backup overviews parsed by the SDK", overviews)
+        check("archive log DOING/STOP, tenant and cluster, read back", archive_log)
+        check("cancel a running incremental backup", cancel_backup)
+        check("seeded history read by the SDK and backup_status.py", seeded_history)
     finally:
         sim.terminate()
         sim.wait(timeout=10)
