@@ -41,9 +41,29 @@ const REFRESH_MS: f64 = 5000.0;
 /// Requests for the tenants on screen, at once.
 const PARALLEL: usize = 4;
 
-/// What changes only with a configuration, read once per tenant and page view: destinations
-/// and `archive_lag_target`.
-type SlowCache = StoredValue<HashMap<String, (Option<BackupDestInfo>, Option<String>)>>;
+/// What changes only with a configuration: destinations and `archive_lag_target`, with when they
+/// were read. A configured tenant's are read again after [`SLOW_MAX_AGE_MS`]; an unconfigured
+/// tenant's on every refresh (a configuration task may be about to finish).
+type SlowCache = StoredValue<HashMap<String, Slow>>;
+
+#[derive(Clone)]
+struct Slow {
+    dests: Option<BackupDestInfo>,
+    lag_target: Option<String>,
+    at_ms: f64,
+}
+
+impl Slow {
+    fn fresh(&self, now_ms: f64) -> bool {
+        let configured = self
+            .dests
+            .as_ref()
+            .is_some_and(|d| !d.data_base_uri.is_empty() && !d.archive_base_uri.is_empty());
+        configured && now_ms - self.at_ms < SLOW_MAX_AGE_MS
+    }
+}
+
+const SLOW_MAX_AGE_MS: f64 = 60_000.0;
 
 /// One refresh's answers.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -252,15 +272,20 @@ async fn tenant_details(
     );
     let round = rounds?.and_then(|c| c.contents.into_iter().max_by_key(|r| r.round_id));
     let info = info?;
-    let known = slow.with_value(|m| m.get(&name).cloned());
-    let (dests, lag_target) = match known {
+    let now = js_sys::Date::now();
+    let known = slow.with_value(|m| m.get(&name).filter(|s| s.fresh(now)).cloned());
+    let Slow { dests, lag_target, .. } = match known {
         Some(k) => k,
         None => {
             let (dests, lag) = futures::join!(
                 client.get::<BackupDestInfo>(routes::tenant_backup_storage(&name)),
                 client.get::<TenantParameter>(routes::tenant_parameter(&name, "archive_lag_target")),
             );
-            let k = (dests?, lag.ok().flatten().map(|p| p.value));
+            let k = Slow {
+                dests: dests?,
+                lag_target: lag.ok().flatten().map(|p| p.value),
+                at_ms: now,
+            };
             slow.update_value(|m| {
                 m.insert(name.clone(), k.clone());
             });
