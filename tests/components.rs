@@ -172,6 +172,7 @@ async fn a_draft_survives_leaving_the_page_and_coming_back() {
     use leptos::prelude::*;
     use obshell_console::pages::backup::BackupPage;
     let root: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    root.set_class_name("obshell-console");
     document().body().unwrap().append_child(&root).unwrap();
     let shown = RwSignal::new(true);
     let handle = leptos::mount::mount_to(root.clone(), move || {

@@ -222,7 +222,13 @@ async fn cancelled_passed_and_rolled_back_read_as_such() {
 
     let m = mount_panel(fixture("passed"), NOW).await;
     assert_eq!(m.text("#dag-state .state-text"), "Passed (skipped)");
-    assert!(m.q("#failure").is_none());
+    // Why it had failed stays in view, as a note (not an alert).
+    assert!(
+        m.text("#failure .failure-title").contains("then passed (skipped)"),
+        "{}",
+        m.text("#failure .failure-title")
+    );
+    assert_eq!(m.find("#failure").get_attribute("role").as_deref(), Some("note"));
     assert_eq!(enabled(&m), Vec::<&str>::new());
     assert!(ops_state(&m)[1].2.contains("DAG is finished"));
     assert_eq!(m.count("[id^=op-node-pass]"), 0);
@@ -242,6 +248,17 @@ async fn cancelled_passed_and_rolled_back_read_as_such() {
         m.all_text().contains("2 runs"),
         "retried/rolled-back sub-tasks show their executions"
     );
+    // It ended at stage 1: the stage that never ran is not "current", and why it failed stays.
+    assert_eq!(m.count("[aria-current=step]"), 1);
+    assert!(
+        m.text("[aria-current=step]").contains("Check backup config"),
+        "{}",
+        m.text("[aria-current=step]")
+    );
+    assert!(m
+        .text("#failure .failure-title")
+        .starts_with("✕ Failed at stage 1 “Check backup config”"));
+    assert!(m.text("#failure .failure-title").ends_with("then rolled back"));
     m.cleanup();
 }
 
@@ -456,6 +473,8 @@ async fn mount_log(
 ) {
     load_css();
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    // The console's stylesheet applies inside its root element only.
+    root.set_class_name("obshell-console");
     document().body().unwrap().append_child(&root).unwrap();
     let owner = Owner::new();
     let (lines_s, follow) = owner.with(|| (RwSignal::new(lines), RwSignal::new(true)));
@@ -720,6 +739,8 @@ async fn poller_pauses_while_the_page_is_hidden() {
 async fn task_table_links_each_task_and_renders_names_as_text() {
     load_css();
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    // The console's stylesheet applies inside its root element only.
+    root.set_class_name("obshell-console");
     document().body().unwrap().append_child(&root).unwrap();
     let dags = vec![
         fixture("hostile"),

@@ -38,6 +38,8 @@ pub fn provide_test_mount() {
 /// Mounts the backup page of `scope` in a fresh container with the app's contexts.
 pub async fn mount_page(scope: Scope) -> HtmlElement {
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    // The console's stylesheet applies inside its root element only.
+    root.set_class_name("obshell-console");
     document().body().unwrap().append_child(&root).unwrap();
     let handle = leptos::mount::mount_to(root.clone(), move || {
         provide_test_mount();

@@ -390,9 +390,19 @@ impl DagDetail {
     }
 
     /// The node the user should look at: first FAILED, else RUNNING, else READY, else PENDING,
-    /// else the last SUCCEED one (the dashboard's `getLatestNode`).
+    /// else the last SUCCEED one (the dashboard's `getLatestNode`). A finished DAG points at the
+    /// node where it ended, never at one that did not run (a rolled-back DAG's later stages are
+    /// PENDING: none of them is "current").
     pub fn current_node(&self) -> Option<&NodeDetail> {
         let nodes = self.nodes();
+        if self.state.is_finished() {
+            let ran = |n: &&NodeDetail| !matches!(n.state, TaskState::Pending | TaskState::Ready);
+            return nodes
+                .iter()
+                .find(|n| n.state == TaskState::Failed)
+                .or_else(|| nodes.iter().rev().find(ran))
+                .or_else(|| nodes.first());
+        }
         [
             TaskState::Failed,
             TaskState::Running,
@@ -405,9 +415,10 @@ impl DagDetail {
     }
 
     /// Progress in `[0, 1]`: finished nodes plus the finished share of the current node's
-    /// sub-tasks, over all nodes. A SUCCEED DAG is 1.
+    /// sub-tasks, over all nodes. A SUCCEED DAG is 1, unless it succeeded by rolling back (its
+    /// work was undone where it stopped).
     pub fn progress(&self) -> f64 {
-        if self.state == TaskState::Succeed {
+        if self.state == TaskState::Succeed && self.operator != TaskOperator::Rollback {
             return 1.0;
         }
         let nodes = self.nodes();
@@ -427,6 +438,25 @@ impl DagDetail {
             }
         }
         (done / nodes.len() as f64).clamp(0.0, 1.0)
+    }
+
+    /// Why a DAG that is no longer FAILED failed before it was retried, rolled back or passed:
+    /// the last `ERROR: …` line its sub-tasks logged (the logs of every run are kept).
+    pub fn earlier_failure(&self) -> Option<FailureLine<'_>> {
+        if self.state == TaskState::Failed || self.operator == TaskOperator::Run {
+            return None;
+        }
+        self.nodes().iter().rev().find_map(|n| {
+            n.sub_tasks.as_deref()?.iter().find_map(|t| {
+                let line = t
+                    .task_logs
+                    .as_deref()?
+                    .iter()
+                    .rev()
+                    .find(|l| l.starts_with("ERROR: "))?;
+                Some(FailureLine { node: n, task: t, line })
+            })
+        })
     }
 
     /// Elapsed milliseconds: `end − start`, or `now − start` while not finished; `None` while the

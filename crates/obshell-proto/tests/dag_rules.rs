@@ -316,3 +316,19 @@ fn agent_compatibility() {
         Identity::Other("NEW THING".into())
     );
 }
+
+#[test]
+fn a_finished_dag_points_at_where_it_ended_and_keeps_why_it_failed() {
+    let mut d: DagDetail = serde_json::from_str(include_str!("../../../tests/fixtures/rolled_back.json")).unwrap();
+    // Rolled back at stage 1: stage 2 never ran.
+    assert_eq!(d.current_node().map(|n| n.name.as_str()), Some("Check backup config"));
+    assert!(d.progress() < 1.0, "rolled back: not done");
+    let f = d.earlier_failure().expect("the failure before the rollback");
+    assert!(f.line.starts_with("ERROR: [OB.Storage.URI.Invalid]"));
+    assert!(d.failure_line().is_none());
+    d.operator = TaskOperator::Run;
+    assert!(
+        d.earlier_failure().is_none(),
+        "a DAG that simply succeeded has no earlier failure"
+    );
+}

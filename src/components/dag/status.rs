@@ -197,6 +197,9 @@ struct FailureInfo {
     line: String,
     others: usize,
     cancelled: bool,
+    /// No longer failed: it failed earlier, then was retried, rolled back or passed (the
+    /// operator says which).
+    earlier: Option<TaskOperator>,
 }
 
 #[component]
@@ -208,7 +211,10 @@ pub fn FailureBanner(
     let info = Memo::new(move |_| {
         dag.with(|d| {
             let d = d.as_ref()?;
-            let f = d.failure_line()?;
+            let (f, earlier) = match d.failure_line() {
+                Some(f) => (f, None),
+                None => (d.earlier_failure()?, Some(d.operator.clone())),
+            };
             let stage = d
                 .nodes()
                 .iter()
@@ -229,15 +235,23 @@ pub fn FailureBanner(
                 line: f.line.to_string(),
                 others: failed_tasks.saturating_sub(1),
                 cancelled: d.operator == TaskOperator::Cancel,
+                earlier,
             })
         })
     });
     move || {
         info.get().map(|f| {
             let lang = i18n.lang.get();
+            let key = match &f.earlier {
+                Some(TaskOperator::Rollback) => "failure.title_then_rolled_back",
+                Some(TaskOperator::Pass) => "failure.title_then_passed",
+                Some(_) => "failure.title_then_retried",
+                None if f.cancelled => "failure.title_cancelled",
+                None => "failure.title",
+            };
             let title = text_with(
                 lang,
-                if f.cancelled { "failure.title_cancelled" } else { "failure.title" },
+                key,
                 &[("stage", &f.stage.to_string()), ("node", &f.node), ("agent", &f.agent)],
             );
             let body = match parse_error_line(&f.line) {
@@ -253,7 +267,8 @@ pub fn FailureBanner(
             let others = (f.others > 0).then(|| view! { <p class="hint">{text_with(lang, "failure.others", &[("count", &f.others.to_string())])}</p> });
             let task_id = f.task_id.clone();
             view! {
-                <div class="failure-banner" id=crate::ids::uid("failure") role="alert">
+                <div class=if f.earlier.is_some() { "failure-banner earlier" } else { "failure-banner" } id=crate::ids::uid("failure")
+                    role=if f.earlier.is_some() { "note" } else { "alert" }>
                     <h2 class="failure-title"><span class="state-icon" aria-hidden="true">"✕"</span>" "{title}</h2>
                     {body}
                     {others}
