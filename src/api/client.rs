@@ -7,6 +7,7 @@ use crate::routes::{self, ApiTarget};
 use futures::channel::oneshot;
 use leptos::prelude::*;
 use obshell_proto::crypto::{self, AesKeys, PublicKey, SealRequest, Secret};
+use obshell_proto::dag::DagDetail;
 use obshell_proto::envelope::{AgentSecret, AgentStatus, Compatibility, Envelope};
 use obshell_proto::errors::codes;
 use obshell_proto::time::Timestamp;
@@ -405,6 +406,18 @@ impl AgentClient {
                 other => return other,
             }
         }
+    }
+
+    /// A request that starts a task (a configuration, a backup): the DAG the agent created, or
+    /// why there is none (an answer without one is not the agent's).
+    pub async fn start_task(&self, method: HttpMethod, target: &ApiTarget, body: Value) -> Result<DagDetail, ApiError> {
+        self.request::<DagDetail>(method, target, Some(body))
+            .await?
+            .ok_or_else(|| ApiError::BadResponse {
+                url: target.to_string(),
+                status: 200,
+                detail: "no task in the answer".into(),
+            })
     }
 
     pub async fn get<T: DeserializeOwned>(&self, target: impl Into<ApiTarget>) -> Result<Option<T>, ApiError> {

@@ -12,7 +12,6 @@ use crate::nav::{use_nav, Route};
 use crate::routes;
 use leptos::prelude::*;
 use obshell_proto::backup::{Field, Method, Scope};
-use obshell_proto::dag::DagDetail;
 
 #[component]
 pub fn BackupForm(
@@ -98,11 +97,11 @@ pub fn BackupForm(
                     Method::Set => HttpMethod::Post,
                     Method::Update => HttpMethod::Patch,
                 };
-                let answer = client.request::<DagDetail>(http, &target, Some(body)).await;
+                let answer = client.start_task(http, &target, body).await;
                 // The page may be gone by now (the user cancelled signing in again and is back
                 // on the sign-in page): then its signals are disposed and nothing is shown.
                 match answer {
-                    Ok(Some(dag)) => {
+                    Ok(dag) => {
                         drafts.remember_sent(&form_key, &submitted);
                         let mut known = Known::default();
                         for (f, v) in submitted.filled() {
@@ -114,13 +113,6 @@ pub fn BackupForm(
                         }
                         events.task_submitted(&dag);
                         nav.go(Route::Task(dag.id.clone()));
-                    }
-                    Ok(None) => {
-                        server_error.try_set(Some(ApiError::BadResponse {
-                            url: target.to_string(),
-                            status: 200,
-                            detail: "no task in the answer".into(),
-                        }));
                     }
                     Err(e) => {
                         review.try_set(false);

@@ -19,7 +19,6 @@ use obshell_proto::backup_ops::{
     BackupParam,
 };
 use obshell_proto::crypto::Secret;
-use obshell_proto::dag::DagDetail;
 
 /// What an operation is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -203,21 +202,11 @@ fn BackUpDialog(target: Target, on_close: Callback<()>) -> impl IntoView {
         let events = events.clone();
         let body = param.to_json();
         async move {
-            match client
-                .request::<DagDetail>(HttpMethod::Post, &request, Some(body))
-                .await
-            {
-                Ok(Some(dag)) => {
+            match client.start_task(HttpMethod::Post, &request, body).await {
+                Ok(dag) => {
                     password.try_set(String::new());
                     events.task_submitted(&dag);
                     nav.go(Route::Task(dag.id.clone()));
-                }
-                Ok(None) => {
-                    error.try_set(Some(ApiError::BadResponse {
-                        url: request.to_string(),
-                        status: 200,
-                        detail: "no task in the answer".into(),
-                    }));
                 }
                 Err(e) => {
                     error.try_set(Some(e));
