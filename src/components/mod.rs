@@ -6,4 +6,5 @@ pub mod error_panel;
 pub mod form;
 pub mod modal;
 pub mod reauth_dialog;
+pub mod submit_outcome;
 pub mod task_indicator;

@@ -50,3 +50,26 @@ test('a running DAG with a log open: about one request per second in all', async
     await sim.stop();
   }
 });
+
+test('a submit whose answer is lost: one task, and the user is told it was started', async () => {
+  const [sim, browser] = await Promise.all([startSim(), launch()]);
+  try {
+    const page = await newPage(browser);
+    await signIn(page, sim);
+    await page.locator('#backup-base-path').fill('/data/lost-answer');
+    await sim.control('faults', { drop_after_count: 1, path_prefix: '/api/v1/obcluster/backup/config' });
+    await page.locator('form.backup-form button[type=submit]').click();
+    await page.locator('.modal button.primary').click();
+    await page.locator('.outcome').waitFor({ timeout: 20000 });
+    assert.match(await page.locator('.outcome').textContent(), /The agent did start this task; it was not sent again/);
+    const posts = (await sim.journal()).filter((r) => r.method === 'POST' && r.uri === '/api/v1/obcluster/backup/config');
+    assert.equal(posts.length, 1, 'sent once, by the console and by the browser');
+    // The link leads to that task.
+    await page.locator('.outcome a').first().click();
+    await page.waitForURL(/\/tasks\/1\d+$/);
+    await page.close();
+  } finally {
+    await browser.close();
+    await sim.stop();
+  }
+});

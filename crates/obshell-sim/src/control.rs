@@ -4,7 +4,7 @@
 //! | method & path | body | effect |
 //! |---|---|---|
 //! | `GET /__sim/faults` | – | current fault settings |
-//! | `POST /__sim/faults` | `{"latency_ms":200,"error_rate":0.5,"error_count":2,"error_status":503,"drop_rate":0,"drop_count":1,"malformed_rate":0,"malformed_count":1,"path_prefix":"/api/v1/task"}` (all optional) | inject faults into `/api/v1…` requests; `*_count` hits the next N matching requests, `*_rate` a random share |
+//! | `POST /__sim/faults` | `{"latency_ms":200,"error_rate":0.5,"error_count":2,"error_status":503,"drop_rate":0,"drop_count":1,"malformed_rate":0,"malformed_count":1,"drop_after_count":1,"path_prefix":"/api/v1/task"}` (all optional) | inject faults into `/api/v1…` requests; `*_count` hits the next N matching requests, `*_rate` a random share; `drop_*` breaks the connection before the agent sees the request, `drop_after_*` after it handled it (the answer is lost) |
 //! | `DELETE /__sim/faults` | – | clear all faults |
 //! | `POST /__sim/rotate-key` | `{"bits":1024}` (optional) | new RSA key: clients must re-fetch `/api/v1/secret` |
 //! | `POST /__sim/clock` | `{"skew_secs":-120}` | agent clock skew (affects `Ts` checks and rendered times) |
@@ -82,6 +82,12 @@ pub(crate) async fn handle(st: &Arc<AppState>, method: &Method, uri: &Uri, body:
             }
             if let Some(v) = num("malformed_count") {
                 f.malformed_count = v.max(0.0) as u64;
+            }
+            if let Some(v) = num("drop_after_rate") {
+                f.drop_after_rate = v;
+            }
+            if let Some(v) = num("drop_after_count") {
+                f.drop_after_count = v.max(0.0) as u64;
             }
             if let Some(v) = body.get("path_prefix") {
                 f.path_prefix = v.as_str().map(str::to_string);

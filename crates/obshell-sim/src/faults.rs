@@ -26,6 +26,10 @@ pub(crate) struct Faults {
     pub drop_count: u64,
     pub malformed_rate: f64,
     pub malformed_count: u64,
+    /// The agent handles the request, then the connection breaks before the answer (a proxy
+    /// dropping after the agent acted): the client cannot tell whether it was applied.
+    pub drop_after_rate: f64,
+    pub drop_after_count: u64,
     pub path_prefix: Option<String>,
     pub scheduler_paused: bool,
 }
@@ -43,6 +47,8 @@ pub(crate) enum FaultAction {
 pub(crate) struct Decision {
     pub latency_ms: Option<u64>,
     pub action: FaultAction,
+    /// Handled, then the connection breaks before the answer.
+    pub drop_after: bool,
 }
 
 impl Faults {
@@ -53,6 +59,7 @@ impl Faults {
             return Decision {
                 latency_ms: None,
                 action: FaultAction::None,
+                drop_after: false,
             };
         }
         let latency_ms = (self.latency_ms > 0).then_some(self.latency_ms);
@@ -78,7 +85,12 @@ impl Faults {
         } else {
             FaultAction::None
         };
-        Decision { latency_ms, action }
+        let drop_after = action == FaultAction::None && hit(&mut self.drop_after_count, self.drop_after_rate);
+        Decision {
+            latency_ms,
+            action,
+            drop_after,
+        }
     }
 }
 
@@ -125,6 +137,13 @@ pub(crate) fn respond(clock: &Clock, action: FaultAction, lang: Option<Lang>) ->
         }
         FaultAction::None => unreachable!("no fault to respond with"),
     }
+}
+
+/// The agent's answer lost on the way: the connection breaks before its body (the status and
+/// headers may have gone out).
+pub(crate) fn broken(resp: Response<Body>) -> Response<Body> {
+    let (parts, _) = resp.into_parts();
+    Response::from_parts(parts, Body::new(Failing))
 }
 
 /// A response body that fails before its first byte.

@@ -60,7 +60,7 @@ pub(crate) async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Res
     let target = request_uri(&parts.uri);
     let is_api = target.starts_with("/api/v1") || target.starts_with("/rpc/v1");
     if !is_api {
-        return static_files::serve(&st, &parts.method, &path).await;
+        return static_files::serve(&st, &parts.method, &path, &parts.headers).await;
     }
 
     // `c.GetHeader`: an absent header is "", which localizes to nothing, as no header does.
@@ -221,7 +221,10 @@ pub(crate) async fn handle(State(st): State<Arc<AppState>>, req: Request) -> Res
     } else {
         run()
     };
-    let resp = ctx.finish(result);
+    let mut resp = ctx.finish(result);
+    if action.drop_after {
+        resp = faults::broken(resp);
+    }
     journal(
         &st,
         &parts.method,

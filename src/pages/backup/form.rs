@@ -5,6 +5,7 @@ use super::fields::SpecField;
 use super::review::ReviewDialog;
 use crate::api::{AgentClient, ApiError, HttpMethod};
 use crate::components::error_panel::ErrorPanel;
+use crate::components::submit_outcome::SubmitOutcome;
 use crate::context::{use_drafts, use_host_events};
 use crate::form::{fields_of, messages, FormState, Known, Problems, Section, Source};
 use crate::i18n::{text_with, use_i18n};
@@ -27,6 +28,12 @@ pub fn BackupForm(
     let events = use_host_events();
     let drafts = use_drafts();
     let server_error = RwSignal::new(None::<ApiError>);
+    // When the last submit left (agent clock), to look for its task if its answer was lost.
+    let sent_at = RwSignal::new(0.0f64);
+    let task_name = match scope {
+        Scope::Cluster => obshell_proto::dag::names::SET_CLUSTER_BACKUP_CONFIG.to_string(),
+        Scope::Tenant => obshell_proto::dag::names::set_tenant_backup_config(&tenant),
+    };
     let server_field_error = RwSignal::new(None::<(Field, String)>);
     let review = RwSignal::new(false);
 
@@ -97,6 +104,7 @@ pub fn BackupForm(
                     Method::Set => HttpMethod::Post,
                     Method::Update => HttpMethod::Patch,
                 };
+                sent_at.try_set(client.server_now_ms());
                 let answer = client.start_task(http, &target, body).await;
                 // The page may be gone by now (the user cancelled signing in again and is back
                 // on the sign-in page): then its signals are disposed and nothing is shown.
@@ -201,6 +209,7 @@ pub fn BackupForm(
                 {move || err(Field::DeletePolicy).get().map(|e| view! { <p class="error">{e}</p> })}
             </fieldset>
             <ErrorPanel error=server_error context=crate::api::ErrorContext::Submit/>
+            <SubmitOutcome error=server_error name=task_name.clone() since_ms=sent_at/>
             <div class="actions">
                 <button type="submit" class="primary">{i18n.t("backup.review")}</button>
                 <Show when=move || form.submitted.get() && blocking()>

@@ -8,6 +8,7 @@ use crate::api::{AgentClient, ApiError, HttpMethod};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::secret::SecretField;
 use crate::components::modal::Modal;
+use crate::components::submit_outcome::SubmitOutcome;
 use crate::context::use_host_events;
 use crate::i18n::{text, text_with, use_i18n};
 use crate::ids::uid;
@@ -161,6 +162,21 @@ fn BackUpDialog(target: Target, on_close: Callback<()>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let plus_archive = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
+    let sent_at = RwSignal::new(0.0f64);
+    let task_name = {
+        let target = target.clone();
+        Signal::derive(move || {
+            use obshell_proto::dag::names;
+            let base = match mode.get() {
+                BackupMode::Full => names::START_FULL_BACKUP,
+                BackupMode::Incremental => names::START_INCREMENTAL_BACKUP,
+            };
+            match &target {
+                Target::Cluster => base.to_string(),
+                Target::Tenant(t) => format!("{base} for {t}"),
+            }
+        })
+    };
     // Whether the tenant has a completed backup to be incremental to (cluster: not checked).
     let has_completed = {
         let client = client.clone();
@@ -202,6 +218,7 @@ fn BackUpDialog(target: Target, on_close: Callback<()>) -> impl IntoView {
         let events = events.clone();
         let body = param.to_json();
         async move {
+            sent_at.try_set(client.server_now_ms());
             match client.start_task(HttpMethod::Post, &request, body).await {
                 Ok(dag) => {
                     password.try_set(String::new());
@@ -303,6 +320,7 @@ fn BackUpDialog(target: Target, on_close: Callback<()>) -> impl IntoView {
                 <p><code>{endpoint}</code></p>
                 <pre class="json" tabindex="0" aria-label=i18n.t("review.body")>{shown_body}</pre>
                 <ErrorPanel error=error context=crate::api::ErrorContext::Submit/>
+                <SubmitOutcome error=error name=task_name since_ms=sent_at/>
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || send.pending().get()>
                         {move || if send.pending().get() { i18n.now("review.submitting") } else { i18n.now("backup_now.submit") }}

@@ -1,0 +1,96 @@
+//! After a submit whose answer never arrived (the connection broke, a proxy answered instead of
+//! the agent), whether the agent started the task anyway: the task lists are read for a task of
+//! that name started since the submit. The console never sends it again by itself; this says
+//! whether the user should.
+
+use crate::api::{AgentClient, ApiError};
+use crate::i18n::{text, text_with, use_i18n};
+use crate::nav::{Link, Route};
+use crate::routes;
+use leptos::prelude::*;
+use obshell_proto::dag::DagDetail;
+use obshell_proto::envelope::Contents;
+use obshell_proto::time::known;
+
+/// Whether a failed submit may have reached the agent.
+pub fn outcome_unknown(e: &ApiError) -> bool {
+    matches!(e, ApiError::Network { .. } | ApiError::BadResponse { .. })
+}
+
+/// Tasks named `name` that started at or after `since_ms` (agent clock, Unix ms; a second of
+/// slack for the agent's rounding), newest first.
+pub async fn started_since(client: &AgentClient, name: &str, since_ms: f64) -> Result<Vec<DagDetail>, ApiError> {
+    let (unfinished, history) = futures::join!(
+        client.get::<Contents<DagDetail>>(routes::unfinished_dags()),
+        client.get::<Contents<DagDetail>>(routes::dag_history()),
+    );
+    let mut all: Vec<DagDetail> = unfinished?
+        .into_iter()
+        .chain(history?)
+        .flat_map(|c| c.contents)
+        .filter(|d| d.name == name)
+        .filter(|d| known(&d.start_time).is_some_and(|t| t.unix_millis() as f64 >= since_ms - 1000.0))
+        .collect();
+    all.sort_by_key(|d| std::cmp::Reverse(d.dag_id));
+    all.dedup_by(|a, b| a.id == b.id);
+    Ok(all)
+}
+
+/// What the task lists say about a submit whose outcome is unknown.
+#[component]
+pub fn SubmitOutcome(
+    /// The submit's error (checked when it leaves the outcome open).
+    #[prop(into)]
+    error: Signal<Option<ApiError>>,
+    /// The task the submit would have started.
+    #[prop(into)]
+    name: Signal<String>,
+    /// When it was sent (agent clock, Unix ms).
+    #[prop(into)]
+    since_ms: Signal<f64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let client = expect_context::<AgentClient>();
+    let found = LocalResource::new(move || {
+        let client = client.clone();
+        let ask = error.with(|e| e.as_ref().is_some_and(outcome_unknown));
+        let (name, since) = (name.get(), since_ms.get());
+        async move {
+            if !ask {
+                return None;
+            }
+            Some(started_since(&client, &name, since).await)
+        }
+    });
+    move || {
+        let lang = i18n.lang.get();
+        found.get().flatten().map(|r| match r {
+            Ok(tasks) if tasks.is_empty() => view! {
+                <p class="outcome" role="status">{text(lang, "outcome.none")}</p>
+            }
+            .into_any(),
+            Ok(tasks) => {
+                let key = if tasks.len() > 1 {
+                    "outcome.several"
+                } else {
+                    "outcome.started"
+                };
+                let links = tasks
+                    .into_iter()
+                    .map(|d| {
+                        let label = text_with(lang, "history.task_link", &[("id", &d.id)]);
+                        view! { <li><Link route=Route::Task(d.id.clone())>{label}</Link></li> }
+                    })
+                    .collect_view();
+                view! {
+                    <div class="outcome" role="status">
+                        <p>{text(lang, key)}</p>
+                        <ul>{links}</ul>
+                    </div>
+                }
+                .into_any()
+            }
+            Err(_) => view! { <p class="outcome" role="status">{text(lang, "outcome.unknown")}</p> }.into_any(),
+        })
+    }
+}
