@@ -10,7 +10,10 @@ cd "$ROOT"
 # build or the browser tests would carry megabytes of them). Cargo appends this variable to the
 # rustflags of .cargo/config.toml.
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C link-args=--emit-relocs"
-TRUNK_SKIP_VERSION_CHECK=true trunk build --release --cargo-profile wasm-release --features split --offline --dist dist
-# The split (pages as on-demand chunks), wasm-bindgen and wasm-opt of cargo's raw output.
-python3 scripts/postbuild.py dist --split "$TARGET_DIR/wasm32-unknown-unknown/wasm-release/obshell_console.wasm"
+# OBSHELL_DIST: build into another directory than dist/ (the e2e tests read the same variable).
+DIST="${OBSHELL_DIST:-$ROOT/dist}"
+TRUNK_SKIP_VERSION_CHECK=true trunk build --release --cargo-profile wasm-release --features split --offline --dist "$DIST"
+# The split (pages as on-demand chunks), wasm-bindgen and wasm-opt of cargo's raw output; the
+# build's Python (scripts/install-tools.sh) has the pinned brotli encoder for the .br files.
+"$BUILD_PYTHON" scripts/postbuild.py "$DIST" --split "$TARGET_DIR/wasm32-unknown-unknown/wasm-release/obshell_console.wasm"
 cargo build -p obshell-sim --release --quiet

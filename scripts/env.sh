@@ -15,6 +15,11 @@ export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 # Cargo's output directory (a CI may point CARGO_TARGET_DIR at a shared cache).
 export TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export OBSHELL_SIM="${OBSHELL_SIM:-$TARGET_DIR/release/obshell-sim}"
+# The build's Python: the venv with the pinned brotli encoder (scripts/install-tools.sh); without
+# it, scripts/postbuild.py writes .gz files only.
+BUILD_PYTHON="$TOOLS_DIR/build-venv/bin/python"
+[ -x "$BUILD_PYTHON" ] || BUILD_PYTHON=python3
+export BUILD_PYTHON
 
 # Chromium (under chromedriver or Playwright) leaves ~100 MB profile folders in TMPDIR when it
 # is killed rather than closed; a run's own TMPDIR, removed when the run ends, keeps them from

@@ -82,4 +82,15 @@ if [ "$have_sdk" != "$OBSHELL_SDK_VERSION" ]; then
   "$SDK_VENV/bin/pip" install --quiet --disable-pip-version-check "obshell==$OBSHELL_SDK_VERSION"
 fi
 
+# 6. The build's Python (scripts/postbuild.py): a venv with the pinned brotli encoder, for the
+#    precompressed .br files served beside each asset (Python's standard library has gzip only).
+BROTLI_VERSION=1.1.0
+BUILD_VENV="$TOOLS_DIR/build-venv"
+[ -x "$BUILD_VENV/bin/python" ] || python3 -m venv "$BUILD_VENV"
+have_brotli=$("$BUILD_VENV/bin/python" -c "import importlib.metadata as m; print(m.version('Brotli'))" 2>/dev/null || true)
+if [ "$have_brotli" != "$BROTLI_VERSION" ]; then
+  log "pip install Brotli==$BROTLI_VERSION (found: ${have_brotli:-none})"
+  "$BUILD_VENV/bin/pip" install --quiet --disable-pip-version-check "Brotli==$BROTLI_VERSION"
+fi
+
 log "ok: $(trunk --version), wasm-bindgen $(wasm-bindgen --version | awk '{print $2}'), wasm-opt $("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version | awk '{print $3}'), $(chromium --version 2>/dev/null | head -1)"
