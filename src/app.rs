@@ -6,7 +6,7 @@ use crate::context::{provide_mount, use_drafts, MountOptions, Placement};
 use crate::i18n::{use_i18n, I18n};
 use crate::nav::{Link, Nav, Route};
 use crate::pages::chunks::{page_of, prefetch_pages, LazyTaskIndicator, RoutePage};
-use crate::pages::sign_in::SignInPage;
+use crate::pages::sign_in::{SignInPage, SsoSigningIn};
 use leptos::prelude::*;
 use obshell_proto::Lang;
 
@@ -38,8 +38,13 @@ pub fn AppWith(options: MountOptions) -> impl IntoView {
     let mount = provide_mount(&options);
     let (i18n, client, nav) = (mount.i18n, mount.client.clone(), mount.nav);
 
-    // A host-minted SSO token signs in without a password ever reaching the browser.
-    // If it fails (expired, already used), the sign-in page says why and offers the password.
+    // A host-minted SSO token signs in without a password ever reaching the browser. While it
+    // is exchanged the gate shows a neutral "Signing in…" (no password form to flash, nothing
+    // focused). If it fails (expired, already used), the sign-in page says why and offers the
+    // password.
+    let sso_pending = RwSignal::new(options.config.sso_token.is_some());
+    // The gate opened by the token, not by the user: the focus stays wherever the host has it.
+    let opened_by_sso = StoredValue::new(options.config.sso_token.is_some());
     if let Some(token) = options.config.sso_token.clone() {
         let client = client.clone();
         let sso_error = mount.sso_error;
@@ -48,8 +53,11 @@ pub fn AppWith(options: MountOptions) -> impl IntoView {
                 .sign_in_with_sso_token(obshell_proto::crypto::Secret::new(token))
                 .await
             {
-                sso_error.0.set(Some(e));
+                opened_by_sso.try_set_value(false);
+                sso_error.0.try_set(Some(e));
             }
+            // Signed in (the gate is open already) or the error is set: the sign-in page may show.
+            sso_pending.try_set(false);
         });
     }
 
@@ -71,12 +79,14 @@ pub fn AppWith(options: MountOptions) -> impl IntoView {
     let main = NodeRef::<leptos::html::Main>::new();
     // The page is re-created when the page changes, not when only its tenant does.
     let page = Memo::new(move |_| page_of(nav.route.get()));
-    follow_page_changes(nav, gate, main, mount.standalone, i18n);
+    follow_page_changes(nav, gate, main, mount.standalone, opened_by_sso, i18n);
     view! {
         <div class="obshell-console" lang=move || i18n.lang.get().tag()>
             <Header/>
             <main class="main" id=crate::ids::uid("obshell-main") tabindex="-1" node_ref=main>
-                <Show when=gate fallback=SignInPage>
+                <Show when=gate fallback=move || view! {
+                    <Show when=move || sso_pending.get() fallback=SignInPage><SsoSigningIn/></Show>
+                }>
                     {move || view! { <RoutePage route=page.get()/> }}
                 </Show>
             </main>
@@ -88,13 +98,14 @@ pub fn AppWith(options: MountOptions) -> impl IntoView {
 /// What keyboard and screen-reader users need when the page changes: the document title names
 /// the page (standalone only: an embedding host owns its title), and the focus moves to the
 /// main region, so the new page is read from its start (unless the focus is outside the console,
-/// in an embedding host page). Picking another tenant on the tenant page is not a page change
-/// (the picker keeps the focus).
+/// in an embedding host page, or nowhere while an SSO token opens the gate). Picking another
+/// tenant on the tenant page is not a page change (the picker keeps the focus).
 fn follow_page_changes(
     nav: Nav,
     gate: impl Fn() -> bool + Clone + Send + Sync + 'static,
     main: NodeRef<leptos::html::Main>,
     standalone: bool,
+    opened_by_sso: StoredValue<bool>,
     i18n: I18n,
 ) {
     if standalone {
@@ -111,12 +122,17 @@ fn follow_page_changes(
         if previous.is_some_and(|p| p != now) {
             if let Some(el) = main.get_untracked() {
                 // Never take the focus from a host page (e.g. an SSO sign-in finishing while the
-                // user types elsewhere): only when it is in this console or nowhere.
+                // user types elsewhere): only when it is in this console, or nowhere and the user
+                // did what changed the page (an SSO sign-in is the host's doing, not the user's).
+                let by_sso = !previous.is_some_and(|p| p.0) && now.0 && opened_by_sso.get_value();
+                opened_by_sso.set_value(false);
                 let doc = document();
                 let here = el.parent_element();
-                let free = doc.active_element().is_none_or(|a| {
-                    doc.body().is_some_and(|b| *b == a) || here.as_ref().is_some_and(|h| h.contains(Some(&a)))
-                });
+                let free = match doc.active_element() {
+                    Some(a) if here.as_ref().is_some_and(|h| h.contains(Some(&a))) => true,
+                    Some(a) => !by_sso && doc.body().is_some_and(|b| *b == a),
+                    None => !by_sso,
+                };
                 if free {
                     let _ = el.focus();
                 }

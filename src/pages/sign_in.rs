@@ -111,3 +111,16 @@ pub fn SignInPage() -> impl IntoView {
         </section>
     }
 }
+
+/// What the sign-in gate shows while a host's SSO token is being exchanged: a status line, no
+/// form (nothing to type, nothing that takes the focus from the host page).
+#[component]
+pub fn SsoSigningIn() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="card narrow" aria-labelledby=crate::ids::uid("signin-title")>
+            <h1 id=crate::ids::uid("signin-title")>{i18n.t("signin.title")}</h1>
+            <p class="muted" role="status">{i18n.t("signin.signing_in")}</p>
+        </section>
+    }
+}
