@@ -36,7 +36,25 @@ pub async fn started_since(client: &AgentClient, name: &str, since_ms: f64) -> R
     Ok(all)
 }
 
-/// What the task lists say about a submit whose outcome is unknown.
+/// After a submit the agent accepted: every task of that name started since it was sent, when
+/// that is more than the one answered. A browser may send a request again by itself when a
+/// reused connection breaks before the answer (Chromium does), and someone else may have sent
+/// the same; the page cannot prevent either, so it says so instead of showing one of them.
+pub async fn others_started(
+    client: &AgentClient,
+    name: &str,
+    since_ms: f64,
+    answered: &DagDetail,
+) -> Option<Vec<DagDetail>> {
+    let mut tasks = started_since(client, name, since_ms).await.ok()?;
+    if !tasks.iter().any(|d| d.id == answered.id) {
+        tasks.insert(0, answered.clone());
+    }
+    (tasks.len() > 1).then_some(tasks)
+}
+
+/// What the task lists say about a submit whose outcome is unknown (`error`), or about an
+/// accepted one that started more than one task (`several`).
 #[component]
 pub fn SubmitOutcome(
     /// The submit's error (checked when it leaves the outcome open).
@@ -48,6 +66,9 @@ pub fn SubmitOutcome(
     /// When it was sent (agent clock, Unix ms).
     #[prop(into)]
     since_ms: Signal<f64>,
+    /// The tasks an accepted submit turned out to start (more than one), from [`others_started`].
+    #[prop(into)]
+    several: Signal<Vec<DagDetail>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let client = expect_context::<AgentClient>();
@@ -64,33 +85,36 @@ pub fn SubmitOutcome(
     });
     move || {
         let lang = i18n.lang.get();
+        let several = several.get();
+        if !several.is_empty() {
+            return Some(task_links(lang, "outcome.several", several));
+        }
         found.get().flatten().map(|r| match r {
             Ok(tasks) if tasks.is_empty() => view! {
                 <p class="outcome" role="status">{text(lang, "outcome.none")}</p>
             }
             .into_any(),
-            Ok(tasks) => {
-                let key = if tasks.len() > 1 {
-                    "outcome.several"
-                } else {
-                    "outcome.started"
-                };
-                let links = tasks
-                    .into_iter()
-                    .map(|d| {
-                        let label = text_with(lang, "history.task_link", &[("id", &d.id)]);
-                        view! { <li><Link route=Route::Task(d.id.clone())>{label}</Link></li> }
-                    })
-                    .collect_view();
-                view! {
-                    <div class="outcome" role="status">
-                        <p>{text(lang, key)}</p>
-                        <ul>{links}</ul>
-                    </div>
-                }
-                .into_any()
-            }
+            Ok(tasks) if tasks.len() > 1 => task_links(lang, "outcome.several", tasks),
+            Ok(tasks) => task_links(lang, "outcome.started", tasks),
             Err(_) => view! { <p class="outcome" role="status">{text(lang, "outcome.unknown")}</p> }.into_any(),
         })
     }
+}
+
+/// A sentence and a link to each task.
+fn task_links(lang: obshell_proto::Lang, key: &'static str, tasks: Vec<DagDetail>) -> AnyView {
+    let links = tasks
+        .into_iter()
+        .map(|d| {
+            let label = text_with(lang, "history.task_link", &[("id", &d.id)]);
+            view! { <li><Link route=Route::Task(d.id.clone())>{label}</Link></li> }
+        })
+        .collect_view();
+    view! {
+        <div class="outcome" role="status">
+            <p>{text(lang, key)}</p>
+            <ul>{links}</ul>
+        </div>
+    }
+    .into_any()
 }

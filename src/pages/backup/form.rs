@@ -5,7 +5,7 @@ use super::fields::SpecField;
 use super::review::ReviewDialog;
 use crate::api::{AgentClient, ApiError, HttpMethod};
 use crate::components::error_panel::ErrorPanel;
-use crate::components::submit_outcome::SubmitOutcome;
+use crate::components::submit_outcome::{others_started, SubmitOutcome};
 use crate::context::{use_drafts, use_host_events};
 use crate::form::{fields_of, messages, FormState, Known, Problems, Section, Source};
 use crate::i18n::{text_with, use_i18n};
@@ -30,6 +30,8 @@ pub fn BackupForm(
     let server_error = RwSignal::new(None::<ApiError>);
     // When the last submit left (agent clock), to look for its task if its answer was lost.
     let sent_at = RwSignal::new(0.0f64);
+    // The tasks an accepted submit turned out to start, when more than one.
+    let several = RwSignal::new(Vec::<obshell_proto::dag::DagDetail>::new());
     let task_name = match scope {
         Scope::Cluster => obshell_proto::dag::names::SET_CLUSTER_BACKUP_CONFIG.to_string(),
         Scope::Tenant => obshell_proto::dag::names::set_tenant_backup_config(&tenant),
@@ -89,12 +91,14 @@ pub fn BackupForm(
     let review_target = target.clone();
     let submit = {
         let client = client.clone();
+        let task_name = task_name.clone();
         Action::new_local(move |(method, body): &(Method, serde_json::Value)| {
             let client = client.clone();
             let events = events.clone();
             let drafts = drafts.clone();
             let form_key = form_key.clone();
             let target = target.clone();
+            let task_name = task_name.clone();
             let (method, body) = (*method, body.clone());
             // What this request asks for: once the agent accepted it, it is the best knowledge
             // of the configuration (for what the agent cannot report, the only one).
@@ -104,7 +108,9 @@ pub fn BackupForm(
                     Method::Set => HttpMethod::Post,
                     Method::Update => HttpMethod::Patch,
                 };
-                sent_at.try_set(client.server_now_ms());
+                let since = client.server_now_ms();
+                sent_at.try_set(since);
+                several.try_set(Vec::new());
                 let answer = client.start_task(http, &target, body).await;
                 // The page may be gone by now (the user cancelled signing in again and is back
                 // on the sign-in page): then its signals are disposed and nothing is shown.
@@ -120,7 +126,12 @@ pub fn BackupForm(
                             form.learn(&known);
                         }
                         events.task_submitted(&dag);
-                        nav.go(Route::Task(dag.id.clone()));
+                        match others_started(&client, &task_name, since, &dag).await {
+                            Some(tasks) => {
+                                several.try_set(tasks);
+                            }
+                            None => nav.go(Route::Task(dag.id.clone())),
+                        }
                     }
                     Err(e) => {
                         review.try_set(false);
@@ -209,7 +220,7 @@ pub fn BackupForm(
                 {move || err(Field::DeletePolicy).get().map(|e| view! { <p class="error">{e}</p> })}
             </fieldset>
             <ErrorPanel error=server_error context=crate::api::ErrorContext::Submit/>
-            <SubmitOutcome error=server_error name=task_name.clone() since_ms=sent_at/>
+            <SubmitOutcome error=server_error name=task_name.clone() since_ms=sent_at several=several/>
             <div class="actions">
                 <button type="submit" class="primary">{i18n.t("backup.review")}</button>
                 <Show when=move || form.submitted.get() && blocking()>

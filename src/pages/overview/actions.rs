@@ -8,7 +8,7 @@ use crate::api::{AgentClient, ApiError, HttpMethod};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::secret::SecretField;
 use crate::components::modal::Modal;
-use crate::components::submit_outcome::SubmitOutcome;
+use crate::components::submit_outcome::{others_started, SubmitOutcome};
 use crate::context::use_host_events;
 use crate::i18n::{text, text_with, use_i18n};
 use crate::ids::uid;
@@ -163,6 +163,7 @@ fn BackUpDialog(target: Target, on_close: Callback<()>) -> impl IntoView {
     let plus_archive = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiError>);
     let sent_at = RwSignal::new(0.0f64);
+    let several = RwSignal::new(Vec::<obshell_proto::dag::DagDetail>::new());
     let task_name = {
         let target = target.clone();
         Signal::derive(move || {
@@ -217,13 +218,21 @@ fn BackUpDialog(target: Target, on_close: Callback<()>) -> impl IntoView {
         let request = request.clone();
         let events = events.clone();
         let body = param.to_json();
+        let name = task_name.get_untracked();
         async move {
-            sent_at.try_set(client.server_now_ms());
+            let since = client.server_now_ms();
+            sent_at.try_set(since);
+            several.try_set(Vec::new());
             match client.start_task(HttpMethod::Post, &request, body).await {
                 Ok(dag) => {
                     password.try_set(String::new());
                     events.task_submitted(&dag);
-                    nav.go(Route::Task(dag.id.clone()));
+                    match others_started(&client, &name, since, &dag).await {
+                        Some(tasks) => {
+                            several.try_set(tasks);
+                        }
+                        None => nav.go(Route::Task(dag.id.clone())),
+                    }
                 }
                 Err(e) => {
                     error.try_set(Some(e));
@@ -320,7 +329,7 @@ fn BackUpDialog(target: Target, on_close: Callback<()>) -> impl IntoView {
                 <p><code>{endpoint}</code></p>
                 <pre class="json" tabindex="0" aria-label=i18n.t("review.body")>{shown_body}</pre>
                 <ErrorPanel error=error context=crate::api::ErrorContext::Submit/>
-                <SubmitOutcome error=error name=task_name since_ms=sent_at/>
+                <SubmitOutcome error=error name=task_name since_ms=sent_at several=several/>
                 <div class="actions">
                     <button type="submit" class="primary" disabled=move || send.pending().get()>
                         {move || if send.pending().get() { i18n.now("review.submitting") } else { i18n.now("backup_now.submit") }}
