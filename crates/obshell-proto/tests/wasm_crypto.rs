@@ -1,7 +1,8 @@
 #![cfg(target_arch = "wasm32")]
 //! The hybrid encryption compiled to wasm32 and run in a headless browser: the vectors of
 //! `support/fixtures.rs` (taken from the agent auth spec) and seal→open round trips, proving the
-//! crypto (rsa 0.9 bignums, AES-CBC) works there too.
+//! crypto (crypto-bigint's Montgomery arithmetic with wasm32's limbs, AES-CBC; the rsa crate on
+//! the agent side) works there too.
 //!
 //! Run with:
 //! `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner CHROMEDRIVER=/usr/bin/chromedriver \
@@ -13,7 +14,10 @@ mod fixtures;
 use fixtures::*;
 use obshell_proto::agent::secure::{decrypt_body_like_agent, decrypt_header_bytes, open_header, verify_uri};
 use obshell_proto::agent::PrivateKey;
-use obshell_proto::crypto::{open_response_data, seal, seal_header_json, AesKeys, PublicKey, SealRequest, Secret};
+use obshell_proto::crypto::seal::header_json;
+use obshell_proto::crypto::{
+    open_response_data, seal, seal_header_json, seal_header_with, AesKeys, PublicKey, SealRandom, SealRequest, Secret,
+};
 use obshell_proto::request_uri::RequestTarget;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -52,9 +56,13 @@ fn header_vectors_decrypt_with_both_fixture_keys() {
     }
 }
 
+/// This crate's own vectors (see `support/fixtures.rs`: the spec's, with one padding draw).
 #[wasm_bindgen_test]
 fn header_vectors_reproduce_with_seed_42() {
-    for (pk, ct) in [(RSA1024_PUBLIC, HEADER_CT_1024), (RSA512_PUBLIC, HEADER_CT_512)] {
+    for (pk, ct) in [
+        (RSA1024_PUBLIC, HEADER_CT_1024_ONE_DRAW),
+        (RSA512_PUBLIC, HEADER_CT_512_ONE_DRAW),
+    ] {
         let pk = PublicKey::from_base64_pkcs1(pk).unwrap();
         let mut rng = ChaCha20Rng::seed_from_u64(HEADER_RNG_SEED);
         assert_eq!(seal_header_json(&mut rng, &pk, HEADER_PLAINTEXT.as_bytes()), ct);
@@ -83,4 +91,44 @@ fn seal_open_round_trip_with_both_key_sizes() {
         let wire = sealed.body.unwrap();
         assert_eq!(decrypt_body_like_agent(h.keys_bytes(), wire.as_bytes()).unwrap(), body);
     }
+}
+
+/// Random keys through every arithmetic path (`U512`, `U1024` with a shorter `k`, `U1024`,
+/// `BoxedUint`): sealed here, opened by the agent side, through `seal` and through a pool drawn
+/// before the URI is known, plus a block that starts with a zero byte.
+#[wasm_bindgen_test]
+fn generated_keys_of_every_path_round_trip() {
+    let pwd = Secret::new("root");
+    let body = br#"{"a":1}"#;
+    for bits in [512usize, 1000, 1024, 2048] {
+        let sk = PrivateKey::generate(&mut ChaCha20Rng::seed_from_u64(bits as u64), bits).unwrap();
+        let pk = PublicKey::from_base64_pkcs1(&sk.public_key().to_base64_pkcs1()).unwrap();
+        assert_eq!(pk.size(), bits.div_ceil(8));
+        for seed in 0..3u64 {
+            let uri = format!("/api/v1/tenant/t{seed}?x={}", "y".repeat(seed as usize * 100));
+            let req = SealRequest::new(&pwd, 1, &uri).with_body(body);
+            let sealed = seal(&mut ChaCha20Rng::seed_from_u64(seed), &pk, &req);
+            let json = header_json(&req, sealed.keys.as_ref());
+            assert_eq!(decrypt_header_bytes(&sk, &sealed.header).unwrap(), json.as_bytes());
+
+            let mut rng = ChaCha20Rng::seed_from_u64(seed);
+            let random = SealRandom::draw(&mut rng, &pk, true, SealRandom::HEADER_LEN_HINT);
+            let keys = random.aes_keys();
+            assert_eq!(
+                seal_header_with(&mut rng, random, &pk, &req, keys.as_ref()),
+                sealed.header
+            );
+        }
+        let plaintext = b"{\"Auth\":\"\",\"Ts\":\"1\",\"Uri\":\"/\"}";
+        let leading_zero = (0..20_000u64)
+            .map(|seed| seal_header_json(&mut ChaCha20Rng::seed_from_u64(seed), &pk, plaintext))
+            .find(|ct| base64_first_byte_is_zero(ct))
+            .expect("a block starting with a zero byte");
+        assert_eq!(decrypt_header_bytes(&sk, &leading_zero).unwrap(), plaintext);
+    }
+}
+
+/// A Base64 text whose first decoded byte is zero starts with "AA", "AB", "AC" or "AD".
+fn base64_first_byte_is_zero(ct: &str) -> bool {
+    ct.starts_with('A') && matches!(ct.as_bytes()[1], b'A'..=b'D')
 }

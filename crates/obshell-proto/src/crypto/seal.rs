@@ -1,25 +1,35 @@
 //! The console's side: seal a request (header + body) and open the login/SSO `data`.
 //!
-//! # RNG consumption (part of the contract, so seeded tests are reproducible)
-//! [`seal`] draws, in this order:
-//! 1. only if the request carries keys (a non-empty body, or `include_keys`): the AES key
-//!    (16 bytes) then the IV (16 bytes), via [`AesKeys::random`];
-//! 2. the PKCS#1 v1.5 padding of each RSA block, block after block (rsa 0.9 fills the padding
-//!    with one `fill_bytes` call and redraws single zero bytes one at a time).
+//! # Randomness (part of the contract, so seeded tests are reproducible)
+//! Every sealing function makes **one** RNG call per request (in the browser, one
+//! `crypto.getRandomValues`) through a [`SealRandom`] pool: [`seal`] draws the AES key (16 bytes)
+//! and IV (16 bytes) only if the request carries keys (a non-empty body, or `include_keys`),
+//! followed by the pool for the PKCS#1 v1.5 padding of every RSA block, in one `fill_bytes`
+//! call. Each block's padding string is the pool's next nonzero bytes, block after block. The
+//! body is AES-encrypted without any randomness. [`seal_with_keys`], [`seal_header`] and
+//! [`seal_header_json`] draw only the padding pool, which is how the header ciphertexts of
+//! `tests/support/fixtures.rs` are reproduced.
 //!
-//! The body is AES-encrypted without any randomness. [`seal_with_keys`] and
-//! [`seal_header_json`] skip step 1, which is how the header ciphertexts of
-//! `tests/support/fixtures.rs` (taken from the agent auth spec's test vectors) were produced.
+//! A client that must encrypt the body before it knows the final `Uri` (the console: its HTTP
+//! library builds the URL) draws a [`SealRandom`] first, takes the keys from it, and seals the
+//! header later with [`seal_header_with`]: still one RNG call.
+//!
+//! # RSA
+//! RSAES-PKCS1-v1_5 encryption as RFC 8017 §7.2.1: `EM = 0x00 ‖ 0x02 ‖ PS ‖ 0x00 ‖ M` with `PS`
+//! at least 8 nonzero random bytes, `m = OS2IP(EM) < n` (its first byte is zero),
+//! `c = m^e mod n` (`crypto::rsa_public`, crypto-bigint Montgomery arithmetic), output as exactly
+//! `k` bytes.
 
 use super::error::CryptoError;
 use super::keys::{AesKeys, PublicKey};
+use super::random::{block_count, SealRandom};
 use super::secret::Secret;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use rand_core::CryptoRngCore;
-use rsa::Pkcs1v15Encrypt;
 use serde::Serialize;
 use std::fmt;
+use zeroize::Zeroizing;
 
 /// What goes into one authenticated request.
 #[derive(Clone, Copy)]
@@ -162,41 +172,67 @@ pub fn header_json(req: &SealRequest<'_>, keys: Option<&AesKeys>) -> String {
     serde_json::to_string(&h).expect("a struct of strings always serializes")
 }
 
+/// Length of the `"Keys":"…",` member in the header JSON: the 44-character Base64 of the 32 key
+/// bytes plus the key, quotes, colon and comma.
+pub const KEYS_MEMBER_LEN: usize = 54;
+
 /// RSA-encrypts a header plaintext as the agent's own `RSAEncrypt` does: PKCS#1 v1.5 on
 /// consecutive chunks of at most `k − 11` bytes, `k`-byte blocks concatenated, standard Base64.
-/// The RNG is used only for the padding, block by block. (Like Go, an empty plaintext still
-/// yields one block.)
+/// One RNG call, for the padding of all blocks. (Like Go, an empty plaintext still yields one
+/// block.)
 pub fn seal_header_json<R: CryptoRngCore + ?Sized>(rng: &mut R, pk: &PublicKey, plaintext: &[u8]) -> String {
+    let random = SealRandom::draw(rng, pk, false, plaintext.len());
+    encrypt_header(rng, random, pk, plaintext)
+}
+
+/// PKCS#1 v1.5 (RFC 8017 §7.2.1) on each chunk, padding from `random` (topped up from `rng`
+/// only if it runs out), Base64 of the concatenated blocks.
+fn encrypt_header<R: CryptoRngCore + ?Sized>(
+    rng: &mut R,
+    mut random: SealRandom,
+    pk: &PublicKey,
+    plaintext: &[u8],
+) -> String {
     let k = pk.size();
-    let mut rng = SizedRng(rng);
-    let mut ct = Vec::with_capacity(plaintext.len().div_ceil(pk.chunk_len()).max(1) * k);
-    let mut encrypt = |chunk: &[u8], out: &mut Vec<u8>| {
-        // Cannot fail: PublicKey guarantees ≥ 512 bits, and chunks are at most k − 11 bytes.
-        let block = pk
-            .as_rsa()
-            .encrypt(&mut rng, Pkcs1v15Encrypt, chunk)
-            .expect("PKCS#1 v1.5 chunk within k-11 bytes");
-        debug_assert_eq!(block.len(), k);
-        out.extend_from_slice(&block);
-    };
-    if plaintext.is_empty() {
-        encrypt(plaintext, &mut ct);
-    }
-    for chunk in plaintext.chunks(pk.chunk_len()) {
-        encrypt(chunk, &mut ct);
+    let mut ct = vec![0u8; block_count(k, plaintext.len()) * k];
+    let mut em = Zeroizing::new(vec![0u8; k]);
+    // An empty plaintext is one empty chunk.
+    let chunks = plaintext
+        .chunks(pk.chunk_len())
+        .chain(plaintext.is_empty().then_some(plaintext));
+    for (chunk, block) in chunks.zip(ct.chunks_exact_mut(k)) {
+        encode_block(rng, &mut random, chunk, &mut em);
+        pk.raw_encrypt_block(&em, block);
     }
     STANDARD.encode(ct)
 }
 
-/// Seals a request with fresh keys from `rng` (see the module docs for the RNG order).
-pub fn seal<R: CryptoRngCore + ?Sized>(rng: &mut R, pk: &PublicKey, req: &SealRequest<'_>) -> Sealed {
-    let keys = req.needs_keys().then(|| AesKeys::random(rng));
-    seal_inner(rng, pk, req, keys)
+/// `EM = 0x00 ‖ 0x02 ‖ PS ‖ 0x00 ‖ M` (RFC 8017 §7.2.1 step 2), `k` bytes, `PS` nonzero and at
+/// least 8 bytes long. Since `EM` starts with a zero byte, `m < 256^(k−1) ≤ n`.
+fn encode_block<R: CryptoRngCore + ?Sized>(rng: &mut R, random: &mut SealRandom, msg: &[u8], em: &mut [u8]) {
+    let k = em.len();
+    assert!(msg.len() <= k - 11, "PKCS#1 v1.5 chunk within k − 11 bytes");
+    let ps_end = k - 1 - msg.len();
+    em[0] = 0x00;
+    em[1] = 0x02;
+    random.fill_nonzero(rng, &mut em[2..ps_end]);
+    em[ps_end] = 0x00;
+    em[ps_end + 1..].copy_from_slice(msg);
 }
 
-/// Seals a request with caller-chosen keys; the RNG is used only for RSA padding. `keys` is used
-/// only if the request needs keys ([`SealRequest::needs_keys`]). For tests and vectors; real
-/// requests should use [`seal`], which draws fresh keys every time.
+/// Seals a request with fresh keys from `rng` (see the module docs for the RNG order): one RNG
+/// call.
+pub fn seal<R: CryptoRngCore + ?Sized>(rng: &mut R, pk: &PublicKey, req: &SealRequest<'_>) -> Sealed {
+    let with_keys = req.needs_keys();
+    let header_len = header_json(req, None).len() + if with_keys { KEYS_MEMBER_LEN } else { 0 };
+    let random = SealRandom::draw(rng, pk, with_keys, header_len);
+    let keys = random.aes_keys();
+    seal_inner(rng, random, pk, req, keys)
+}
+
+/// Seals a request with caller-chosen keys; the RNG is used only for RSA padding (one call).
+/// `keys` is used only if the request needs keys ([`SealRequest::needs_keys`]). For tests and
+/// vectors; real requests should use [`seal`], which draws fresh keys every time.
 pub fn seal_with_keys<R: CryptoRngCore + ?Sized>(
     rng: &mut R,
     pk: &PublicKey,
@@ -204,13 +240,16 @@ pub fn seal_with_keys<R: CryptoRngCore + ?Sized>(
     keys: &AesKeys,
 ) -> Sealed {
     let keys = req.needs_keys().then(|| keys.clone());
-    seal_inner(rng, pk, req, keys)
+    let header_len = header_json(req, keys.as_ref()).len();
+    let random = SealRandom::draw(rng, pk, false, header_len);
+    seal_inner(rng, random, pk, req, keys)
 }
 
 /// The `X-OCS-Header` alone, with `keys` if the request carries keys. For a client that
 /// encrypts the body itself ([`AesKeys::encrypt`]) and knows the final `Uri` only afterwards
-/// (the URL its HTTP library builds): the result is what [`seal`] would produce with the same
-/// keys and RNG state.
+/// (the URL its HTTP library builds): the result is what [`seal_with_keys`] would produce with
+/// the same keys and RNG state. One RNG call for the padding; with keys from
+/// [`AesKeys::random`] that makes two per request: [`seal_header_with`] makes it one.
 pub fn seal_header<R: CryptoRngCore + ?Sized>(
     rng: &mut R,
     pk: &PublicKey,
@@ -220,13 +259,50 @@ pub fn seal_header<R: CryptoRngCore + ?Sized>(
     seal_header_json(rng, pk, header_json(req, keys).as_bytes())
 }
 
+/// [`seal_header`] with padding from a pool drawn earlier, together with the keys:
+///
+/// ```
+/// # use obshell_proto::crypto::{seal_header_with, PublicKey, SealRandom, SealRequest, Secret};
+/// # use rand_chacha::{rand_core::SeedableRng, ChaCha20Rng};
+/// # let mut rng = ChaCha20Rng::seed_from_u64(1); // the console passes `&mut OsRng`
+/// # let pk = PublicKey::from_base64_pkcs1("MEgCQQC+LatAiT+yURhX6QIrCPrYmPsQwRGi+WwBJnAi3WnzVvotktDgSGmzMkzWoynUWtmaHopvgBkbrmz2C9hxN2bxAgMBAAE=").unwrap();
+/// # let password = Secret::new("");
+/// # let body: Option<&[u8]> = Some(b"{}");
+/// // Before the URL is known: one RNG call for the keys and all the padding.
+/// let random = SealRandom::draw(&mut rng, &pk, body.is_some(), SealRandom::HEADER_LEN_HINT);
+/// let keys = random.aes_keys();
+/// let wire_body = keys.as_ref().zip(body).map(|(k, b)| k.encrypt(b));
+/// // … the HTTP library builds the request and its URL …
+/// let uri = "/api/v1/tenant/t1/backup/config";
+/// let req = SealRequest {
+///     include_keys: keys.is_some(),
+///     body,
+///     ..SealRequest::new(&password, 1_767_225_600, uri).with_session_id("s")
+/// };
+/// let header = seal_header_with(&mut rng, random, &pk, &req, keys.as_ref());
+/// # assert!(!header.is_empty() && wire_body.is_some());
+/// ```
+///
+/// `rng` is called again only if the pool runs out (a header JSON longer than the pool was
+/// drawn for, or an improbable run of zero bytes); `keys` as for [`seal_header`].
+pub fn seal_header_with<R: CryptoRngCore + ?Sized>(
+    rng: &mut R,
+    random: SealRandom,
+    pk: &PublicKey,
+    req: &SealRequest<'_>,
+    keys: Option<&AesKeys>,
+) -> String {
+    encrypt_header(rng, random, pk, header_json(req, keys).as_bytes())
+}
+
 fn seal_inner<R: CryptoRngCore + ?Sized>(
     rng: &mut R,
+    random: SealRandom,
     pk: &PublicKey,
     req: &SealRequest<'_>,
     keys: Option<AesKeys>,
 ) -> Sealed {
-    let header = seal_header(rng, pk, req, keys.as_ref());
+    let header = seal_header_with(rng, random, pk, req, keys.as_ref());
     let body = match (&keys, req.body_bytes()) {
         (Some(k), Some(b)) => Some(k.encrypt(b)),
         _ => None,
@@ -241,24 +317,3 @@ pub fn open_response_data(keys: &AesKeys, data_b64: &str) -> Result<String, Cryp
     let bytes = keys.decrypt(data_b64)?;
     String::from_utf8(bytes).map_err(|_| CryptoError::NotUtf8)
 }
-
-/// Lets callers pass unsized RNGs (`&mut dyn CryptoRngCore`) to rsa's `encrypt`, which wants a
-/// sized one. Pure delegation: the byte stream, and so every vector, is unchanged.
-struct SizedRng<'a, R: CryptoRngCore + ?Sized>(&'a mut R);
-
-impl<R: CryptoRngCore + ?Sized> rand_core::RngCore for SizedRng<'_, R> {
-    fn next_u32(&mut self) -> u32 {
-        self.0.next_u32()
-    }
-    fn next_u64(&mut self) -> u64 {
-        self.0.next_u64()
-    }
-    fn fill_bytes(&mut self, dest: &mut [u8]) {
-        self.0.fill_bytes(dest)
-    }
-    fn try_fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), rand_core::Error> {
-        self.0.try_fill_bytes(dest)
-    }
-}
-
-impl<R: CryptoRngCore + ?Sized> rand_core::CryptoRng for SizedRng<'_, R> {}
