@@ -7,11 +7,19 @@
 //!
 //! For each key size and request kind it prints the median of 1000 seals after a warm-up, and
 //! the first 100 seals right after the key was parsed ("cold": the first case of the run also
-//! pays the browser's baseline-compiled wasm before it is optimized).
+//! pays the browser's baseline-compiled wasm before it is optimized), for three paths:
+//! - `console path`: what `src/api/client.rs` does with one RNG call: [`SealRandom::draw`] before
+//!   the URL is known, the AES body, then [`seal_header_with`];
+//! - `seal()`: the same in one function;
+//! - `rsa 0.9 (before)`: the sealing of before issue 15, rebuilt here from the rsa crate (the agent
+//!   side's): two RNG calls for the keys, rsa's PKCS#1 v1.5 encryption per chunk (num-bigint-dig
+//!   with 64-bit digits), so that each run compares old and new under the same browser and load.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use obshell_proto::agent::PrivateKey;
 use obshell_proto::crypto::seal::header_json;
-use obshell_proto::crypto::{seal, seal_header, AesKeys, PublicKey, SealRequest, Secret};
+use obshell_proto::crypto::{seal, seal_header_with, AesKeys, PublicKey, SealRandom, SealRequest, Secret};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use rand_core::OsRng;
@@ -62,12 +70,26 @@ fn time_each(n: usize, mut f: impl FnMut()) -> Vec<f64> {
         .collect()
 }
 
-/// The console's path (`src/api/client.rs`): keys, AES body, then the header for the final URI.
+/// The console's path (`src/api/client.rs`): one pool with the keys, the AES body, then the
+/// header for the final URI.
 fn console_path(pk: &PublicKey, req: &SealRequest<'_>) -> usize {
+    let random = SealRandom::draw(&mut OsRng, pk, req.needs_keys(), SealRandom::HEADER_LEN_HINT);
+    let keys = random.aes_keys();
+    let body = keys.as_ref().zip(req.body).map(|(k, b)| k.encrypt(b));
+    let header = seal_header_with(&mut OsRng, random, pk, req, keys.as_ref());
+    header.len() + body.map_or(0, |b| b.len())
+}
+
+/// Sealing as it was before issue 15 (rsa 0.9 for the RSA blocks, keys drawn separately).
+fn rsa_crate_path(pk: &rsa::RsaPublicKey, chunk_len: usize, req: &SealRequest<'_>) -> usize {
     let keys = req.needs_keys().then(|| AesKeys::random(&mut OsRng));
     let body = keys.as_ref().zip(req.body).map(|(k, b)| k.encrypt(b));
-    let header = seal_header(&mut OsRng, pk, req, keys.as_ref());
-    header.len() + body.map_or(0, |b| b.len())
+    let json = header_json(req, keys.as_ref());
+    let mut ct = Vec::new();
+    for chunk in json.as_bytes().chunks(chunk_len) {
+        ct.extend(pk.encrypt(&mut OsRng, rsa::Pkcs1v15Encrypt, chunk).unwrap());
+    }
+    STANDARD.encode(ct).len() + body.map_or(0, |b| b.len())
 }
 
 #[wasm_bindgen_test]
@@ -88,13 +110,16 @@ fn seal_cost_in_the_browser() {
                 .with_body(body.unwrap_or_default());
             let json_len = header_json(&req, Some(&AesKeys::random(&mut OsRng))).len();
             let blocks = json_len.div_ceil(pk.chunk_len());
-            for (path, console) in [("seal()", false), ("console path", true)] {
+            let rsa_pk = pk.to_rsa();
+            for path in ["console path", "seal()", "rsa 0.9 (before)"] {
                 let mut run = || {
-                    let n = if console {
-                        console_path(&pk, &req)
-                    } else {
-                        let s = seal(&mut OsRng, &pk, &req);
-                        s.header.len() + s.body.map_or(0, |b| b.len())
+                    let n = match path {
+                        "console path" => console_path(&pk, &req),
+                        "seal()" => {
+                            let s = seal(&mut OsRng, &pk, &req);
+                            s.header.len() + s.body.map_or(0, |b| b.len())
+                        }
+                        _ => rsa_crate_path(&rsa_pk, pk.chunk_len(), &req),
                     };
                     assert!(n > 0);
                 };
