@@ -181,6 +181,31 @@ test('the agent going away: the overview keeps its data, says since when, and re
   });
 });
 
+test('leaving the overview while a refresh is on its way: the next page works, nothing breaks', async () => {
+  await withSim(['--seed-history'], async (sim, browser) => {
+    const page = await newPage(browser);
+    await signIn(page, sim, PASSWORD, '/');
+    await waitFor(async () => (await backupShown(page, 't1')) === 'COMPLETED', 'loaded');
+    // The next refresh's tenant answers come slowly: it is still waiting for them when the user leaves.
+    await sim.control('faults', { latency_ms: 1500, path_prefix: '/api/v1/tenant/' });
+    await sim.clearJournal();
+    // The refresh's first requests (not slowed) are answered; its tenant requests are on their way.
+    await waitFor(async () => (await sim.journal()).some((r) => r.uri.startsWith('/api/v1/tenants/overview')), 'a refresh under way', 20000);
+    await new Promise((r) => setTimeout(r, 300));
+    await page.getByRole('navigation').getByRole('link', { name: 'Tasks' }).click();
+    await page.waitForURL(/\/tasks$/);
+    // The overview's answers arrive after it is gone.
+    await new Promise((r) => setTimeout(r, 2500));
+    await sim.control('faults', undefined, 'DELETE');
+    await page.getByRole('navigation').getByRole('link', { name: 'Cluster backup' }).click();
+    await page.locator('#backup-base-path').waitFor();
+    await page.getByRole('navigation').getByRole('link', { name: 'Overview' }).click();
+    await waitFor(async () => (await backupShown(page, 't1')) === 'COMPLETED', 'the overview again');
+    assert.deepEqual(page.problems.filter((p) => !/404/.test(p)), [], 'no error in the page');
+    await page.close();
+  });
+});
+
 test('the official Python SDK reads the status the console shows', async () => {
   await withSim(['--seed-history'], async (sim, browser) => {
     const page = await newPage(browser);

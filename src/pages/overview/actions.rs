@@ -116,7 +116,7 @@ fn ConfirmDialog(operation: Operation, on_close: Callback<()>, on_done: Callback
                 .await
             {
                 Ok(_) => {
-                    on_done.run(());
+                    on_done.try_run(());
                 }
                 Err(e) => {
                     error.try_set(Some(e));

@@ -31,6 +31,7 @@ use obshell_proto::backup_ops::{
 use obshell_proto::envelope::{BackupDestInfo, Contents, TenantOverview, TenantParameter};
 use obshell_proto::errors::codes;
 use obshell_proto::Lang;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -44,7 +45,9 @@ const PARALLEL: usize = 4;
 /// What changes only with a configuration: destinations and `archive_lag_target`, with when they
 /// were read. A configured tenant's are read again after [`SLOW_MAX_AGE_MS`]; an unconfigured
 /// tenant's on every refresh (a configuration task may be about to finish).
-type SlowCache = StoredValue<HashMap<String, Slow>>;
+/// Shared with the refresh futures, which may still be on their way when the page is left: a
+/// plain `Rc` (not a `StoredValue`, which is disposed with the page and would panic there).
+type SlowCache = Rc<RefCell<HashMap<String, Slow>>>;
 
 #[derive(Clone)]
 struct Slow {
@@ -84,7 +87,7 @@ pub fn OverviewPage() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let stale_since = RwSignal::new(None::<f64>);
     // Destinations and lag targets change only with a configuration: read once per tenant.
-    let slow: SlowCache = StoredValue::new(HashMap::new());
+    let slow: SlowCache = Rc::default();
     let operation = RwSignal::new(None::<Operation>);
 
     let fetch: Fetch<Snapshot> = {
@@ -92,6 +95,7 @@ pub fn OverviewPage() -> impl IntoView {
         Rc::new(move || {
             let client = client.clone();
             let first = page.get_untracked() * PAGE_SIZE;
+            let slow = slow.clone();
             Box::pin(async move { load(&client, first, slow).await })
         })
     };
@@ -247,6 +251,7 @@ async fn load(client: &AgentClient, first: usize, slow: SlowCache) -> Result<Sna
     let statuses = futures::stream::iter(shown)
         .map(|t| {
             let last = last.iter().find(|b| b.tenant_id == t.tenant_id).cloned();
+            let slow = slow.clone();
             async move { tenant_details(client, t, last, slow).await }
         })
         .buffered(PARALLEL)
@@ -273,7 +278,7 @@ async fn tenant_details(
     let round = rounds?.and_then(|c| c.contents.into_iter().max_by_key(|r| r.round_id));
     let info = info?;
     let now = js_sys::Date::now();
-    let known = slow.with_value(|m| m.get(&name).filter(|s| s.fresh(now)).cloned());
+    let known = slow.borrow().get(&name).filter(|s| s.fresh(now)).cloned();
     let Slow { dests, lag_target, .. } = match known {
         Some(k) => k,
         None => {
@@ -286,9 +291,7 @@ async fn tenant_details(
                 lag_target: lag.ok().flatten().map(|p| p.value),
                 at_ms: now,
             };
-            slow.update_value(|m| {
-                m.insert(name.clone(), k.clone());
-            });
+            slow.borrow_mut().insert(name.clone(), k.clone());
             k
         }
     };
