@@ -123,13 +123,7 @@ impl StorageDest {
                 let params = d
                     .parse_object_params(rest)
                     .map_err(|e| e.wrap(format!("parse {scheme} config")))?;
-                let get = |k: &str| {
-                    params
-                        .iter()
-                        .find(|(key, _)| key == k)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or_default()
-                };
+                let get = |k: &str| query_value(&params, k);
                 d.appid = get("appid");
                 d.s3_region = get("s3_region");
                 d.force_path_style = get("force_path_style") == "true";
@@ -162,13 +156,7 @@ impl StorageDest {
         let params = parse_query(&after[q + 1..].replace('+', "%2B"))
             // A Go `url.ParseQuery` error is a plain error: the task reports Common.Unexpected.
             .map_err(AgentError::unexpected_raw)?;
-        let get = |k: &str| {
-            params
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let get = |k: &str| query_value(&params, k);
         self.host = get("host");
         self.access_id = get("access_id");
         self.access_key = get("access_key");
@@ -428,4 +416,13 @@ pub fn redact(uri: &str) -> String {
     } else {
         format!("{base}?{}", kept.join("&"))
     }
+}
+
+/// The first value of `key` in a parsed query (Go's `url.Values.Get`), empty when absent.
+fn query_value(params: &[(String, String)], key: &str) -> String {
+    params
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default()
 }
