@@ -28,10 +28,10 @@ fn rng(seed: u64) -> ChaCha20Rng {
     ChaCha20Rng::seed_from_u64(seed)
 }
 
-/// Random key pairs, generated once: the agent's two sizes, 2048 bits, and sizes that are not a
-/// whole number of limbs (520 and 1000 bits go through `U1024` with a shorter `k`; 1536 and
-/// 2048 through `BoxedUint`).
-const SIZES: [usize; 7] = [512, 520, 768, 1000, 1024, 1536, 2048];
+/// Random key pairs, generated once: the agent's two sizes (`U512`, `U1024`), sizes that are
+/// not a whole number of limbs (520, 768 and 1000 bits go through `U1024` with a shorter `k`),
+/// and longer keys through `U4096` (1536 and 2048 bits zero-extended, 4096 at full width).
+const SIZES: [usize; 8] = [512, 520, 768, 1000, 1024, 1536, 2048, 4096];
 
 fn keys() -> &'static [(PublicKey, PrivateKey)] {
     static KEYS: OnceLock<Vec<(PublicKey, PrivateKey)>> = OnceLock::new();

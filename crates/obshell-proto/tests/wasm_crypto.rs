@@ -94,7 +94,7 @@ fn seal_open_round_trip_with_both_key_sizes() {
 }
 
 /// Random keys through every arithmetic path (`U512`, `U1024` with a shorter `k`, `U1024`,
-/// `BoxedUint`): sealed here, opened by the agent side, through `seal` and through a pool drawn
+/// zero-extended `U4096`): sealed here, opened by the agent side, through `seal` and through a pool drawn
 /// before the URI is known, plus a block that starts with a zero byte.
 #[wasm_bindgen_test]
 fn generated_keys_of_every_path_round_trip() {
