@@ -100,10 +100,21 @@ fn seal_cost_in_the_browser() {
     for bits in [1024usize, 512] {
         let sk = PrivateKey::generate(&mut keygen, bits).expect("key");
         let served = sk.public_key().to_base64_pkcs1();
-        let t = performance_now();
+        // Parsing computes the key's Montgomery parameters; the first parse of the run also pays
+        // for the browser's first compilation of that code.
+        let parse_us: Vec<f64> = (0..2)
+            .map(|_| {
+                let t = performance_now();
+                PublicKey::from_base64_pkcs1(&served).expect("parses");
+                (performance_now() - t) * 1000.0
+            })
+            .collect();
         let pk = PublicKey::from_base64_pkcs1(&served).expect("parses");
-        let parse_us = (performance_now() - t) * 1000.0;
-        console_log!("crypto (browser): rsa-{bits}: public key parsed in {parse_us:.0} µs (once per key)");
+        console_log!(
+            "crypto (browser): rsa-{bits}: public key parsed in {:.0} µs, again in {:.0} µs (once per key)",
+            parse_us[0],
+            parse_us[1]
+        );
         for (label, body) in [("body 305 B", Some(BODY.as_bytes())), ("no body", None)] {
             let req = SealRequest::new(&password, 1_767_225_600, URI)
                 .with_session_id(SESSION_ID)
