@@ -17,6 +17,8 @@
 //! - [`crypto`]: the client side of the hybrid encryption (RSA PKCS#1 v1.5 header + AES-128-CBC
 //!   body).
 //! - [`request_uri`]: percent-encoding of request targets exactly as signed in `Uri`.
+//! - [`untrusted`]: how a string the console did not write is shown (hidden characters as
+//!   visible escapes, long values shortened).
 //! - [`go`]: Go standard-library behaviour (strconv, strings, url; json, time, base64 with `agent`).
 //! - `agent` (feature `agent`): what the agent does with a request (decryption, verification,
 //!   body binding), for the simulator and the tests; never compiled into the console.
@@ -37,5 +39,6 @@ pub mod go;
 pub mod request_uri;
 pub mod storage;
 pub mod time;
+pub mod untrusted;
 
 pub use errors::{AgentError, Code, Lang};

@@ -142,6 +142,89 @@ impl Timestamp {
     }
 }
 
+/// How much of a time of day [`Timestamp::wall`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Precision {
+    Seconds,
+    Millis,
+}
+
+impl Timestamp {
+    /// The same instant written in another zone (seconds east of UTC).
+    pub fn in_zone(&self, offset_secs: i32) -> Timestamp {
+        Timestamp {
+            unix_nanos: self.unix_nanos,
+            offset_secs,
+        }
+    }
+
+    /// `2026-05-11 10:00:01 +08:00` in the zone it is written in (`UTC` for offset 0); with
+    /// [`Precision::Millis`] `2026-05-11 10:00:01.012 +08:00`.
+    pub fn wall(&self, precision: Precision) -> String {
+        let r = self.to_rfc3339_micros();
+        // YYYY-MM-DDTHH:MM:SS.ffffff±hh:mm | Z
+        let (date_time, zone) = r.split_at(26);
+        let zone = if zone == "Z" { "UTC" } else { zone };
+        let end = match precision {
+            Precision::Seconds => 19,
+            Precision::Millis => 23,
+        };
+        format!("{} {} {zone}", &date_time[..10], &date_time[11..end])
+    }
+
+    /// `10:00:01.012`: the time of day in its zone, to the millisecond.
+    pub fn time_of_day_millis(&self) -> String {
+        self.to_rfc3339_micros()[11..23].to_string()
+    }
+}
+
+/// The zone offset (seconds east of UTC) of a browser's `Date.prototype.getTimezoneOffset()`,
+/// which is in minutes *west* of UTC and holds for the one instant it was asked about (summer
+/// time: ask for each instant shown).
+pub fn offset_of_js_timezone_offset(minutes_west: f64) -> i32 {
+    (-minutes_west * 60.0).round() as i32
+}
+
+/// How long ago something happened, in the largest unit that fits (whole units, rounded down).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relative {
+    Ago(Amount),
+    /// Later than "now" by more than [`CLOCK_SLACK_MS`] (clocks apart).
+    In(Amount),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Amount {
+    Seconds(i64),
+    Minutes(i64),
+    Hours(i64),
+    Days(i64),
+}
+
+/// A time this much after "now" still reads "0 s ago": clocks and rounding are never exact.
+pub const CLOCK_SLACK_MS: i64 = 2_000;
+
+/// `now_ms - then_ms` as words to be: `Ago(Minutes(3))` for 3 min 59 s.
+pub fn relative(elapsed_ms: i64) -> Relative {
+    let amount = |ms: i64| {
+        let s = ms / 1000;
+        if s < 60 {
+            Amount::Seconds(s)
+        } else if s < 3600 {
+            Amount::Minutes(s / 60)
+        } else if s < 86_400 {
+            Amount::Hours(s / 3600)
+        } else {
+            Amount::Days(s / 86_400)
+        }
+    };
+    if elapsed_ms < -CLOCK_SLACK_MS {
+        Relative::In(amount(-elapsed_ms))
+    } else {
+        Relative::Ago(amount(elapsed_ms.max(0)))
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_rfc3339_nano())
@@ -198,6 +281,9 @@ mod tests {
         assert!(known("1970-01-01T08:00:00+08:00").is_none());
         assert_eq!(Timestamp::parse(ZERO_TIME).unwrap().unix_nanos, ZERO_TIME_UNIX_NANOS);
         assert_eq!(Timestamp::parse(ZERO_TIME).unwrap().to_rfc3339_nano(), ZERO_TIME);
+        assert_eq!(t.wall(Precision::Seconds), "2026-05-11 10:00:01 +08:00");
+        assert_eq!(t.wall(Precision::Millis), "2026-05-11 10:00:01.012 +08:00");
+        assert_eq!(t.time_of_day_millis(), "10:00:01.012");
         for bad in [
             "",
             "2026-05-11",
@@ -208,5 +294,54 @@ mod tests {
         ] {
             assert!(Timestamp::parse(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_agent_time_in_the_browser_zone() {
+        let t = Timestamp::parse("2026-05-11T10:00:01.012345+08:00").unwrap();
+        // Los Angeles in May (PDT): getTimezoneOffset() = 420.
+        let la = t.in_zone(offset_of_js_timezone_offset(420.0));
+        assert_eq!(la.wall(Precision::Seconds), "2026-05-10 19:00:01 -07:00");
+        assert_eq!(la.unix_nanos, t.unix_nanos, "the same instant");
+        // In January (PST) the same browser says 480.
+        let winter = Timestamp::parse("2026-01-11T10:00:01+08:00").unwrap();
+        assert_eq!(
+            winter
+                .in_zone(offset_of_js_timezone_offset(480.0))
+                .wall(Precision::Seconds),
+            "2026-01-10 18:00:01 -08:00"
+        );
+        // East of UTC, half hours, UTC itself, and a year boundary crossed.
+        assert_eq!(
+            t.in_zone(offset_of_js_timezone_offset(-330.0)).wall(Precision::Millis),
+            "2026-05-11 07:30:01.012 +05:30"
+        );
+        assert_eq!(
+            t.in_zone(offset_of_js_timezone_offset(0.0)).wall(Precision::Seconds),
+            "2026-05-11 02:00:01 UTC"
+        );
+        assert_eq!(offset_of_js_timezone_offset(-0.0), 0);
+        let late = Timestamp::parse("2026-12-31T23:30:00-10:00").unwrap();
+        assert_eq!(
+            late.in_zone(offset_of_js_timezone_offset(-840.0))
+                .wall(Precision::Seconds),
+            "2027-01-01 23:30:00 +14:00"
+        );
+    }
+
+    #[test]
+    fn relative_times_in_the_largest_unit_that_fits() {
+        use Amount::*;
+        assert_eq!(relative(0), Relative::Ago(Seconds(0)));
+        assert_eq!(relative(59_999), Relative::Ago(Seconds(59)));
+        assert_eq!(relative(60_000), Relative::Ago(Minutes(1)));
+        assert_eq!(relative(3 * 60_000 + 59_000), Relative::Ago(Minutes(3)));
+        assert_eq!(relative(3_600_000), Relative::Ago(Hours(1)));
+        assert_eq!(relative(86_399_000), Relative::Ago(Hours(23)));
+        assert_eq!(relative(44 * 3_600_000), Relative::Ago(Days(1)));
+        assert_eq!(relative(10 * 86_400_000), Relative::Ago(Days(10)));
+        // A little in the future (rounding, clocks): just now; more: "in …".
+        assert_eq!(relative(-CLOCK_SLACK_MS), Relative::Ago(Seconds(0)));
+        assert_eq!(relative(-120_000), Relative::In(Minutes(2)));
     }
 }
