@@ -29,17 +29,19 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const NOW: i64 = 1_778_464_804_000; // 2026-05-11T10:00:04+08:00
 
-/// `(enabled, refusal text)` of each DAG operation button.
+/// `(offered as a button, refusal text)` of each DAG operation: an operation is either a button
+/// or a reason in the "not possible now" list, never both.
 fn ops_state(m: &Mounted) -> Vec<(&'static str, bool, String)> {
     ["retry", "cancel", "pass", "rollback"]
         .into_iter()
         .map(|op| {
-            let sel = format!("#op-{op}");
+            let button = m.q(&format!("#op-{op}")).is_some_and(|b| !b.has_attribute("disabled"));
             let why = m
-                .q(&format!("#op-{op}-why"))
+                .q(&format!(".op-unavailable #op-{op}-why"))
                 .map(|e| e.text_content().unwrap_or_default())
                 .unwrap_or_default();
-            (op, !m.disabled(&sel), why)
+            assert_ne!(button, !why.is_empty(), "{op}: a button or a reason, never both");
+            (op, button, why)
         })
         .collect()
 }
@@ -173,6 +175,18 @@ async fn failed_at_stage_1_surfaces_the_error_and_offers_retry_pass_rollback() {
     assert_eq!(enabled(&m), vec!["retry", "pass", "rollback"]);
     assert!(ops_state(&m)[1].2.contains("DAG is finished"));
     assert!(!m.disabled("#op-node-pass-1101"), "pass the failed node");
+    // Retry is the way forward; what gives up work is secondary (its danger is in its dialog).
+    assert!(m.find("#op-retry").class_list().contains("primary"));
+    for op in ["#op-pass", "#op-rollback", "#op-node-pass-1101"] {
+        let class = m.find(op).class_name();
+        assert!(
+            class.contains("secondary") && !class.contains("primary") && !class.split(' ').any(|c| c == "danger"),
+            "{op}: {class}"
+        );
+    }
+    // The one refused operation is a reason on demand: closed, one line.
+    assert!(!m.find("details.op-unavailable").has_attribute("open"));
+    assert_eq!(m.text("details.op-unavailable summary"), "Not possible now (1): why");
     // The failed sub-task's log is selected, with its error line marked.
     assert!(m.q(".log-line.log-error").is_some());
     assert_eq!(m.count(".tl-error"), 2, "each failed lane shows its error");
@@ -185,11 +199,9 @@ async fn failed_at_stage_2_refuses_rollback_and_says_why() {
     assert_eq!(m.text("#failure .failure-code"), "OB.Cluster.AsyncOperationTimeout");
     assert_eq!(enabled(&m), vec!["retry", "pass"]);
     let rollback = &ops_state(&m)[3];
-    assert_eq!(rollback.2, "Not possible now — the agent would answer: Failed to set DAG rollback: node Set backup config cannot rollback (Task.Dag.Operator.RollbackNotAllowed)");
-    assert_eq!(
-        m.find("#op-rollback").get_attribute("aria-describedby").as_deref(),
-        Some("op-rollback-why")
-    );
+    assert_eq!(rollback.2, "the agent would answer: Failed to set DAG rollback: node Set backup config cannot rollback (Task.Dag.Operator.RollbackNotAllowed)");
+    assert_eq!(m.count("#op-rollback"), 0, "no button for what the agent would refuse");
+    assert_eq!(m.text("details.op-unavailable summary"), "Not possible now (2): why");
     assert!(!m.disabled("#op-node-pass-1102"));
     assert!(m.text(".dag-scope").contains("Not a maintenance task"));
     assert_eq!(m.text(".dag-elapsed"), "58 s");
@@ -232,6 +244,7 @@ async fn cancelled_passed_and_rolled_back_read_as_such() {
     assert_eq!(enabled(&m), Vec::<&str>::new());
     assert!(ops_state(&m)[1].2.contains("DAG is finished"));
     assert_eq!(m.count("[id^=op-node-pass]"), 0);
+    assert_eq!(m.text(".op-none"), "No operation applies to this task now.");
     // The passed node's sub-task never ran: no bar; failed lanes inside the passed node remain visible.
     assert_eq!(m.count(".tl-node:nth-child(2) .tl-bar-node.tl-nobar"), 1);
     assert_eq!(m.count(".tl-lane.tl-failed"), 2);
@@ -436,7 +449,7 @@ async fn unknown_states_and_operators_are_shown_not_fatal() {
     assert!(m.all_text().contains("Unknown state “WAITING”"));
     assert!(m.q(".tl-lane.tl-unknown").is_some());
     for op in ["retry", "pass", "rollback"] {
-        assert!(m.disabled(&format!("#op-{op}")), "{op}");
+        assert_eq!(m.count(&format!("#op-{op}")), 0, "{op}");
     }
     m.cleanup();
 }
@@ -768,6 +781,34 @@ async fn task_table_links_each_task_and_renders_names_as_text() {
     );
     let link = root.query_selector("tbody tr a").unwrap().unwrap();
     assert_eq!(link.get_attribute("href").as_deref(), Some("#/tasks/142"));
+    // Each finished task's start and duration as its view shows them: the whole span, not the
+    // last run's (the agent resets a DAG's own start on retry, cancel and rollback).
+    let cell = |row: u32, col: u32| {
+        rows.item(row)
+            .unwrap()
+            .unchecked_into::<web_sys::Element>()
+            .query_selector_all("td")
+            .unwrap()
+            .item(col)
+            .unwrap()
+            .text_content()
+            .unwrap_or_default()
+    };
+    let mut seen = vec![];
+    for (row, name) in [(2, "cancelled"), (3, "rolled_back")] {
+        let m = mount_panel(fixture(name), NOW).await;
+        let view = (m.text(".dag-start"), m.text(".dag-elapsed"));
+        m.cleanup();
+        assert_eq!(
+            (cell(row, 4), cell(row, 5)),
+            view,
+            "{name}: the list and the view agree"
+        );
+        seen.push(view);
+    }
+    // A rollback resets every start the agent reports (the fixture's, as the agent writes them):
+    // both show the rollback's run, and say the same.
+    assert_eq!(seen[1].0, "2026-05-11 10:00:09 +08:00");
     drop(handle);
     root.remove();
 }

@@ -2,7 +2,7 @@
 //! each linking to its live view. Refreshes every few seconds while visible.
 
 use crate::api::{AgentClient, ApiError};
-use crate::components::dag::model::{format_duration, format_time};
+use crate::components::dag::model::{dag_times, format_duration, format_timestamp};
 use crate::components::dag::status::{state_text, StateLabel};
 use crate::components::error_panel::ErrorPanel;
 use crate::i18n::{text_with, use_i18n};
@@ -186,11 +186,14 @@ fn TaskRow(d: DagDetail) -> impl IntoView {
     let i18n = use_i18n();
     let state: Signal<TaskState> = Signal::stored(d.state.clone());
     let operator: Signal<TaskOperator> = Signal::stored(d.operator.clone());
-    // Finished rows have a fixed duration; running ones show it since their start.
-    let duration = if d.state.is_finished() {
-        d.elapsed_ms(0).map(format_duration).unwrap_or_else(|| "—".into())
-    } else {
-        "…".into()
+    // The task view's start and duration (the DAG's own start covers only its last run);
+    // running rows show "…" (the view has the live time).
+    let times = dag_times(&d);
+    let start = times.start.as_ref().map(format_timestamp).unwrap_or_else(|| "—".into());
+    let duration = match (d.state.is_finished(), times.finished_ms) {
+        (true, Some(ms)) => format_duration(ms),
+        (true, None) => "—".into(),
+        (false, _) => "…".into(),
     };
     let scope = if d.maintenance_type == maintenance::TENANT_MAINTENANCE {
         d.maintenance_key.clone()
@@ -203,7 +206,7 @@ fn TaskRow(d: DagDetail) -> impl IntoView {
             <td class="task-name">{d.name.clone()}</td>
             <td><StateLabel state=state operator=operator/></td>
             <td>{format!("{}/{}", d.stage, d.max_stage)}</td>
-            <td>{format_time(&d.start_time)}</td>
+            <td>{start}</td>
             <td>{duration}</td>
             <td>{move || if scope.is_empty() { i18n.t("scope.cluster")() } else { text_with(i18n.lang.get(), "scope.tenant_short", &[("tenant", &scope)]) }}</td>
         </tr>

@@ -340,6 +340,30 @@ pub fn dag_span_of(dag: &DagDetail, now: i64) -> Option<Span> {
     dag_span(dag, &spans, now)
 }
 
+/// When a DAG started and, once finished, what it took: the one computation the task view and
+/// the task list both show (the DAG's own `start_time` only covers its last run).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DagTimes {
+    /// The first start of anything in it, in the agent's zone.
+    pub start: Option<Timestamp>,
+    /// Its whole span in ms, once finished.
+    pub finished_ms: Option<i64>,
+}
+
+pub fn dag_times(dag: &DagDetail) -> DagTimes {
+    // "now" only matters for an open end, which is not kept here.
+    let span = dag_span_of(dag, 0);
+    let offset = std::iter::once(&dag.start_time)
+        .chain(dag.nodes().iter().map(|n| &n.start_time))
+        .find_map(|t| Timestamp::parse(t))
+        .map(|t| t.offset_secs)
+        .unwrap_or(0);
+    DagTimes {
+        start: span.map(|s| Timestamp::from_unix_nanos(s.start as i128 * 1_000_000, offset)),
+        finished_ms: span.filter(|s| !s.open).map(|s| s.end - s.start),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The timeline model
 

@@ -1,8 +1,10 @@
-//! Operations on a DAG (retry, cancel, pass, rollback) and on a failed node (pass). Each button
-//! is enabled only when the agent would accept the operation now (`check_operation`,
-//! `check_node_pass`); otherwise the agent's own reason is shown next to it. Every operation
-//! goes through a confirmation dialog that says what it will do; the component only reports
-//! the confirmed request, the page sends it.
+//! Operations on a DAG (retry, cancel, pass, rollback) and on a failed node (pass). Only what the
+//! agent would accept now (`check_operation`, `check_node_pass`) is a button; the others are
+//! listed, with the agent's reason, behind one disclosure (a reason on demand, not a paragraph
+//! under every disabled button). Retry is the one primary action; the operations that give up
+//! work (pass, rollback, mark a node succeeded) are secondary buttons whose danger is said in
+//! their confirmation. Every operation goes through a confirmation dialog that says what it
+//! will do; the component only reports the confirmed request, the page sends it.
 
 use crate::components::modal::Modal;
 use crate::i18n::{text, text_with, use_i18n};
@@ -89,15 +91,28 @@ impl OpRequest {
         text_with(lang, k, &[("node", node), ("stage", &stage.to_string())])
     }
 
-    /// Destructive operations get a red confirm button.
+    /// Operations that give up work the task should have done (or undo it): a secondary button,
+    /// and a red confirm button in their dialog.
     fn destructive(&self) -> bool {
         !matches!(
             self,
             OpRequest::Dag {
-                op: DagOperation::Retry,
+                op: DagOperation::Retry | DagOperation::Cancel,
                 ..
             }
         )
+    }
+
+    /// The button's look: the one safe way forward stands out, the others do not.
+    fn button_class(&self) -> &'static str {
+        match self {
+            OpRequest::Dag {
+                op: DagOperation::Retry,
+                ..
+            } => "primary",
+            _ if self.destructive() => "secondary danger-text",
+            _ => "secondary",
+        }
     }
 }
 
@@ -198,19 +213,15 @@ pub fn DagOperations(
     // Ids are per mount (several consoles on one page): computed here, where the mount's
     // context is at hand, not in the event handlers.
     let id_prefix = StoredValue::new(crate::ids::uid(""));
+    let ops = move || model.with(|m| m.as_ref().map(|m| m.ops.clone())).unwrap_or_default();
     let buttons = move || {
-        model.with(|m| m.as_ref().map(|m| m.ops.clone())).unwrap_or_default().into_iter().map(|o| {
-            let lang = i18n.lang.get();
+        let lang = i18n.lang.get();
+        ops().into_iter().filter(|o| o.refused.is_none()).map(|o| {
             let id = format!("{}{}", id_prefix.get_value(), o.req.button_id());
-            let why_id = format!("{id}-why");
-            let disabled = o.refused.is_some();
             let req = o.req.clone();
-            let why = o.refused.as_ref().map(|e| refusal(lang, e));
             view! {
-                <li class="op" class:op-disabled=disabled>
-                    <button type="button" id=id.clone() class:danger=o.req.destructive() && !disabled class:primary=!o.req.destructive() && !disabled
-                        disabled=move || disabled || busy.get()
-                        aria-describedby=why.is_some().then(|| why_id.clone())
+                <li class="op">
+                    <button type="button" id=id class=o.req.button_class() disabled=move || busy.get()
                         on:click=move |ev: web_sys::MouseEvent| {
                             // The dialog gives the focus back to what had it when it opened: make
                             // that this button (Safari does not focus clicked buttons).
@@ -221,10 +232,38 @@ pub fn DagOperations(
                         }>
                         {o.req.title(lang)}
                     </button>
-                    {why.map(|w| view! { <span class="op-why hint" id=why_id>{w}</span> })}
                 </li>
             }
         }).collect_view()
+    };
+    let none_offered = move || ops().iter().all(|o| o.refused.is_some());
+    // What is not possible now, each with the agent's reason: one line, opened on demand.
+    let unavailable = move || {
+        let lang = i18n.lang.get();
+        let refused: Vec<OpState> = ops().into_iter().filter(|o| o.refused.is_some()).collect();
+        (!refused.is_empty()).then(|| {
+            let count = refused.len().to_string();
+            let items = refused
+                .into_iter()
+                .map(|o| {
+                    let why_id = format!("{}{}-why", id_prefix.get_value(), o.req.button_id());
+                    let why = o.refused.as_ref().map(|e| refusal(lang, e)).unwrap_or_default();
+                    view! {
+                        <li>
+                            <span class="op-name">{o.req.title(lang)}</span>
+                            " "
+                            <span class="op-why" id=why_id>{why}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <details class="op-unavailable">
+                    <summary>{text_with(lang, "op.unavailable", &[("count", &count)])}</summary>
+                    <ul>{items}</ul>
+                </details>
+            }
+        })
     };
     let confirm_dialog = move || {
         pending.get().map(|req| {
@@ -253,7 +292,11 @@ pub fn DagOperations(
     view! {
         <section class="dag-ops" aria-labelledby=crate::ids::uid("ops-title")>
             <h2 id=crate::ids::uid("ops-title")>{i18n.t("op.title")}</h2>
+            <Show when=none_offered>
+                <p class="hint op-none">{i18n.t("op.none")}</p>
+            </Show>
             <ul class="op-list">{buttons}</ul>
+            {unavailable}
             {confirm_dialog}
         </section>
     }

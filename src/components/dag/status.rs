@@ -2,7 +2,8 @@
 //! failure banner that puts the failing `ERROR: [code]: message` line on top.
 
 use super::model::{
-    dag_span_of, format_duration, format_timestamp, operator_key, outcome_key, state_class, state_icon, state_key,
+    dag_times, format_duration, format_timestamp, operator_key, outcome_key, state_class, state_icon, state_key,
+    DagTimes,
 };
 use crate::i18n::{text, text_with, use_i18n};
 use leptos::prelude::*;
@@ -61,11 +62,8 @@ struct HeaderInfo {
     operator: TaskOperator,
     stage: i32,
     max_stage: i32,
-    /// First start of anything in the DAG (Unix ms), and its end once finished.
-    first_start: Option<i64>,
-    finished_end: Option<i64>,
-    /// The agent's zone offset (seconds), for showing times as it writes them.
-    zone_offset: i32,
+    /// First start of anything in the DAG, and its span once finished (as the task list has them).
+    times: DagTimes,
     maintenance_type: i32,
     maintenance_key: String,
     progress_permille: i64,
@@ -73,8 +71,6 @@ struct HeaderInfo {
 
 impl HeaderInfo {
     fn of(d: &DagDetail) -> HeaderInfo {
-        // "now" only matters for an open end, which is not kept here.
-        let span = dag_span_of(d, 0);
         HeaderInfo {
             id: d.id.clone(),
             name: d.name.clone(),
@@ -82,26 +78,12 @@ impl HeaderInfo {
             operator: d.operator.clone(),
             stage: d.stage,
             max_stage: d.max_stage,
-            first_start: span.map(|s| s.start),
-            finished_end: span.filter(|s| !s.open).map(|s| s.end),
-            zone_offset: std::iter::once(&d.start_time)
-                .chain(d.nodes().iter().map(|n| &n.start_time))
-                .find_map(|t| obshell_proto::time::Timestamp::parse(t))
-                .map(|t| t.offset_secs)
-                .unwrap_or(0),
+            times: dag_times(d),
             maintenance_type: d.maintenance_type,
             maintenance_key: d.maintenance_key.clone(),
             progress_permille: (d.progress() * 1000.0).round() as i64,
         }
     }
-}
-
-/// A Unix ms instant in the agent's zone.
-fn format_unix_ms(ms: i64, offset_secs: i32) -> String {
-    format_timestamp(&obshell_proto::time::Timestamp::from_unix_nanos(
-        ms as i128 * 1_000_000,
-        offset_secs,
-    ))
 }
 
 fn scope_text(lang: Lang, kind: i32, key: &str) -> String {
@@ -127,7 +109,7 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
         let now = now_ms.get();
         info.with(|i| {
             i.as_ref()
-                .and_then(|i| Some(i.finished_end.unwrap_or(now) - i.first_start?))
+                .and_then(|i| i.times.finished_ms.or_else(|| Some(now - i.times.start?.unix_millis())))
                 .map(format_duration)
                 .unwrap_or_else(|| "—".into())
         })
@@ -177,7 +159,7 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
                     <span>{stage}</span>" "
                     <progress max="1000" value=progress aria-label=i18n.t("dag.progress")>{move || format!("{}%", progress() / 10)}</progress>
                 </dd></div>
-                <div><dt>{i18n.t("dag.started")}</dt><dd class="dag-start">{move || info.with(|i| i.as_ref().map(|i| i.first_start.map(|ms| format_unix_ms(ms, i.zone_offset)).unwrap_or_else(|| "—".into())).unwrap_or_default())}</dd></div>
+                <div><dt>{i18n.t("dag.started")}</dt><dd class="dag-start">{move || info.with(|i| i.as_ref().map(|i| i.times.start.as_ref().map(format_timestamp).unwrap_or_else(|| "—".into())).unwrap_or_default())}</dd></div>
                 <div><dt>{i18n.t("dag.elapsed")}</dt><dd class="dag-elapsed">{elapsed}</dd></div>
                 <div><dt>{i18n.t("dag.scope")}</dt><dd class="dag-scope">{scope}</dd></div>
             </dl>
