@@ -6,7 +6,7 @@ use super::http::{self, HttpMethod, Prepared};
 use crate::routes::{self, ApiTarget};
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use obshell_proto::crypto::{self, AesKeys, PublicKey, SealRequest, Secret};
+use obshell_proto::crypto::{self, AesKeys, PublicKey, SealRandom, SealRequest, Secret};
 use obshell_proto::dag::DagDetail;
 use obshell_proto::envelope::{AgentSecret, AgentStatus, Compatibility, Envelope};
 use obshell_proto::errors::codes;
@@ -274,16 +274,25 @@ impl AgentClient {
         }
     }
 
-    /// The `X-OCS-Header` for a request to `uri` (as the agent will see it).
+    /// The agent's public key, or why there is none yet.
+    fn public_key(&self) -> Result<PublicKey, ApiError> {
+        self.st()
+            .key
+            .clone()
+            .ok_or_else(|| ApiError::Crypto("no public key".into()))
+    }
+
+    /// The `X-OCS-Header` for a request to `uri` (as the agent will see it), its padding from
+    /// `random` (the request's one draw of randomness, which also gave `keys`).
     fn seal_header(
         &self,
         uri: &str,
         body: Option<&[u8]>,
         auth: SealAuth<'_>,
         keys: Option<&AesKeys>,
+        (key, random): (&PublicKey, SealRandom),
     ) -> Result<String, ApiError> {
         let st = self.st();
-        let key = st.key.clone().ok_or_else(|| ApiError::Crypto("no public key".into()))?;
         let expires = ((now_ms() + st.skew_ms) / 1000.0).floor() as i64 + HEADER_LIFETIME_S;
         let empty = Secret::new("");
         let (password, session, sso) = match auth {
@@ -304,7 +313,7 @@ impl AgentClient {
             body,
             include_keys: keys.is_some(),
         };
-        Ok(crypto::seal_header(&mut OsRng, &key, &req, keys))
+        Ok(crypto::seal_header_with(&mut OsRng, random, key, &req, keys))
     }
 
     /// One sealed exchange: the body is encrypted and the request built (gloo-net), the URL it
@@ -319,14 +328,22 @@ impl AgentClient {
         include_keys: bool,
     ) -> Result<(Envelope<Value>, Option<AesKeys>), ApiError> {
         let body = body.filter(|b| !b.is_empty());
-        let keys = (include_keys || body.is_some()).then(|| AesKeys::random(&mut OsRng));
+        // One getRandomValues call per request: AES key, IV and every padding byte.
+        let key = self.public_key()?;
+        let random = SealRandom::draw(
+            &mut OsRng,
+            &key,
+            include_keys || body.is_some(),
+            SealRandom::HEADER_LEN_HINT,
+        );
+        let keys = random.aes_keys();
         let sealed_body = keys.as_ref().zip(body).map(|(k, b)| k.encrypt(b));
         let lang = self.lang.get_untracked().tag();
         let url = self.browser_url(&target.path);
         let headers = [("Content-Type", "application/json"), ("Accept-Language", lang)];
         let request = Prepared::new(method, &url, &target.query, &headers, sealed_body)?;
         let uri = self.signed_uri(request.url())?;
-        let header = self.seal_header(&uri, body, auth, keys.as_ref())?;
+        let header = self.seal_header(&uri, body, auth, keys.as_ref(), (&key, random))?;
         request.set_header("X-OCS-Header", &header);
         let url = request.url().to_string();
         let resp = request.send().await?;
