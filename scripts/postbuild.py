@@ -248,6 +248,10 @@ def check_scoped(css, name):
     for prelude in re.findall(r"([^{}]+)\{", text):
         prelude = prelude.strip()
         if prelude.startswith("@"):
+            # Animation names are global: the console's own carry its prefix, so that a
+            # host's @keyframes of the same name neither replaces nor is replaced by them.
+            if re.match(r"@keyframes\s+obshell-console-[\w-]+$", prelude):
+                continue
             if not re.match(r"@(media|supports|container|layer|scope)\b", prelude):
                 bad.append(prelude)  # @import, @font-face…: nothing of the kind is needed
             continue

@@ -96,7 +96,8 @@ pub fn AppWith(options: MountOptions) -> impl IntoView {
 }
 
 /// What keyboard and screen-reader users need when the page changes: the document title names
-/// the page (standalone only: an embedding host owns its title), and the focus moves to the
+/// the page and `<html lang>` is the console's language (standalone only: an embedding host owns
+/// its title and its `<html>`; there the console's root carries `lang`), and the focus moves to the
 /// main region, so the new page is read from its start (unless the focus is outside the console,
 /// in an embedding host page, or nowhere while an SSO token opens the gate). Picking another
 /// tenant on the tenant page is not a page change (the picker keeps the focus).
@@ -111,9 +112,13 @@ fn follow_page_changes(
     if standalone {
         let gate = gate.clone();
         Effect::new(move |_| {
-            let title = document_title(i18n.lang.get(), &nav.route.get(), gate());
+            let lang = i18n.lang.get();
+            let title = document_title(lang, &nav.route.get(), gate());
             if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
                 doc.set_title(&title);
+                if let Some(html) = doc.document_element() {
+                    let _ = html.set_attribute("lang", lang.tag());
+                }
             }
         });
     }
@@ -144,16 +149,18 @@ fn follow_page_changes(
 
 /// `<page> · obshell console` for the route (the sign-in page when `signed_in` is false).
 pub fn document_title(lang: Lang, route: &Route, signed_in: bool) -> String {
+    use crate::components::untrusted::{visible, Mode};
     use crate::i18n::{text, text_with};
+    // The title is plain text: a tenant's hidden characters are shown as escapes there too.
     let page = match route {
         _ if !signed_in => text(lang, "signin.title"),
         Route::Overview => text(lang, "overview.title"),
         Route::ClusterBackup => text(lang, "backup.cluster_title"),
-        Route::History(t) => text_with(lang, "history.title", &[("tenant", t)]),
+        Route::History(t) => text_with(lang, "history.title", &[("tenant", &visible(t, Mode::Value))]),
         Route::TenantBackup(t) if t.is_empty() => text(lang, "backup.tenant_title"),
-        Route::TenantBackup(t) => text_with(lang, "page.tenant_title", &[("tenant", t)]),
+        Route::TenantBackup(t) => text_with(lang, "page.tenant_title", &[("tenant", &visible(t, Mode::Value))]),
         Route::Tasks => text(lang, "tasks.title"),
-        Route::Task(id) => text_with(lang, "page.task_title", &[("id", id)]),
+        Route::Task(id) => text_with(lang, "page.task_title", &[("id", &visible(id, Mode::Value))]),
         Route::NotFound(_) => text(lang, "page.not_found"),
     };
     format!("{page} · {}", text(lang, "app.title"))
@@ -235,6 +242,11 @@ mod tests {
         assert_eq!(
             document_title(Lang::En, &Route::TenantBackup("<b>x".into()), true),
             "Tenant backup configuration: <b>x · obshell console"
+        );
+        // Nor can it reverse the rest of the title.
+        assert_eq!(
+            document_title(Lang::En, &Route::History("\u{202E}txt.exe".into()), true),
+            "Backup history: ⟨U+202E⟩txt.exe · obshell console"
         );
     }
 }

@@ -227,7 +227,12 @@ async fn cancelled_passed_and_rolled_back_read_as_such() {
     );
     assert_eq!(m.text("#failure .failure-message"), "sub task cancelled");
     // Start and elapsed time cover the whole DAG, not only its last run.
-    assert_eq!(m.text(".dag-start"), "2026-05-11 10:00:01 +08:00");
+    // In the browser's zone, the agent's own time on hover.
+    assert_eq!(
+        m.attr(".dag-start time", "title"),
+        "Agent's time: 2026-05-11 10:00:01 +08:00"
+    );
+    assert_eq!(m.attr(".dag-start time", "datetime"), "2026-05-11T10:00:01+08:00");
     assert_eq!(m.text(".dag-elapsed"), "2.0 s");
     assert_eq!(enabled(&m), vec!["retry", "pass", "rollback"]);
     m.cleanup();
@@ -797,18 +802,22 @@ async fn task_table_links_each_task_and_renders_names_as_text() {
     let mut seen = vec![];
     for (row, name) in [(2, "cancelled"), (3, "rolled_back")] {
         let m = mount_panel(fixture(name), NOW).await;
-        let view = (m.text(".dag-start"), m.text(".dag-elapsed"));
+        let view = (
+            m.text(".dag-start"),
+            m.text(".dag-elapsed"),
+            m.attr(".dag-start time", "title"),
+        );
         m.cleanup();
         assert_eq!(
             (cell(row, 4), cell(row, 5)),
-            view,
+            (view.0.clone(), view.1.clone()),
             "{name}: the list and the view agree"
         );
         seen.push(view);
     }
     // A rollback resets every start the agent reports (the fixture's, as the agent writes them):
     // both show the rollback's run, and say the same.
-    assert_eq!(seen[1].0, "2026-05-11 10:00:09 +08:00");
+    assert_eq!(seen[1].2, "Agent's time: 2026-05-11 10:00:09 +08:00");
     drop(handle);
     root.remove();
 }

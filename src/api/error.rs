@@ -58,16 +58,27 @@ impl ApiError {
     /// The summary for where the request came from: after a change was sent, an answer that is
     /// not the agent's (or none) leaves open whether it was applied, and says so.
     pub fn summary_in(&self, lang: Lang, context: Context) -> String {
-        use crate::i18n::text_with;
+        match self.summary_parts(context) {
+            Summary::Agent(m) => m.to_string(),
+            Summary::Ours(key, args) => {
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                crate::i18n::text_with(lang, key, &args)
+            }
+        }
+    }
+
+    /// What the summary is made of, for a view that shows the values in it as values (each
+    /// isolated, with its hidden characters visible) rather than as part of the sentence.
+    pub fn summary_parts(&self, context: Context) -> Summary<'_> {
         match self {
             ApiError::Network { url, detail } => {
                 let key = match context {
                     Context::Read => "error.network",
                     Context::Submit => "error.network_submit",
                 };
-                text_with(lang, key, &[("url", url), ("detail", detail)])
+                Summary::Ours(key, vec![("url", url.clone()), ("detail", detail.clone())])
             }
-            ApiError::Agent { message, .. } => message.clone(),
+            ApiError::Agent { message, .. } => Summary::Agent(message),
             // Not the agent's envelope: a proxy in front of it (5xx), the agent restarting, a
             // truncated answer, or the wrong address.
             ApiError::BadResponse { url, status, detail } => {
@@ -77,16 +88,27 @@ impl ApiError {
                     (Context::Read, true) => "error.gateway_read",
                     (Context::Read, false) => "error.bad_response",
                 };
-                text_with(
-                    lang,
+                Summary::Ours(
                     key,
-                    &[("url", url), ("status", &status.to_string()), ("detail", detail)],
+                    vec![
+                        ("url", url.clone()),
+                        ("status", status.to_string()),
+                        ("detail", detail.clone()),
+                    ],
                 )
             }
-            ApiError::Crypto(d) => text_with(lang, "error.crypto", &[("detail", d)]),
-            ApiError::SignInCancelled => crate::i18n::text(lang, "error.signin_cancelled"),
+            ApiError::Crypto(d) => Summary::Ours("error.crypto", vec![("detail", d.clone())]),
+            ApiError::SignInCancelled => Summary::Ours("error.signin_cancelled", Vec::new()),
         }
     }
+}
+
+/// A failure's summary: the agent's own message (localized by the agent), or one of the
+/// console's texts (an i18n key) with the values it names.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Summary<'a> {
+    Agent(&'a str),
+    Ours(&'static str, Vec<(&'static str, String)>),
 }
 
 impl fmt::Display for ApiError {

@@ -11,5 +11,5 @@ mod error;
 pub mod http;
 
 pub use client::{AgentClient, ClientConfig, ReauthRequest};
-pub use error::{ApiError, Context as ErrorContext};
+pub use error::{ApiError, Context as ErrorContext, Summary as ErrorSummary};
 pub use http::HttpMethod;

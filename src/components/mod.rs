@@ -8,3 +8,5 @@ pub mod modal;
 pub mod reauth_dialog;
 pub mod submit_outcome;
 pub mod task_indicator;
+pub mod time;
+pub mod untrusted;

@@ -4,6 +4,7 @@
 //! whether the user should.
 
 use crate::api::{AgentClient, ApiError};
+use crate::components::untrusted::{visible, Mode};
 use crate::i18n::{text, text_with, use_i18n};
 use crate::nav::{Link, Route};
 use crate::routes;
@@ -17,19 +18,35 @@ pub fn outcome_unknown(e: &ApiError) -> bool {
     matches!(e, ApiError::Network { .. } | ApiError::BadResponse { .. })
 }
 
-/// Tasks named `name` that started at or after `since_ms` (agent clock, Unix ms; a second of
-/// slack for the agent's rounding), newest first.
+/// How far the console's estimate of the agent's clock may be ahead of it: the estimate is the
+/// middle of the `/time` round trip, then only moved forward by answers' timestamps (which are
+/// taken before the answer arrives), so it errs by at most half that round trip. The agent
+/// writes start times to the microsecond (`TIMESTAMP(6)`); no rounding to allow for. A wider
+/// margin would count a task the user started a moment earlier (Set, then at once Update) as a
+/// second start of this one.
+const CLOCK_MARGIN_MS: f64 = 250.0;
+
+/// Tasks named `name` that started at or after `since_ms` (agent clock, Unix ms, less
+/// [`CLOCK_MARGIN_MS`]) and not after the lists were read, newest first.
 pub async fn started_since(client: &AgentClient, name: &str, since_ms: f64) -> Result<Vec<DagDetail>, ApiError> {
     let (unfinished, history) = futures::join!(
         client.get::<Contents<DagDetail>>(routes::unfinished_dags()),
         client.get::<Contents<DagDetail>>(routes::dag_history()),
     );
+    let until_ms = client.server_now_ms();
     let mut all: Vec<DagDetail> = unfinished?
         .into_iter()
         .chain(history?)
         .flat_map(|c| c.contents)
         .filter(|d| d.name == name)
-        .filter(|d| known(&d.start_time).is_some_and(|t| t.unix_millis() as f64 >= since_ms - 1000.0))
+        // Not later than the lists were read either: a start time ahead of that is from a
+        // clock that has been moved back since (it cannot be this submit's).
+        .filter(|d| {
+            known(&d.start_time).is_some_and(|t| {
+                let t = t.unix_millis() as f64;
+                t >= since_ms - CLOCK_MARGIN_MS && t <= until_ms + CLOCK_MARGIN_MS
+            })
+        })
         .collect();
     all.sort_by_key(|d| std::cmp::Reverse(d.dag_id));
     all.dedup_by(|a, b| a.id == b.id);
@@ -106,7 +123,7 @@ fn task_links(lang: obshell_proto::Lang, key: &'static str, tasks: Vec<DagDetail
     let links = tasks
         .into_iter()
         .map(|d| {
-            let label = text_with(lang, "history.task_link", &[("id", &d.id)]);
+            let label = text_with(lang, "history.task_link", &[("id", &visible(&d.id, Mode::Value))]);
             view! { <li><Link route=Route::Task(d.id.clone())>{label}</Link></li> }
         })
         .collect_view();

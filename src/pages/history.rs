@@ -4,8 +4,10 @@
 //! has one for the same tenant and time.
 
 use crate::api::AgentClient;
-use crate::components::dag::model::{format_duration, format_time};
+use crate::components::dag::model::format_duration;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::time::agent_time_of;
+use crate::components::untrusted::{fill_values, untrusted, visible, Mode};
 use crate::i18n::{text, text_with, use_i18n};
 use crate::ids::uid;
 use crate::nav::{Link, Route};
@@ -188,11 +190,11 @@ pub fn HistoryPage(#[prop(into)] tenant: String) -> impl IntoView {
             let page = query.with(|q| q.page) as u64;
             view! {
                 <nav class="pager" aria-label=text(lang, "overview.pages")>
-                    <button type="button" disabled=page <= 1 on:click=move |_| query.update(|q| q.page = q.page.saturating_sub(1).max(1))>
+                    <button type="button" disabled={page <= 1} on:click=move |_| query.update(|q| q.page = q.page.saturating_sub(1).max(1))>
                         {text(lang, "overview.previous")}
                     </button>
                     <span>{text_with(lang, "history.page", &[("page", &page.to_string()), ("pages", &pages.to_string()), ("total", &j.page.total_elements.to_string())])}</span>
-                    <button type="button" disabled=page >= pages on:click=move |_| query.update(|q| q.page += 1)>
+                    <button type="button" disabled={page >= pages} on:click=move |_| query.update(|q| q.page += 1)>
                         {text(lang, "overview.next")}
                     </button>
                 </nav>
@@ -215,11 +217,11 @@ pub fn HistoryPage(#[prop(into)] tenant: String) -> impl IntoView {
                     view! {
                         <tr>
                             <th scope="row">{r.round_id}</th>
-                            <td data-status=r.status.clone()>{r.status.clone()}</td>
-                            <td>{format_time(&r.start_time)}</td>
-                            <td>{format_time(&r.checkpoint)}</td>
+                            <td data-status=r.status.clone()>{untrusted(r.status.clone())}</td>
+                            <td>{agent_time_of(lang, &r.start_time)}</td>
+                            <td>{agent_time_of(lang, &r.checkpoint)}</td>
                             <td>{format_duration((r.delay * 1000.0) as i64)}</td>
-                            <td><bdi class="value">{r.path.clone()}</bdi></td>
+                            <td>{untrusted(r.path.clone())}</td>
                         </tr>
                     }
                 })
@@ -230,7 +232,7 @@ pub fn HistoryPage(#[prop(into)] tenant: String) -> impl IntoView {
 
     view! {
         <section class="card wide history" aria-labelledby=uid("history-title")>
-            <h1 id=uid("history-title")>{move || text_with(i18n.lang.get(), "history.title", &[("tenant", &tenant.get_value())])}</h1>
+            <h1 id=uid("history-title")>{move || fill_values(i18n.lang.get(), "history.title", &[("tenant", &tenant.get_value())])}</h1>
             <p><Link route=Route::Overview>{i18n.t("history.back")}</Link></p>
             <h2 id=uid("history-jobs")>{i18n.t("history.jobs")}</h2>
             <div class="filters">
@@ -334,12 +336,12 @@ fn job_row(lang: obshell_proto::Lang, job: &BackupJob, task: Option<String>) -> 
         <tr data-job=job.job_id.to_string()>
             <th scope="row">{format!("#{}", job.backup_set_id)}</th>
             <td>{kind}{(job.plus_archivelog == "ON").then(|| format!(" + {}", text(lang, "history.plus_archive")))}</td>
-            <td><span class=format!("status status-{class}") data-status=job.status.clone()>{job.status.clone()}</span></td>
-            <td>{format_time(&job.start_timestamp)}</td>
-            <td>{if end.is_empty() { "—".to_string() } else { format_time(&end) }}</td>
+            <td><span class=format!("status status-{class}") data-status=job.status.clone()>{untrusted(job.status.clone())}</span></td>
+            <td>{agent_time_of(lang, &job.start_timestamp)}</td>
+            <td>{agent_time_of(lang, &end)}</td>
             <td>{took}</td>
-            <td><bdi class="value">{result}</bdi></td>
-            <td>{task.map(|id| view! { <Link route=Route::Task(id.clone())>{text_with(lang, "history.task_link", &[("id", &id)])}</Link> })}</td>
+            <td>{untrusted(result)}</td>
+            <td>{task.map(|id| view! { <Link route=Route::Task(id.clone())>{text_with(lang, "history.task_link", &[("id", &visible(&id, Mode::Value))])}</Link> })}</td>
         </tr>
     }
 }

@@ -5,9 +5,10 @@ use crate::api::{AgentClient, ApiError};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::form::secret::{AccountHint, SecretField};
 use crate::components::reauth_dialog::password_sign_in;
+use crate::components::untrusted::{fill_values, visible, Mode};
 use crate::config::RuntimeConfig;
 use crate::context::{ProfileChoice, SsoError};
-use crate::i18n::{text_with, use_i18n};
+use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use obshell_proto::envelope::{AgentStatus, Compatibility};
 
@@ -58,6 +59,22 @@ pub fn SignInPage() -> impl IntoView {
     };
     let sso_error = expect_context::<SsoError>().0;
     let usable = move || matches!(compat(), Some(Compatibility::Ok { .. }));
+    // Submitted (Enter) while the agent's key is still on its way: signed in as soon as it is
+    // there, rather than the Enter being lost (a disabled default button would swallow it).
+    let queued = RwSignal::new(false);
+    Effect::new(move |_| {
+        if queued.get() && usable() && !connect.pending().get() {
+            queued.set(false);
+            sign_in.dispatch(password.get_untracked());
+        }
+    });
+    // A failed or refused connection drops the queued sign-in: its message says why.
+    Effect::new(move |_| {
+        if connect_error.with(Option::is_some) || (compat().is_some() && !usable()) {
+            queued.set(false);
+        }
+    });
+    let waiting = move || connect.pending().get() && compat().is_none();
 
     view! {
         <section class="card narrow" aria-labelledby=crate::ids::uid("signin-title")>
@@ -70,7 +87,7 @@ pub fn SignInPage() -> impl IntoView {
                         <select id=crate::ids::uid("signin-profile") on:change=move |ev| {
                             if let Ok(i) = event_target_value(&ev).parse::<usize>() { pick_profile(i) }
                         }>
-                            {profiles.iter().enumerate().map(|(i, p)| view! { <option value=i.to_string() selected=i == selected>{p.name.clone()}</option> }).collect_view()}
+                            {profiles.iter().enumerate().map(|(i, p)| view! { <option value=i.to_string() selected=i == selected>{visible(&p.name, Mode::Value)}</option> }).collect_view()}
                         </select>
                     </div>
                 }
@@ -79,7 +96,7 @@ pub fn SignInPage() -> impl IntoView {
                 let lang = i18n.lang.get();
                 view! {
                     <p class="agent-line">
-                        {text_with(lang, "signin.agent", &[("addr", &format!("{}:{}", i.ip, i.port)), ("version", &i.version), ("identity", i.identity.as_str())])}
+                        {fill_values(lang, "signin.agent", &[("addr", &format!("{}:{}", i.ip, i.port)), ("version", &i.version), ("identity", i.identity.as_str())])}
                     </p>
                 }
             })}
@@ -98,14 +115,18 @@ pub fn SignInPage() -> impl IntoView {
             </Show>
             <form on:submit=move |ev| {
                 ev.prevent_default();
-                sign_in.dispatch(password.get_untracked());
+                if usable() {
+                    sign_in.dispatch(password.get_untracked());
+                } else if waiting() {
+                    queued.set(true);
+                }
             }>
                 <AccountHint/>
                 <SecretField id=crate::ids::uid("signin-password") label=i18n.t("signin.password") value=password autocomplete="current-password"/>
                 <p class="hint">{i18n.t("signin.password_hint")}</p>
                 <ErrorPanel error=signin_error/>
-                <button type="submit" class="primary" disabled=move || !usable() || sign_in.pending().get()>
-                    {move || if sign_in.pending().get() { i18n.now("signin.signing_in") } else { i18n.now("signin.submit") }}
+                <button type="submit" class="primary" disabled=move || !(usable() || waiting()) || sign_in.pending().get() || queued.get()>
+                    {move || if sign_in.pending().get() || queued.get() { i18n.now("signin.signing_in") } else { i18n.now("signin.submit") }}
                 </button>
             </form>
         </section>

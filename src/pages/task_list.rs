@@ -2,9 +2,11 @@
 //! each linking to its live view. Refreshes every few seconds while visible.
 
 use crate::api::{AgentClient, ApiError};
-use crate::components::dag::model::{dag_times, format_duration, format_timestamp};
+use crate::components::dag::model::{dag_times, format_duration};
 use crate::components::dag::status::{state_text, StateLabel};
 use crate::components::error_panel::ErrorPanel;
+use crate::components::time::{agent_time, UpdatedStamp};
+use crate::components::untrusted::{fill_values, untrusted_as, Show};
 use crate::i18n::{text_with, use_i18n};
 use crate::nav::{Link, Route};
 use crate::poll::{spawn_poller, Fetch, Outcome, PollPhase, PollPolicy};
@@ -12,6 +14,7 @@ use crate::routes;
 use leptos::prelude::*;
 use obshell_proto::dag::{maintenance, DagDetail, TaskOperator, TaskState};
 use obshell_proto::envelope::Contents;
+use obshell_proto::time::Precision;
 use std::rc::Rc;
 
 const REFRESH_MS: f64 = 3_000.0;
@@ -68,9 +71,12 @@ pub fn TaskListPage() -> impl IntoView {
             Ok(Lists { unfinished, history })
         })
     });
+    // When the lists last came from the agent: the "Updated N s ago" stamp.
+    let updated_at = RwSignal::new(None::<f64>);
     let poll = spawn_poller(PollPolicy::every(REFRESH_MS), fetch, move |r| match r {
         Ok(l) => {
             error.set(None);
+            updated_at.set(Some(js_sys::Date::now()));
             if lists.with_untracked(|old| old.as_ref() != Some(&l)) {
                 lists.set(Some(l));
             }
@@ -83,6 +89,11 @@ pub fn TaskListPage() -> impl IntoView {
         }
     });
     let phase = poll.phase;
+    let stale_since = Signal::derive(move || {
+        matches!(phase.get(), PollPhase::Reconnecting { .. })
+            .then(|| updated_at.get())
+            .flatten()
+    });
     let visible = move |which: fn(&Lists) -> &Vec<DagDetail>| {
         Memo::new(move |_| {
             let f = filter.get();
@@ -130,6 +141,7 @@ pub fn TaskListPage() -> impl IntoView {
                     }}
                 </span>
             </div>
+            <UpdatedStamp at_ms=updated_at stale_since=stale_since/>
             <ErrorPanel error=error/>
             <Show when=move || lists.with(Option::is_none) && error.with(Option::is_none)>
                 <p class="muted">{i18n.t("common.loading")}</p>
@@ -153,8 +165,9 @@ pub fn TaskTable(#[prop(into)] dags: Signal<Vec<DagDetail>>, #[prop(into)] label
     let hidden = move || dags.with(|d| d.len()).saturating_sub(limit.get());
     view! {
         <Show when=move || dags.with(|d| !d.is_empty()) fallback=move || view! { <p class="muted">{i18n.t("tasks.none")}</p> }>
-            // Scrolls sideways on a narrow screen rather than squeezing columns to a letter.
-            <div class="table-scroll">
+            // Scrolls sideways on a narrow screen rather than squeezing columns to a letter; a
+            // named region in the tab order, so the keyboard scrolls it too.
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby=labelled_by.clone()>
             <table class="tasks" aria-labelledby=labelled_by.clone()>
                 <thead><tr>
                     <th scope="col">{i18n.t("task.id")}</th>
@@ -189,7 +202,11 @@ fn TaskRow(d: DagDetail) -> impl IntoView {
     // The task view's start and duration (the DAG's own start covers only its last run);
     // running rows show "…" (the view has the live time).
     let times = dag_times(&d);
-    let start = times.start.as_ref().map(format_timestamp).unwrap_or_else(|| "—".into());
+    let start = times
+        .start
+        .as_ref()
+        .map(|t| agent_time(i18n.lang.get_untracked(), t, Precision::Seconds))
+        .unwrap_or_else(|| "—".into_any());
     let duration = match (d.state.is_finished(), times.finished_ms) {
         (true, Some(ms)) => format_duration(ms),
         (true, None) => "—".into(),
@@ -203,12 +220,12 @@ fn TaskRow(d: DagDetail) -> impl IntoView {
     view! {
         <tr>
             <td><Link route=Route::Task(d.id.clone())>{d.id.clone()}</Link></td>
-            <td class="task-name">{d.name.clone()}</td>
+            <td class="task-name">{untrusted_as(d.name.clone(), Show::TEXT)}</td>
             <td><StateLabel state=state operator=operator/></td>
             <td>{format!("{}/{}", d.stage, d.max_stage)}</td>
             <td>{start}</td>
             <td>{duration}</td>
-            <td>{move || if scope.is_empty() { i18n.t("scope.cluster")() } else { text_with(i18n.lang.get(), "scope.tenant_short", &[("tenant", &scope)]) }}</td>
+            <td>{move || if scope.is_empty() { i18n.t("scope.cluster")().into_any() } else { fill_values(i18n.lang.get(), "scope.tenant_short", &[("tenant", &scope)]).into_any() }}</td>
         </tr>
     }
 }

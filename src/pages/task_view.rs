@@ -7,6 +7,7 @@ use crate::components::dag::operations::OpRequest;
 use crate::components::dag::panel::DagPanel;
 use crate::components::error_panel::ErrorPanel;
 use crate::components::task_indicator::notify_tasks_changed;
+use crate::components::time::UpdatedStamp;
 use crate::context::use_host_events;
 use crate::i18n::{text_with, use_i18n};
 use crate::nav::{Link, Route};
@@ -58,6 +59,8 @@ pub fn TaskView(id: String) -> impl IntoView {
     };
     let now_client = client.clone();
     let events = use_host_events();
+    // When the DAG last came from the agent: the "Updated N s ago" stamp.
+    let updated_at = RwSignal::new(None::<f64>);
     let poll = spawn_poller(PollPolicy::DAG, fetch, move |r| match r {
         Ok(d) => {
             events.task_observed(&d);
@@ -73,6 +76,7 @@ pub fn TaskView(id: String) -> impl IntoView {
                 notify_tasks_changed();
             }
             now_ms.set(now_client.server_now_ms() as i64);
+            updated_at.set(Some(js_sys::Date::now()));
             load_error.set(None);
             dag.set(Some(d));
             outcome
@@ -216,6 +220,7 @@ pub fn TaskView(id: String) -> impl IntoView {
         }
     };
     let reconnecting = move || matches!(phase.get(), PollPhase::Reconnecting { .. });
+    let stale_since = Signal::derive(move || reconnecting().then(|| updated_at.get()).flatten());
     let refresh = {
         let poll = poll.clone();
         move |_| poll.refresh()
@@ -235,6 +240,8 @@ pub fn TaskView(id: String) -> impl IntoView {
                     " "<button type="button" class="link" on:click=refresh.clone()>{move || if reconnecting() { i18n.t("poll.retry_now")() } else { i18n.t("common.refresh")() }}</button>
                 </Show>
             </div>
+            // Not inside the live region above: it changes every second.
+            <UpdatedStamp at_ms=updated_at stale_since=stale_since/>
             <ErrorPanel error=load_error/>
             <div class="op-result" id=result_id tabindex="-1">
                 <ErrorPanel error=op_error context=crate::api::ErrorContext::Submit/>

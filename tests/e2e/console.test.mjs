@@ -279,3 +279,24 @@ test('a legacy agent with a 512-bit RSA key (before 4.4.1.1)', async () => {
     await legacy.stop();
   }
 });
+
+test('Enter pressed before the agent\'s key arrived signs in once it is there, once', async () => {
+  const page = await newPage(browser);
+  await sim.control('faults', { latency_ms: 1500, path_prefix: '/api/v1/secret' });
+  try {
+    await page.goto(sim.url('/'));
+    await page.locator('#signin-password').fill(PASSWORD);
+    await sim.clearJournal();
+    await page.locator('#signin-password').press('Enter');
+    // Still connecting: the button says so and cannot be pressed a second time.
+    const button = page.locator('form button[type=submit]');
+    assert.equal(await button.textContent(), 'Signing in…');
+    assert.equal(await button.isDisabled(), true);
+    await page.getByRole('heading', { name: 'Backup overview' }).waitFor();
+    const logins = (await sim.journal()).filter((r) => r.method === 'POST' && r.uri.startsWith('/api/v1/login'));
+    assert.ok(logins.length <= 1, `${logins.length} sign-in requests`);
+  } finally {
+    await sim.control('faults', undefined, 'DELETE');
+  }
+  await page.close();
+});

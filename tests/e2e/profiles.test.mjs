@@ -67,6 +67,8 @@ test('the chooser switches the cluster; sign-in and the submission go to the cho
   await page.locator('.agent-line').waitFor();
   await page.locator('#signin-password').fill(PASSWORD);
   await page.locator('form button[type=submit]').click();
+  // Signed in, the overview; the cluster form is one link away.
+  await page.getByRole('navigation').getByRole('link', { name: 'Cluster backup' }).click();
   await page.locator('#backup-base-path').fill('/data/cluster-b');
   await page.locator('form.backup-form button[type=submit]').click();
   await page.locator('.modal button.primary').click();

@@ -9,11 +9,14 @@ use super::model::state_class;
 use super::status::{state_text, StateLabel};
 use crate::api::ApiError;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::time::in_browser_zone;
+use crate::components::untrusted::{fill_values, untrusted_as, visible, Mode, Show};
 use crate::i18n::{text_with, use_i18n};
 use leptos::html;
 use leptos::prelude::*;
 use obshell_proto::dag::{DagDetail, SubTaskLog, TaskOperator, TaskState};
-use obshell_proto::time::known;
+use obshell_proto::time::{known, Precision, Timestamp};
+use obshell_proto::Lang;
 use std::sync::Arc;
 
 /// Row height in CSS pixels; `.log-line` in `style/main.css` has the same fixed height.
@@ -26,8 +29,8 @@ const MAX_VISIBLE: usize = 120;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogLine {
     pub text: String,
-    /// `HH:MM:SS.mmm` in the agent's zone, when known.
-    pub time: Option<String>,
+    /// When the agent wrote it, when known.
+    pub time: Option<Timestamp>,
     /// Execution number (`execute_times`) the line belongs to; 0 when unknown.
     pub attempt: i32,
 }
@@ -54,10 +57,7 @@ pub fn lines_from_sub_task_logs(logs: &[SubTaskLog]) -> Vec<LogLine> {
     logs.iter()
         .map(|l| LogLine {
             text: l.log_content.clone(),
-            time: known(&l.create_time).map(|t| {
-                let r = t.to_rfc3339_micros();
-                r.get(11..23).unwrap_or_default().to_string()
-            }),
+            time: known(&l.create_time),
             attempt: l.execute_times,
         })
         .collect()
@@ -70,6 +70,19 @@ pub struct FetchedLogs {
     pub lines: Lines,
 }
 
+/// A log line's time in the browser's zone: `19:00:01.012`, or in full (`full`)
+/// `2026-05-10 19:00:01.012 -07:00`; and its title, the full time with the agent's own.
+pub fn log_time(lang: Lang, t: &Timestamp, full: bool) -> (String, String) {
+    let local = in_browser_zone(t);
+    let shown = if full {
+        local.wall(Precision::Millis)
+    } else {
+        local.time_of_day_millis()
+    };
+    let agent = text_with(lang, "time.agent", &[("time", &t.wall(Precision::Millis))]);
+    (shown, format!("{} · {agent}", local.wall(Precision::Millis)))
+}
+
 /// A scrollable, virtualized list of log lines.
 #[component]
 pub fn LogView(
@@ -77,6 +90,9 @@ pub fn LogView(
     /// Keep the view at the newest line; cleared when the user scrolls up, set again at the bottom.
     follow: RwSignal<bool>,
     #[prop(into)] label: Signal<String>,
+    /// Times with their date and zone, rather than the time of day.
+    #[prop(optional, into)]
+    full_times: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let scroller = NodeRef::<html::Div>::new();
@@ -136,9 +152,17 @@ pub fn LogView(
                     <For each=rows key=|i| *i let:i>
                         <li class="log-line" class:log-error=move || lines.with(|l| l.get(i).map(LogLine::is_error).unwrap_or(false))>
                             <span class="log-no" aria-hidden="true">{i + 1}</span>
-                            <span class="log-time">{move || lines.with(|l| l.get(i).and_then(|x| x.time.clone()).unwrap_or_default())}</span>
-                            <span class="log-text" title=move || lines.with(|l| l.get(i).map(|x| x.text.clone()).unwrap_or_default())>
-                                {move || lines.with(|l| l.get(i).map(|x| x.text.clone()).unwrap_or_default())}
+                            {move || {
+                                let lang = i18n.lang.get();
+                                lines.with(|l| l.get(i).and_then(|x| x.time)).map(|t| {
+                                    let (shown, title) = log_time(lang, &t, full_times.get());
+                                    view! { <time class="log-time" datetime=t.to_rfc3339_nano() title=title>{shown}</time> }
+                                })
+                            }}
+                            // The agent's line as it wrote it: tabs kept, hidden characters visible,
+                            // never shortened (the view scrolls sideways).
+                            <span class="log-text" title=move || lines.with(|l| l.get(i).map(|x| visible(&x.text, Mode::Line)).unwrap_or_default())>
+                                {move || lines.with(|l| l.get(i).map(|x| untrusted_as(x.text.clone(), Show { mode: Mode::Line, inert: false, limit: 0 })))}
                             </span>
                         </li>
                     </For>
@@ -236,6 +260,7 @@ pub fn LogPanel(
         })
     });
     let follow = RwSignal::new(true);
+    let full_times = RwSignal::new(false);
     // A new selection starts at its newest line.
     Effect::new(move |prev: Option<Option<String>>| {
         let id = info.with(|i| i.as_ref().map(|i| i.id.clone()));
@@ -247,15 +272,17 @@ pub fn LogPanel(
     let state = Memo::new(move |_| info.with(|i| i.as_ref().map(|i| i.state.clone()).unwrap_or(TaskState::Pending)));
     let operator =
         Memo::new(move |_| info.with(|i| i.as_ref().map(|i| i.operator.clone()).unwrap_or(TaskOperator::Run)));
+    // Re-rendered when what it names changes, not with every state change.
+    let named = Memo::new(move |_| info.with(|i| i.as_ref().map(|i| (i.node.clone(), i.stage, i.agent.clone()))));
     let title = move || {
         let lang = i18n.lang.get();
-        info.with(|i| match i {
-            Some(i) => text_with(
+        named.with(|i| match i {
+            Some(i) => fill_values(
                 lang,
                 "logs.title_for",
-                &[("node", &i.node), ("stage", &i.stage.to_string()), ("agent", &i.agent)],
+                &[("node", &i.0), ("stage", &i.1.to_string()), ("agent", &i.2)],
             ),
-            None => text_with(lang, "logs.title", &[]),
+            None => vec![text_with(lang, "logs.title", &[]).into_any()],
         })
     };
     let label = Signal::derive(move || {
@@ -263,12 +290,13 @@ pub fn LogPanel(
         info.with(|i| {
             i.as_ref()
                 .map(|i| {
+                    // An attribute: plain text, hidden characters visible.
                     text_with(
                         lang,
                         "logs.region",
                         &[
-                            ("node", &i.node),
-                            ("agent", &i.agent),
+                            ("node", &visible(&i.node, Mode::Value)),
+                            ("agent", &visible(&i.agent, Mode::Value)),
                             ("state", &state_text(lang, &i.state, None)),
                         ],
                     )
@@ -293,9 +321,12 @@ pub fn LogPanel(
                     <button type="button" class="log-follow" aria-pressed=move || follow.get().to_string() on:click=move |_| follow.update(|f| *f = !*f)>
                         {i18n.t("logs.follow")}
                     </button>
+                    <button type="button" class="log-full" aria-pressed=move || full_times.get().to_string() on:click=move |_| full_times.update(|f| *f = !*f)>
+                        {i18n.t("logs.full_times")}
+                    </button>
                 </div>
                 <ErrorPanel error=error/>
-                <LogView lines=lines follow=follow label=label/>
+                <LogView lines=lines follow=follow label=label full_times=full_times/>
             </Show>
         </section>
     }

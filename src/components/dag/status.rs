@@ -2,12 +2,14 @@
 //! failure banner that puts the failing `ERROR: [code]: message` line on top.
 
 use super::model::{
-    dag_times, format_duration, format_timestamp, operator_key, outcome_key, state_class, state_icon, state_key,
-    DagTimes,
+    dag_times, format_duration, operator_key, outcome_key, state_class, state_icon, state_key, DagTimes,
 };
+use crate::components::time::agent_time;
+use crate::components::untrusted::{fill_values, untrusted, untrusted_as, Show};
 use crate::i18n::{text, text_with, use_i18n};
 use leptos::prelude::*;
 use obshell_proto::dag::{maintenance, parse_error_line, DagDetail, TaskOperator, TaskState};
+use obshell_proto::time::Precision;
 use obshell_proto::Lang;
 
 /// The text of a state, with the operator's meaning when it changes it ("Cancelled",
@@ -86,13 +88,14 @@ impl HeaderInfo {
     }
 }
 
-fn scope_text(lang: Lang, kind: i32, key: &str) -> String {
+/// The maintenance scope; the tenant name (the agent's key) shown as an untrusted value.
+fn scope_text(lang: Lang, kind: i32, key: &str) -> AnyView {
     match kind {
-        maintenance::TENANT_MAINTENANCE => text_with(lang, "scope.tenant", &[("tenant", key)]),
-        maintenance::GLOBAL_MAINTENANCE => text(lang, "scope.global"),
-        maintenance::OBPROXY_MAINTENANCE => text(lang, "scope.obproxy"),
-        maintenance::NOT_UNDER_MAINTENANCE | maintenance::NOT_BOOTSTRAP => text(lang, "scope.none"),
-        other => text_with(lang, "scope.other", &[("value", &other.to_string()), ("key", key)]),
+        maintenance::TENANT_MAINTENANCE => fill_values(lang, "scope.tenant", &[("tenant", key)]).into_any(),
+        maintenance::GLOBAL_MAINTENANCE => text(lang, "scope.global").into_any(),
+        maintenance::OBPROXY_MAINTENANCE => text(lang, "scope.obproxy").into_any(),
+        maintenance::NOT_UNDER_MAINTENANCE | maintenance::NOT_BOOTSTRAP => text(lang, "scope.none").into_any(),
+        other => fill_values(lang, "scope.other", &[("value", &other.to_string()), ("key", key)]).into_any(),
     }
 }
 
@@ -126,7 +129,6 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
         info.with(|i| {
             i.as_ref()
                 .map(|i| scope_text(i18n.lang.get(), i.maintenance_type, &i.maintenance_key))
-                .unwrap_or_default()
         })
     };
     // Announced to screen readers when it changes (not the ticking elapsed time).
@@ -150,7 +152,8 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
     };
     view! {
         <header class="dag-header">
-            <h1 class="dag-name">{get(|i| i.name.clone())}</h1>
+            // The DAG's name carries the tenant's: shown as untrusted text.
+            <h1 class="dag-name">{move || untrusted_as(get(|i| i.name.clone())(), Show::TEXT)}</h1>
             <dl class="dag-facts">
                 <div><dt>{i18n.t("dag.id")}</dt><dd><code class="dag-id">{get(|i| i.id.clone())}</code></dd></div>
                 <div><dt>{i18n.t("dag.state")}</dt><dd><StateLabel id=crate::ids::uid("dag-state").to_string() state=state operator=operator/></dd></div>
@@ -159,7 +162,10 @@ pub fn DagHeader(#[prop(into)] dag: Signal<Option<DagDetail>>, #[prop(into)] now
                     <span>{stage}</span>" "
                     <progress max="1000" value=progress aria-label=i18n.t("dag.progress")>{move || format!("{}%", progress() / 10)}</progress>
                 </dd></div>
-                <div><dt>{i18n.t("dag.started")}</dt><dd class="dag-start">{move || info.with(|i| i.as_ref().map(|i| i.times.start.as_ref().map(format_timestamp).unwrap_or_else(|| "—".into())).unwrap_or_default())}</dd></div>
+                <div><dt>{i18n.t("dag.started")}</dt><dd class="dag-start">{move || {
+                    let lang = i18n.lang.get();
+                    info.with(|i| i.as_ref().and_then(|i| i.times.start.as_ref()).map(|t| agent_time(lang, t, Precision::Seconds)).unwrap_or_else(|| "—".into_any()))
+                }}</dd></div>
                 <div><dt>{i18n.t("dag.elapsed")}</dt><dd class="dag-elapsed">{elapsed}</dd></div>
                 <div><dt>{i18n.t("dag.scope")}</dt><dd class="dag-scope">{scope}</dd></div>
             </dl>
@@ -231,7 +237,7 @@ pub fn FailureBanner(
                 None if f.cancelled => "failure.title_cancelled",
                 None => "failure.title",
             };
-            let title = text_with(
+            let title = fill_values(
                 lang,
                 key,
                 &[("stage", &f.stage.to_string()), ("node", &f.node), ("agent", &f.agent)],
@@ -239,12 +245,12 @@ pub fn FailureBanner(
             let body = match parse_error_line(&f.line) {
                 Some((code, msg)) => view! {
                     <p class="failure-body">
-                        <code class="failure-code">{code.to_string()}</code>" "
-                        <span class="failure-message">{msg.to_string()}</span>
+                        <code class="failure-code">{untrusted(code.to_string())}</code>" "
+                        <span class="failure-message">{untrusted_as(msg.to_string(), Show::TEXT)}</span>
                     </p>
                 }
                 .into_any(),
-                None => view! { <p class="failure-body"><span class="failure-message">{f.line.clone()}</span></p> }.into_any(),
+                None => view! { <p class="failure-body"><span class="failure-message">{untrusted_as(f.line.clone(), Show::TEXT)}</span></p> }.into_any(),
             };
             let others = (f.others > 0).then(|| view! { <p class="hint">{text_with(lang, "failure.others", &[("count", &f.others.to_string())])}</p> });
             let task_id = f.task_id.clone();

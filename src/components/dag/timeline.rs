@@ -8,6 +8,7 @@
 
 use super::model::{format_duration, interesting_order, state_class, Bar, LaneModel, TimelineModel};
 use super::status::{state_text, StateLabel};
+use crate::components::untrusted::{untrusted_as, visible, Mode, Show};
 use crate::i18n::{text_with, use_i18n};
 use leptos::prelude::*;
 use obshell_proto::dag::{DagDetail, TaskOperator, TaskState};
@@ -208,7 +209,9 @@ fn NodeRow(
         })
     };
     let bar = Memo::new(move |_| head.with(|h| h.as_ref().and_then(|h| h.bar.clone())));
-    let label_text = move || head.with(|h| h.as_ref().map(|h| h.name.clone()).unwrap_or_default());
+    // The node's name is the agent's: inside the select button it gets no button of its own.
+    let name = Memo::new(move |_| head.with(|h| h.as_ref().map(|h| h.name.clone()).unwrap_or_default()));
+    let label_text = move |how: Show| move || untrusted_as(name.get(), how);
     let stage_text = move || {
         head.with(|h| {
             h.as_ref()
@@ -224,11 +227,11 @@ fn NodeRow(
             let select = select_single.clone();
             view! {
                 <button type="button" class="tl-select tl-name" aria-pressed=move || (selected.get().as_deref() == Some(pressed_id.as_str())).to_string()
-                    on:click=move |_| select(task.clone())>{label_text}</button>
+                    on:click=move |_| select(task.clone())>{label_text(Show::INERT)}</button>
             }
             .into_any()
         }
-        None => view! { <span class="tl-name">{label_text}</span> }.into_any(),
+        None => view! { <span class="tl-name">{label_text(Show::VALUE)}</span> }.into_any(),
     };
     // Per-state counts of a parallel node; the chips are keyed by state so that a changing count
     // does not re-create (and unfocus) them.
@@ -244,7 +247,7 @@ fn NodeRow(
         summary_head.get().map(|(name, lanes)| {
             let states = move || counts.with(|c| c.as_ref().map(|(_, _, v)| v.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>()).unwrap_or_default());
             view! {
-                <div class="tl-summary" role="group" aria-label=move || text_with(i18n.lang.get(), "timeline.filter_label", &[("node", &name)])>
+                <div class="tl-summary" role="group" aria-label=move || text_with(i18n.lang.get(), "timeline.filter_label", &[("node", &visible(&name, Mode::Value))])>
                     <span class="tl-agents">{move || text_with(i18n.lang.get(), "timeline.agents", &[("count", &lanes.to_string())])}</span>
                     <For each=states key=|s| s.clone() let:s>
                         <StateChip state=s counts=counts filter=filter effective_filter=effective_filter/>
@@ -365,7 +368,7 @@ fn LaneRow(
     let state = Memo::new(move |_| lane.with(|l| l.as_ref().map(|l| l.state.clone()).unwrap_or(TaskState::Pending)));
     let operator =
         Memo::new(move |_| lane.with(|l| l.as_ref().map(|l| l.operator.clone()).unwrap_or(TaskOperator::Run)));
-    let agent = move || lane.with(|l| l.as_ref().map(|l| l.agent.clone()).unwrap_or_default());
+    let agent = Memo::new(move |_| lane.with(|l| l.as_ref().map(|l| l.agent.clone()).unwrap_or_default()));
     let bar = Memo::new(move |_| lane.with(|l| l.as_ref().and_then(|l| l.bar.clone())));
     let pressed_id = id.clone();
     let click_id = id.clone();
@@ -385,7 +388,7 @@ fn LaneRow(
             <div class="tl-label">
                 <button type="button" class="tl-select" aria-pressed=move || (selected.get().as_deref() == Some(pressed_id.as_str())).to_string()
                     on:click=move |_| select(click_id.clone())>
-                    <span class="tl-agent">{agent}</span>" "
+                    <span class="tl-agent">{move || untrusted_as(agent.get(), Show::INERT)}</span>" "
                     <StateLabel state=state operator=operator/>
                 </button>
                 {move || attempts().map(|a| view! { <span class="tl-attempts">{a}</span> })}
@@ -397,7 +400,7 @@ fn LaneRow(
                     style:--be=move || bar.with(|b| b.as_ref().and_then(|b| b.end).map(|e| e.to_string()).unwrap_or_default())></span>
             </div>
             <div class="tl-dur">{move || lane.with(|l| l.as_ref().and_then(|l| l.duration_ms).map(format_duration).unwrap_or_default())}</div>
-            {move || lane.with(|l| l.as_ref().and_then(|l| l.error.clone())).map(|e| view! { <p class="tl-error">{e}</p> })}
+            {move || lane.with(|l| l.as_ref().and_then(|l| l.error.clone())).map(|e| view! { <p class="tl-error">{untrusted_as(e, Show::TEXT)}</p> })}
         </li>
     }
 }

@@ -2,6 +2,7 @@
 //! wiring between them. [`FieldAria`] names the ids once; the control takes its `id`,
 //! `aria-invalid` and `aria-describedby` from it, so no input can lose them.
 
+use crate::components::untrusted::{untrusted_as, Show};
 use leptos::prelude::*;
 
 /// A field's value as an input edits it: read it, set it. One form store or a plain signal.
@@ -82,13 +83,15 @@ pub fn FieldFrame(
         <div class=format!("field {class}") class:invalid=move || invalid.get()>
             <label for=aria.id.clone()>{move || label.get()}</label>
             {children()}
-            <p id=aria.hint_id.clone() class="hint">{move || hint.get()}</p>
+            // A hint may name a value (what this tab sent): shown as untrusted text.
+            <p id=aria.hint_id.clone() class="hint">{move || untrusted_as(hint.get(), Show::TEXT)}</p>
             <FieldMessage id=aria.msg_id.clone() error=error warning=warning/>
         </div>
     }
 }
 
-/// The error (or warning) line under a field; announced politely to screen readers.
+/// The error (or warning) line under a field; announced politely to screen readers. Messages
+/// echo what was typed (and the agent's refusal of it): shown as untrusted text.
 #[component]
 pub fn FieldMessage(
     #[prop(into)] id: String,
@@ -97,8 +100,8 @@ pub fn FieldMessage(
 ) -> impl IntoView {
     view! {
         <p id=id class="field-msg" aria-live="polite">
-            {move || error.get().map(|e| view! { <span class="error">{e}</span> })}
-            {move || if error.get().is_none() { warning.get().map(|w| view! { <span class="warning">{w}</span> }) } else { None }}
+            {move || error.get().map(|e| view! { <span class="error">{untrusted_as(e, Show::TEXT)}</span> })}
+            {move || if error.get().is_none() { warning.get().map(|w| view! { <span class="warning">{untrusted_as(w, Show::TEXT)}</span> }) } else { None }}
         </p>
     }
 }

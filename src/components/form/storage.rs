@@ -6,6 +6,7 @@ use super::frame::{Binding, FieldAria, FieldMessage};
 use super::secret::{RevealToggle, SecretField};
 use super::select::SelectField;
 use super::text::TextField;
+use crate::components::untrusted::untrusted;
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
 use obshell_proto::storage::{Scheme, StorageDest, StorageWarning};
@@ -178,7 +179,7 @@ pub fn StorageEditor(
             </Show>
             <p class="uri-preview">
                 <span class="muted">{i18n.t("storage.preview")}</span>" "
-                <code>{move || obshell_proto::storage::redact(&uri.get.get())}</code>
+                <code>{move || untrusted(obshell_proto::storage::redact(&uri.get.get()))}</code>
             </p>
             <FieldMessage id=ids("msg") error=error/>
         </fieldset>

@@ -6,6 +6,7 @@ use super::review::ReviewDialog;
 use crate::api::{AgentClient, ApiError, HttpMethod};
 use crate::components::error_panel::ErrorPanel;
 use crate::components::submit_outcome::{others_started, SubmitOutcome};
+use crate::components::untrusted::{untrusted_as, Show};
 use crate::context::{use_drafts, use_host_events};
 use crate::form::{fields_of, messages, FormState, Known, Problems, Section, Source};
 use crate::i18n::{text_with, use_i18n};
@@ -217,7 +218,7 @@ pub fn BackupForm(
             <fieldset>
                 <legend>{i18n.t("field.delete_policy")}</legend>
                 {section(Section::DeletePolicy)}
-                {move || err(Field::DeletePolicy).get().map(|e| view! { <p class="error">{e}</p> })}
+                {move || err(Field::DeletePolicy).get().map(|e| view! { <p class="error">{untrusted_as(e, Show::TEXT)}</p> })}
             </fieldset>
             <ErrorPanel error=server_error context=crate::api::ErrorContext::Submit/>
             <SubmitOutcome error=server_error name=task_name.clone() since_ms=sent_at several=several/>

@@ -11,7 +11,8 @@ mod form;
 mod review;
 
 use crate::api::{AgentClient, ApiError};
-use crate::components::error_panel::ErrorPanel;
+use crate::components::error_panel::{error_summary, ErrorPanel};
+use crate::components::untrusted::{untrusted, visible, Mode};
 use crate::context::{use_drafts, CLUSTER_KEY};
 use crate::form::{fields_of, FormValues, Input, Known, Readback, Source};
 use crate::i18n::use_i18n;
@@ -223,7 +224,8 @@ fn TenantPicker(
                                 {list.into_iter().map(|t| {
                                     let name = t.tenant_name.clone();
                                     let is_sel = { let name = name.clone(); move || selected.get() == name };
-                                    view! { <option value=name.clone() selected=is_sel>{format!("{} ({})", t.tenant_name, t.tenant_id)}</option> }
+                                    // An option holds plain text only: the name with its hidden characters visible.
+                                    view! { <option value=name.clone() selected=is_sel>{format!("{} ({})", visible(&t.tenant_name, Mode::Value), t.tenant_id)}</option> }
                                 }).collect_view()}
                             </select>
                         </div>
@@ -248,9 +250,9 @@ fn CurrentValues(scope: Scope, values: FormValues) -> impl IntoView {
                 (false, _) => v.to_string(),
             };
             let value = if s.input == Input::Destination {
-                view! { <code>{shown}</code> }.into_any()
+                view! { <code>{untrusted(shown)}</code> }.into_any()
             } else {
-                shown.into_any()
+                untrusted(shown)
             };
             view! { <dt>{i18n.t(s.label)}</dt><dd>{value}</dd> }
         })
@@ -287,17 +289,18 @@ fn TenantsTable(tenants: Vec<(TenantOverview, Result<Known, ApiError>)>) -> impl
                             (false, Input::Destination) => obshell_proto::storage::redact(v),
                             (false, _) => v.to_string(),
                         };
-                        view! { <td><bdi class="value">{shown}</bdi></td> }
+                        view! { <td>{untrusted(shown)}</td> }
                     })
                     .collect_view()
                     .into_any(),
                 Err(e) => {
                     let span = columns.len().to_string();
                     let lang = i18n.lang.get_untracked();
-                    view! { <td colspan=span class="error">{e.summary(lang)}</td> }.into_any()
+                    view! { <td colspan=span class="error">{error_summary(lang, &e, Default::default())}</td> }
+                        .into_any()
                 }
             };
-            view! { <tr><th scope="row"><bdi>{t.tenant_name.clone()}</bdi></th>{cells}</tr> }
+            view! { <tr><th scope="row">{untrusted(t.tenant_name.clone())}</th>{cells}</tr> }
         })
         .collect_view();
     view! {

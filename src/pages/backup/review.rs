@@ -4,6 +4,7 @@
 //! it. Submitting is disabled while the request is in flight, so it is sent once.
 
 use crate::components::modal::Modal;
+use crate::components::untrusted::{fill_values, untrusted, untrusted_as, Show};
 use crate::form::equivalents::{cli_command, sdk_python};
 use crate::form::review::{rows, Again, Credentials, Now, Row};
 use crate::form::{redacted_json, spec, FormState, Source};
@@ -58,7 +59,7 @@ pub fn ReviewDialog(
     view! {
         <Modal labelled_by=uid("review-title") initial_focus=uid("review-changes") class="review" on_cancel=on_cancel>
             <h2 id=uid("review-title")>{i18n.t("review.title")}</h2>
-            <p><code>{endpoint}</code></p>
+            <p><code>{untrusted(endpoint)}</code></p>
             <div class="table-scroll" id=uid("review-changes") tabindex="0" role="region" aria-labelledby=uid("review-changes-caption")>
                 <table class="changes">
                     <caption id=uid("review-changes-caption")>{i18n.t("review.changes")}</caption>
@@ -77,7 +78,7 @@ pub fn ReviewDialog(
                 <ul class="effects">{effects.into_iter().map(|e| view! { <li>{i18n.t(effect_key(e))}</li> }).collect_view()}</ul>
             })}
             <h3>{i18n.t("review.body")}</h3>
-            <pre class="json" id=uid("review-body") tabindex="0" aria-label=i18n.t("review.body")>{shown}</pre>
+            <pre class="json" id=uid("review-body") tabindex="0" aria-label=i18n.t("review.body")>{untrusted_as(shown, Show::TEXT)}</pre>
             <h3>{i18n.t("review.cli")}</h3>
             {(method == Method::Set).then(|| view! { <p class="hint">{i18n.t("review.cli_patches")}</p> })}
             <Snippet id=uid("review-cli") text=cli label=i18n.t("review.cli")/>
@@ -96,13 +97,15 @@ pub fn ReviewDialog(
 
 fn row_view(lang: Lang, r: &Row) -> impl IntoView {
     let label = text(lang, spec(r.field).label);
+    // Values are the agent's or the user's: each isolated, in the sentence that says how the
+    // console knows it.
     let now = match &r.now {
-        Now::Known(v, Source::Reported) => v.clone(),
-        Now::Known(v, Source::Inferred) => text_with(lang, "review.now_inferred", &[("value", v)]),
-        Now::Known(v, Source::Remembered) => text_with(lang, "review.now_remembered", &[("value", v)]),
-        Now::Known(v, Source::Default) => text_with(lang, "review.now_default", &[("value", v)]),
-        Now::Known(_, Source::Differs) | Now::Differs => text(lang, "review.now_differs"),
-        Now::Unknown => text(lang, "review.now_unknown"),
+        Now::Known(v, Source::Reported) => vec![untrusted(v.clone())],
+        Now::Known(v, Source::Inferred) => fill_values(lang, "review.now_inferred", &[("value", v)]),
+        Now::Known(v, Source::Remembered) => fill_values(lang, "review.now_remembered", &[("value", v)]),
+        Now::Known(v, Source::Default) => fill_values(lang, "review.now_default", &[("value", v)]),
+        Now::Known(_, Source::Differs) | Now::Differs => vec![text(lang, "review.now_differs").into_any()],
+        Now::Unknown => vec![text(lang, "review.now_unknown").into_any()],
     };
     let again = r.again.map(|a| {
         text(
@@ -118,9 +121,9 @@ fn row_view(lang: Lang, r: &Row) -> impl IntoView {
     view! {
         <tr>
             <th scope="row">{label}</th>
-            <td><bdi class="value">{now}</bdi></td>
+            <td>{now}</td>
             <td>
-                <bdi class="value">{r.new.clone()}</bdi>
+                {untrusted(r.new.clone())}
                 {creds.map(|c| view! { <span class="creds">{c}</span> })}
                 {again.map(|a| view! { <span class="again">{a}</span> })}
             </td>
@@ -161,7 +164,8 @@ fn Snippet(id: String, text: String, #[prop(into)] label: Signal<String>) -> imp
     };
     view! {
         <div class="snippet">
-            <pre id=id.clone() tabindex="0" aria-label=move || label.get()>{text}</pre>
+            // Shown with its hidden characters visible; the button copies the command as it is.
+            <pre id=id.clone() tabindex="0" aria-label=move || label.get()>{untrusted_as(text, Show::TEXT)}</pre>
             <button type="button" aria-describedby=id on:click=copy>
                 {move || if copied.get() { i18n.now("review.copied") } else { i18n.now("review.copy") }}
             </button>

@@ -9,6 +9,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::form::secret::SecretField;
 use crate::components::modal::Modal;
 use crate::components::submit_outcome::{others_started, SubmitOutcome};
+use crate::components::untrusted::{fill_values, untrusted, untrusted_as, Show};
 use crate::context::use_host_events;
 use crate::i18n::{text, text_with, use_i18n};
 use crate::ids::uid;
@@ -133,9 +134,9 @@ fn ConfirmDialog(operation: Operation, on_close: Callback<()>, on_done: Callback
     let who2 = who.clone();
     view! {
         <Modal labelled_by=uid("op-title") described_by=uid("op-effect") initial_focus=uid("op-back") on_cancel=on_cancel class="operation">
-            <h2 id=uid("op-title")>{move || text_with(i18n.lang.get(), title_key, &[("tenant", &who())])}</h2>
-            <p id=uid("op-effect")>{move || text_with(i18n.lang.get(), effect_key, &[("tenant", &who2())])}</p>
-            <p><code>{endpoint}</code></p>
+            <h2 id=uid("op-title")>{move || fill_values(i18n.lang.get(), title_key, &[("tenant", &who())])}</h2>
+            <p id=uid("op-effect")>{move || fill_values(i18n.lang.get(), effect_key, &[("tenant", &who2())])}</p>
+            <p><code>{untrusted(endpoint)}</code></p>
             <ErrorPanel error=error context=crate::api::ErrorContext::Submit/>
             <div class="actions">
                 <button type="button" class="primary danger" disabled=move || send.pending().get()
@@ -293,10 +294,10 @@ fn BackUpDialog(target: Target, on_close: Callback<()>) -> impl IntoView {
             BackupMode::Incremental => text(lang, "overview.incremental"),
         };
         [
-            text(lang, "backup_now.step_check"),
-            text_with(lang, "backup_now.step_archive", &[("tenant", &who2())]),
-            text_with(lang, "backup_now.step_backup", &[("kind", &kind)]),
-            text(lang, "backup_now.step_wait"),
+            vec![text(lang, "backup_now.step_check").into_any()],
+            fill_values(lang, "backup_now.step_archive", &[("tenant", &who2())]),
+            vec![text_with(lang, "backup_now.step_backup", &[("kind", &kind)]).into_any()],
+            vec![text(lang, "backup_now.step_wait").into_any()],
         ]
         .into_iter()
         .map(|s| view! { <li>{s}</li> })
@@ -305,7 +306,7 @@ fn BackUpDialog(target: Target, on_close: Callback<()>) -> impl IntoView {
     view! {
         <Modal labelled_by=uid("backup-now-title") initial_focus=uid("backup-mode-fieldset") on_cancel=on_cancel class="operation">
             <form on:submit=submit novalidate>
-                <h2 id=uid("backup-now-title")>{move || text_with(i18n.lang.get(), "backup_now.title", &[("tenant", &who())])}</h2>
+                <h2 id=uid("backup-now-title")>{move || fill_values(i18n.lang.get(), "backup_now.title", &[("tenant", &who())])}</h2>
                 <fieldset id=uid("backup-mode-fieldset") tabindex="-1" aria-describedby=uid("backup-mode-msg")>
                     <legend>{i18n.t("backup_now.mode")}</legend>
                     {mode_radio(BackupMode::Full, "backup_now.full")}
@@ -326,8 +327,8 @@ fn BackUpDialog(target: Target, on_close: Callback<()>) -> impl IntoView {
                 <p class="hint">{i18n.t("backup_now.plus_archive_hint")}</p>
                 <h3>{i18n.t("backup_now.steps")}</h3>
                 <ol class="steps">{steps}</ol>
-                <p><code>{endpoint}</code></p>
-                <pre class="json" tabindex="0" aria-label=i18n.t("review.body")>{shown_body}</pre>
+                <p><code>{untrusted(endpoint)}</code></p>
+                <pre class="json" tabindex="0" aria-label=i18n.t("review.body")>{move || untrusted_as(shown_body(), Show::TEXT)}</pre>
                 <ErrorPanel error=error context=crate::api::ErrorContext::Submit/>
                 <SubmitOutcome error=error name=task_name since_ms=sent_at several=several/>
                 <div class="actions">

@@ -14,8 +14,10 @@ mod actions;
 pub mod model;
 
 use crate::api::{AgentClient, ApiError};
-use crate::components::dag::model::{format_duration, format_time};
+use crate::components::dag::model::format_duration;
 use crate::components::error_panel::ErrorPanel;
+use crate::components::time::{agent_time, agent_time_of, relative_text, ticking, UpdatedStamp};
+use crate::components::untrusted::{fill, untrusted};
 use crate::i18n::{text, text_with, use_i18n};
 use crate::ids::uid;
 use crate::nav::{Link, Route};
@@ -124,14 +126,11 @@ pub fn OverviewPage() -> impl IntoView {
         }
         p
     });
-    // "Updated N s ago", ticking.
-    let now = RwSignal::new(js_sys::Date::now());
-    let ticker = set_interval_with_handle(move || now.set(js_sys::Date::now()), std::time::Duration::from_secs(1)).ok();
-    on_cleanup(move || {
-        if let Some(t) = ticker {
-            t.clear();
-        }
-    });
+    // The agent's clock, for how long ago a backup ended.
+    let agent_now = {
+        let client = client.clone();
+        ticking(std::time::Duration::from_secs(5), move || client.server_now_ms())
+    };
     let on_done = Callback::new(move |()| {
         operation.set(None);
         poll.with_value(|p| p.after_operation());
@@ -143,7 +142,7 @@ pub fn OverviewPage() -> impl IntoView {
             s.as_ref().map(|s| {
                 s.tenants
                     .iter()
-                    .map(|t| tenant_row(lang, t.clone(), operation))
+                    .map(|t| tenant_row(lang, t.clone(), operation, agent_now))
                     .collect_view()
             })
         })
@@ -153,36 +152,14 @@ pub fn OverviewPage() -> impl IntoView {
         let lang = i18n.lang.get();
         snapshot.with(|s| s.as_ref().map(|s| cluster_summary(lang, s, operation)))
     };
-    let updated = move || {
-        let lang = i18n.lang.get();
-        let n = now.get();
-        match (stale_since.get(), snapshot.with(|s| s.as_ref().map(|s| s.at_ms))) {
-            (Some(since), _) => Some((
-                "stale",
-                text_with(
-                    lang,
-                    "overview.stale",
-                    &[("time", &local_time(since)), ("ago", &ago(lang, n - since))],
-                ),
-            )),
-            (None, Some(at)) => Some((
-                "fresh",
-                text_with(lang, "overview.updated", &[("ago", &ago(lang, n - at))]),
-            )),
-            _ => None,
-        }
-    };
     let reconnecting = move || matches!(phase.get(), PollPhase::Reconnecting { .. });
 
     view! {
         <section class="card wide overview" aria-labelledby=uid("overview-title")>
             <div class="overview-head">
                 <h1 id=uid("overview-title")>{i18n.t("overview.title")}</h1>
-                <p class="updated" role="status" aria-live="polite">
-                    {move || updated().map(|(kind, t)| view! { <span class=format!("updated-{kind}")>{t}</span> })}
-                    " "
-                    <button type="button" class="link" on:click=move |_| poll.with_value(|p| p.refresh())>{i18n.t("overview.refresh")}</button>
-                </p>
+                <UpdatedStamp at_ms=Signal::derive(move || snapshot.with(|s| s.as_ref().map(|s| s.at_ms)))
+                    stale_since=stale_since on_refresh=Callback::new(move |()| poll.with_value(|p| p.refresh()))/>
             </div>
             <Show when=reconnecting>
                 <p class="warning" role="alert">{i18n.t("overview.unreachable")}</p>
@@ -340,7 +317,12 @@ fn cluster_summary(lang: Lang, s: &Snapshot, operation: RwSignal<Option<Operatio
     }
 }
 
-fn tenant_row(lang: Lang, t: TenantStatus, operation: RwSignal<Option<Operation>>) -> impl IntoView {
+fn tenant_row(
+    lang: Lang,
+    t: TenantStatus,
+    operation: RwSignal<Option<Operation>>,
+    now: RwSignal<f64>,
+) -> impl IntoView {
     let name = t.tenant.tenant_name.clone();
     let protection = t.protection();
     let (p_class, p_icon, p_key) = match protection {
@@ -349,13 +331,19 @@ fn tenant_row(lang: Lang, t: TenantStatus, operation: RwSignal<Option<Operation>
         Protection::Unprotected => ("bad", "✕", "overview.unprotected"),
     };
     let archive = archive_cell(lang, &t);
-    let last = last_backup_cell(lang, &t);
+    let last = last_backup_cell(lang, &t, now);
     let dests = t.dests.as_ref().map(|d| {
-        let show = |u: &str| if u.is_empty() { "—".to_string() } else { obshell_proto::storage::redact(u) };
+        let show = |u: &str| {
+            if u.is_empty() {
+                "—".to_string()
+            } else {
+                obshell_proto::storage::redact(u)
+            }
+        };
         view! {
             <dl class="dests">
-                <dt>{text(lang, "overview.data_dest")}</dt><dd><bdi class="value">{show(&d.data_base_uri)}</bdi></dd>
-                <dt>{text(lang, "overview.archive_dest")}</dt><dd><bdi class="value">{show(&d.archive_base_uri)}</bdi></dd>
+                <dt>{text(lang, "overview.data_dest")}</dt><dd>{untrusted(show(&d.data_base_uri))}</dd>
+                <dt>{text(lang, "overview.archive_dest")}</dt><dd>{untrusted(show(&d.archive_base_uri))}</dd>
             </dl>
         }
     });
@@ -389,7 +377,7 @@ fn tenant_row(lang: Lang, t: TenantStatus, operation: RwSignal<Option<Operation>
         .collect_view();
     view! {
         <tr data-tenant=name.clone()>
-            <th scope="row"><bdi>{name.clone()}</bdi></th>
+            <th scope="row">{untrusted(name.clone())}</th>
             <td><span class=format!("verdict verdict-{p_class}")><span aria-hidden="true">{p_icon}</span>" "{text(lang, p_key)}</span></td>
             <td>{archive}</td>
             <td>{last}</td>
@@ -419,12 +407,13 @@ fn archive_cell(lang: Lang, t: &TenantStatus) -> impl IntoView {
     } else {
         status.clone()
     };
+    let label = untrusted(label);
     let checkpoint = t
         .round
         .as_ref()
         .map(|r| r.checkpoint.clone())
         .or_else(|| t.info.as_ref().and_then(|i| i.lastest_archive_log_checkpoint.clone()))
-        .map(|c| text_with(lang, "overview.checkpoint", &[("time", &format_time(&c))]));
+        .map(|c| fill(lang, "overview.checkpoint", &mut |_| Some(agent_time_of(lang, &c))));
     let delay = t.delay_secs().map(|d| {
         let s = text_with(
             lang,
@@ -445,7 +434,7 @@ fn archive_cell(lang: Lang, t: &TenantStatus) -> impl IntoView {
     }
 }
 
-fn last_backup_cell(lang: Lang, t: &TenantStatus) -> AnyView {
+fn last_backup_cell(lang: Lang, t: &TenantStatus, now: RwSignal<f64>) -> AnyView {
     let Some(b) = &t.last else {
         return view! { <span class="status status-none">{text(lang, "overview.no_backup")}</span> }.into_any();
     };
@@ -461,18 +450,29 @@ fn last_backup_cell(lang: Lang, t: &TenantStatus) -> AnyView {
     } else {
         text(lang, "overview.full")
     };
-    let when = if state.is_finished() {
-        let took = duration_ms(&b.start_timestamp, &b.end_timestamp)
-            .map(format_duration)
-            .unwrap_or_else(|| "—".into());
-        text_with(
-            lang,
-            "overview.finished",
-            &[("end", &format_time(&b.end_timestamp)), ("took", &took)],
-        )
+    // When, in the browser's zone, and how long ago by the agent's clock.
+    let (key, at) = if state.is_finished() {
+        ("overview.finished", &b.end_timestamp)
     } else {
-        text_with(lang, "overview.started", &[("start", &format_time(&b.start_timestamp))])
+        ("overview.started", &b.start_timestamp)
     };
+    let took = duration_ms(&b.start_timestamp, &b.end_timestamp)
+        .map(format_duration)
+        .unwrap_or_else(|| "—".into());
+    let at = obshell_proto::time::known(at);
+    let when = fill(lang, key, &mut |name| match name {
+        "end" | "start" => Some(match &at {
+            Some(t) => {
+                let ms = t.unix_millis();
+                let ago = move || format!(" ({})", relative_text(lang, now.get() as i64 - ms));
+                view! { {agent_time(lang, t, obshell_proto::time::Precision::Seconds)}<span class="ago">{ago}</span> }
+                    .into_any()
+            }
+            None => "—".into_any(),
+        }),
+        "took" => Some(took.clone().into_any()),
+        _ => None,
+    });
     let progress = (!state.is_finished()).then(|| b.progress()).flatten().map(|p| {
         let pct = (p * 100.0).round() as u32;
         view! {
@@ -481,27 +481,11 @@ fn last_backup_cell(lang: Lang, t: &TenantStatus) -> AnyView {
         }
     });
     view! {
-        <span class=format!("status status-{class}") data-status=b.status.clone()><span aria-hidden="true">{icon}</span>" "{b.status.clone()}</span>
+        <span class=format!("status status-{class}") data-status=b.status.clone()><span aria-hidden="true">{icon}</span>" "{untrusted(b.status.clone())}</span>
         <span class="sub">{format!("{kind} · #{}", b.backup_set_id)}</span>
         <span class="sub">{when}</span>
         {progress}
-        {(b.result != 0 && !b.comment.is_empty()).then(|| view! { <span class="sub error"><bdi>{b.comment.clone()}</bdi></span> })}
+        {(b.result != 0 && !b.comment.is_empty()).then(|| view! { <span class="sub error">{untrusted(b.comment.clone())}</span> })}
     }
     .into_any()
-}
-
-/// `HH:MM:SS` in the browser's zone.
-fn local_time(ms: f64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-    format!("{:02}:{:02}:{:02}", d.get_hours(), d.get_minutes(), d.get_seconds())
-}
-
-/// "3 s ago", "2 min ago".
-fn ago(lang: Lang, ms: f64) -> String {
-    let s = (ms / 1000.0).max(0.0) as i64;
-    if s < 60 {
-        text_with(lang, "overview.ago_s", &[("n", &s.to_string())])
-    } else {
-        text_with(lang, "overview.ago_min", &[("n", &(s / 60).to_string())])
-    }
 }
