@@ -232,7 +232,6 @@ async fn cancelled_passed_and_rolled_back_read_as_such() {
         m.attr(".dag-start time", "title"),
         "Agent's time: 2026-05-11 10:00:01 +08:00"
     );
-    assert_eq!(m.attr(".dag-start time", "datetime"), "2026-05-11T10:00:01+08:00");
     assert_eq!(m.text(".dag-elapsed"), "2.0 s");
     assert_eq!(enabled(&m), vec!["retry", "pass", "rollback"]);
     m.cleanup();
