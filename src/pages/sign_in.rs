@@ -61,17 +61,14 @@ pub fn SignInPage() -> impl IntoView {
     let usable = move || matches!(compat(), Some(Compatibility::Ok { .. }));
     // Submitted (Enter) while the agent's key is still on its way: signed in as soon as it is
     // there, rather than the Enter being lost (a disabled default button would swallow it).
+    // A failed or refused connection drops it: its message says why.
     let queued = RwSignal::new(false);
     Effect::new(move |_| {
-        if queued.get() && usable() && !connect.pending().get() {
+        if queued.get() && !connect.pending().get() {
             queued.set(false);
-            sign_in.dispatch(password.get_untracked());
-        }
-    });
-    // A failed or refused connection drops the queued sign-in: its message says why.
-    Effect::new(move |_| {
-        if connect_error.with(Option::is_some) || (compat().is_some() && !usable()) {
-            queued.set(false);
+            if usable() {
+                sign_in.dispatch(password.get_untracked());
+            }
         }
     });
     let waiting = move || connect.pending().get() && compat().is_none();

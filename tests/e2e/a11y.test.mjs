@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { useSimAndBrowser, signIn, waitFor, PASSWORD } from './harness.mjs';
+import { useSimAndBrowser, signIn, waitFor, trackRequests, networkQuiet, PASSWORD } from './harness.mjs';
 
 const AXE = fs.readFileSync(path.join(process.env.TOOLS_DIR || path.resolve('.tools'), 'node_modules/axe-core/axe.min.js'), 'utf8');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -159,19 +159,14 @@ async function audit(page, where) {
 /** A page in a context whose browser language is `locale`, counting requests in flight. */
 async function langPage(locale) {
   const page = await (await browser.newContext({ locale, viewport: { width: 1440, height: 900 } })).newPage();
-  page.inflight = 0;
-  page.lastNetwork = Date.now();
-  const done = () => { page.inflight--; page.lastNetwork = Date.now(); };
-  page.on('request', () => { page.inflight++; page.lastNetwork = Date.now(); });
-  page.on('requestfinished', done);
-  page.on('requestfailed', done);
+  trackRequests(page);
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(String(e)));
   return page;
 }
 
 // A page's reads answered (leaving the overview with one in flight is another bug's business).
-const quiet = (page) => waitFor(() => page.inflight === 0 && Date.now() - page.lastNetwork > 300, 'the page\'s reads');
+const quiet = (page) => networkQuiet(page);
 const dagState = (page) => page.locator('[id$="dag-state"]').getAttribute('data-state');
 const goTo = async (page, href) => {
   await quiet(page);

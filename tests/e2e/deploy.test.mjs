@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { startSim, launch, signIn, waitFor, mintSsoToken, freePort, PASSWORD, ROOT } from './harness.mjs';
+import { startSim, launch, signIn, waitFor, trackRequests, networkQuiet, mintSsoToken, freePort, PASSWORD, ROOT } from './harness.mjs';
 import { startNginx } from './nginx.mjs';
 
 const DIST = process.env.OBSHELL_DIST || path.join(ROOT, 'dist');
@@ -40,15 +40,6 @@ async function newCspPage() {
   return page;
 }
 
-/** Counts the page's requests in flight (for `toClusterForm`). */
-function trackRequests(page) {
-  page.inflight = 0;
-  page.lastNetwork = Date.now();
-  const done = () => { page.inflight--; page.lastNetwork = Date.now(); };
-  page.on('request', () => { page.inflight++; page.lastNetwork = Date.now(); });
-  page.on('requestfinished', done);
-  page.on('requestfailed', done);
-}
 
 /**
  * From the overview (the page after sign-in) to the cluster form, once the overview's reads are
@@ -57,7 +48,7 @@ function trackRequests(page) {
  */
 async function toClusterForm(page, scope = page) {
   await scope.getByRole('heading', { name: 'Backup overview' }).waitFor();
-  await waitFor(() => page.inflight === 0 && Date.now() - page.lastNetwork > 300, 'the overview\'s reads');
+  await networkQuiet(page, 'the overview\'s reads');
   await scope.locator('nav a', { hasText: 'Cluster backup' }).click();
 }
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSim, launch, mintSsoToken, waitFor, PASSWORD, ROOT } from './harness.mjs';
+import { startSim, launch, mintSsoToken, waitFor, trackRequests, networkQuiet, PASSWORD, ROOT } from './harness.mjs';
 import { startNginx } from './nginx.mjs';
 
 const DIST = process.env.OBSHELL_DIST || path.join(ROOT, 'dist');
@@ -86,12 +86,7 @@ async function hostPage() {
   page.problems = [];
   page.on('pageerror', (e) => page.problems.push(String(e)));
   page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) page.problems.push(m.text()); });
-  page.inflight = 0;
-  page.lastNetwork = Date.now();
-  const done = () => { page.inflight--; page.lastNetwork = Date.now(); };
-  page.on('request', () => { page.inflight++; page.lastNetwork = Date.now(); });
-  page.on('requestfinished', done);
-  page.on('requestfailed', done);
+  trackRequests(page);
   await page.goto(ng.url('/host/'));
   return page;
 }
@@ -164,7 +159,7 @@ describe('a host page with its own .card, .field, .badge, .main, .modal rules', 
     await A.getByRole('heading', { name: 'Backup overview' }).waitFor();
     // (Once the overview's reads are answered: leaving it while one is in flight can make it read
     // a disposed signal, a console bug this test is not about.)
-    await waitFor(() => page.inflight === 0 && Date.now() - page.lastNetwork > 300, 'the overview\'s reads');
+    await networkQuiet(page, 'the overview\'s reads');
     await A.locator('nav a', { hasText: 'Cluster backup' }).click();
     await A.locator('[id$="backup-base-path"]').fill('/data/host');
     await A.locator('form.backup-form button[type=submit]').click();

@@ -111,6 +111,21 @@ export async function newPage(browser) {
   return page;
 }
 
+/** Counts the page's requests in flight, for [`networkQuiet`]. */
+export function trackRequests(page) {
+  page.inflight = 0;
+  page.lastNetwork = Date.now();
+  const done = () => { page.inflight--; page.lastNetwork = Date.now(); };
+  page.on('request', () => { page.inflight++; page.lastNetwork = Date.now(); });
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+}
+
+/** Waits until a page of [`trackRequests`] has had no request in flight for 300 ms. */
+export function networkQuiet(page, what = 'the page\'s reads') {
+  return waitFor(() => page.inflight === 0 && Date.now() - page.lastNetwork > 300, what);
+}
+
 /** Opens `path` (default the cluster form; a deep link works: the sign-in gate shows in place, then the route) and signs in. */
 export async function signIn(page, sim, password = PASSWORD, path = '/backup/cluster') {
   await page.goto(sim.url(path));

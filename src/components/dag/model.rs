@@ -122,22 +122,6 @@ pub fn format_offset(ms: i64) -> String {
     }
 }
 
-/// `2026-05-11 10:00:01 +08:00` (the agent's zone, seconds precision); `—` when unknown.
-pub fn format_time(s: &str) -> String {
-    match known(s) {
-        Some(t) => format_timestamp(&t),
-        None => "—".into(),
-    }
-}
-
-pub fn format_timestamp(t: &Timestamp) -> String {
-    let r = t.to_rfc3339_micros();
-    // YYYY-MM-DDTHH:MM:SS.ffffff±hh:mm | Z
-    let (date_time, zone) = r.split_at(26);
-    let zone = if zone == "Z" { "UTC" } else { zone };
-    format!("{} {} {}", &date_time[..10], &date_time[11..19], zone)
-}
-
 // ---------------------------------------------------------------------------------------------
 // The time axis and bars
 
@@ -710,12 +694,6 @@ mod tests {
         assert_eq!(format_duration(45_000), "45 s");
         assert_eq!(format_duration(185_000), "3 min 05 s");
         assert_eq!(format_duration(7_380_000), "2 h 03 min");
-        assert_eq!(
-            format_time("2026-05-11T10:00:01.012345+08:00"),
-            "2026-05-11 10:00:01 +08:00"
-        );
-        assert_eq!(format_time("2026-05-11T02:00:01Z"), "2026-05-11 02:00:01 UTC");
-        assert_eq!(format_time("0001-01-01T00:00:00Z"), "—");
         assert_eq!(format_offset(90_000), "+1m30s");
         assert_eq!(Axis::covering(Some(0), 61_000).span_ms, 75_000);
         assert_eq!(Axis::covering(Some(0), 61_000).ticks.len(), 6);
