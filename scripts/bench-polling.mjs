@@ -8,9 +8,10 @@
 //     moment the DOM shows the new states (MutationObserver, wall clock shared by node and the
 //     browser). Ticks come at a random phase of the poll cycle, as real changes do; the delay is
 //     then bounded by the poll interval (1 s) plus one request and a render.
-// (b) Request rate: GET /api/v1/task/dag/{id} per second while a DAG runs (scheduler paused in
-//     RUNNING: an endlessly slow DAG), then while the page is hidden, then how soon it polls
-//     again once visible.
+// (b) Request rate while a DAG runs (scheduler paused in RUNNING: an endlessly slow DAG) with
+//     the running sub-task's log open: every request the page sends to the agent (DAG polls
+//     and log fetches; the bound is 1.2/s), then while the page is hidden, then how soon it
+//     polls again once visible.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -124,6 +125,9 @@ try {
   const { id, page } = await openNewDag();
   await sim.control('tick', { count: 1 });
   await waitFor(async () => (await page.locator('#dag-state').getAttribute('data-state')) === 'RUNNING', 'RUNNING', 10000);
+  // The running sub-task's log is open (the view selects the current sub-task) and has lines.
+  await page.locator('.log-panel .log-view').waitFor({ timeout: 10000 });
+  await waitFor(async () => (await page.locator('.log-panel .log-line').count()) > 0, 'log lines shown', 10000);
   const window_ = async (label) => {
     await sim.clearJournal();
     const t0 = Date.now();
@@ -131,10 +135,12 @@ try {
     const secs = (Date.now() - t0) / 1000;
     const all = await sim.journal();
     const gets = all.filter((r) => r.method === 'GET' && r.uri.startsWith(`/api/v1/task/dag/${id}?`));
+    const logs = all.filter((r) => r.uri.startsWith('/api/v1/task/sub_task/') && r.uri.includes('/logs'));
+    const agent = all.filter((r) => r.uri.startsWith('/api/v1/'));
     // Agent times (RFC 3339, ns): the spacing of consecutive polls.
     const ms = gets.map((r) => { const m = r.time.match(/T(\d+):(\d+):(\d+(?:\.\d+)?)/); return ((+m[1] * 60 + +m[2]) * 60 + +m[3]) * 1000; });
     const gaps = ms.slice(1).map((t, i) => t - ms[i]);
-    return { label, rate: gets.length / secs, gets: gets.length, all: all.length, secs, gaps };
+    return { label, rate: gets.length / secs, total: agent.length / secs, logs: logs.length, gets: gets.length, all: agent.length, secs, gaps };
   };
   const running = await window_('running');
 
@@ -174,6 +180,7 @@ try {
   await other.close();
   await page.close();
 
+  console.log(`polling: ${running.total.toFixed(2)} req/s in all while a DAG runs with a sub-task's log open (bound 1.2): ${running.gets} DAG polls + ${running.logs} log fetches + ${running.all - running.gets - running.logs} other over ${running.secs.toFixed(1)} s`);
   console.log(`polling: ${running.rate.toFixed(2)} req/s running, ${hidden.rate.toFixed(2)} req/s hidden (GET /api/v1/task/dag/{id} over ${running.secs.toFixed(1)} s and ${hidden.secs.toFixed(1)} s; all /api/v1 requests: ${running.all} and ${hidden.all}; hidden = ${method})`);
   if (running.gaps.length) console.log(`polling: interval between DAG polls while running: median ${pct(running.gaps, 50).toFixed(0)} ms, min ${Math.min(...running.gaps).toFixed(0)}, max ${Math.max(...running.gaps).toFixed(0)} ms`);
   console.log(`polling: visible again → first poll after ${resumeMs === null ? 'none within 5 s' : `${resumeMs} ms`}`);

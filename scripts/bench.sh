@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks (they print numbers; none is a pass/fail test):
 #   bundle size, encryption cost, simulator DAG-read throughput, timeline update cost (Chromium),
-#   polling latency and request rate against the simulator (Chromium).
+#   polling latency and request rate against the simulator (Chromium), sign-in timing cold on
+#   loopback and an emulated 20 Mbit/s + 40 ms link (Chromium).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -28,6 +29,9 @@ if [ -f scripts/bench-polling.mjs ]; then
   echo "== polling: display delay and request rate (headless Chromium against the simulator)"
   node scripts/bench-polling.mjs
 fi
+
+echo "== sign-in: password visible, sign-in enabled, sign-in -> form (cold, headless Chromium against the simulator)"
+node scripts/bench-signin.mjs
 
 echo "== overview: requests per refresh with 1 and 50 user tenants (headless Chromium against the simulator)"
 node scripts/bench-overview.mjs

@@ -19,6 +19,11 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   log "adding rustup target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
 fi
+# The standard library's sources: the release wasm rebuilds it (scripts/build.sh, build-std).
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  log "adding rustup component rust-src"
+  rustup component add rust-src
+fi
 
 # 2. Debian packages: headless browser + driver for browser tests, nginx for the proxy tests.
 need_apt=()

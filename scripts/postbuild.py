@@ -29,8 +29,12 @@ precompressed files, size report.
   is importable) beside every js/wasm/css file, for servers that send precompressed files
   (nginx gzip_static, the simulator's --static). Not for index.html (a sub-path rewrites it) nor
   config.json (the deployment edits it).
-- Prints the first-load transfer size (gzip, and brotli) and the on-demand chunks; with
-  --budget, exits 1 when the first load (gzip) is over it (scripts/test.sh guards 300 KiB).
+- index.html carries the sign-in form (shown before the wasm arrives, src/prepaint.js): its
+  texts are filled in from locales/ in both languages; prepaint-<hash>.js is added as a
+  blocking script with its integrity, and config.json is preloaded beside the wasm.
+- Prints the first-load transfer size (gzip, and brotli: wasm, js, css and the page itself) and
+  the on-demand chunks; with --budget, exits 1 when the first load (gzip) is over it
+  (scripts/test.sh sets the budget).
 """
 import base64, glob, gzip, hashlib, json, os, re, shutil, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -409,6 +413,7 @@ boot = (
     + "\ntry {\n"
     "  (await load()).start_standalone();\n"
     "} catch (e) {\n"
+    "  document.getElementById('obshell-prepaint')?.remove(); // a form that cannot sign in\n"
     "  showLoadError(document.body, e);\n"
     "  throw e;\n"
     "}\n"
@@ -449,16 +454,50 @@ embed = (
 )
 write("embed.js", embed)
 
+# ---- index.html: the sign-in form in the page itself (src/prepaint.js, src/prepaint.rs) -------
+# Its texts come from locales/ (one source for the page and the console): every element with
+# data-t="key" holds the English and the Chinese text, and the stylesheet shows the page's
+# language. Idempotent: a processed page is filled again from the current locales.
+ROOT_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+locales = {l: json.load(open(os.path.join(ROOT_DIR, "locales", f"{l}.json"), encoding="utf-8")) for l in ("en", "zh")}
+esc = lambda t: t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+BILINGUAL = r'<span data-l="en"[^>]*>[^<]*</span><span data-l="zh"[^>]*>[^<]*</span>'
+
+
+def fill_texts(m):
+    key = m.group(3)
+    if key not in locales["en"] or key not in locales["zh"]:
+        sys.exit(f"postbuild: index.html names text {key!r}, which locales/ does not have")
+    both = (f'<span data-l="en" lang="en">{esc(locales["en"][key])}</span>'
+            f'<span data-l="zh" lang="zh-CN">{esc(locales["zh"][key])}</span>')
+    return m.group(1) + both + m.group(4)
+
+
+html = re.sub(rf'(<(\w+)\b[^>]*\sdata-t="([^"]+)"[^>]*>)(?:{BILINGUAL}|[^<]*)(</\2>)', fill_texts, html)
+prepaint = open(os.path.join(ROOT_DIR, "src", "prepaint.js"), "rb").read()
+prepaint_name = f"prepaint-{content_hash(prepaint)}.js"
+write(prepaint_name, prepaint)
+for f in os.listdir(dist):
+    if re.fullmatch(rf"prepaint(-{HASH})?\.js", f) and f != prepaint_name:
+        remove(f)
+
 # ---- index.html: the stylesheet, the verified preloads, boot-<hash>.js ---------------------------
 html = re.sub(r'[ \t]*<link rel="(modulepreload|preload)"[^>]*>', "", html)
 html = re.sub(r'[ \t]*<script type="module" src="\./boot[^"]*"[^>]*></script>', "", html)
+html = re.sub(r'[ \t]*<script src="\./prepaint[^"]*"[^>]*></script>', "", html)
 html = re.sub(r"\n[ \t]*(?=\n)", "", html)  # the lines those tags leave empty
 hints = [f'<link rel="modulepreload" href="./{js_name}" crossorigin="anonymous" integrity="{names["jsIntegrity"]}">']
 if loader_name:
     hints.append(f'<link rel="modulepreload" href="./{loader_name}" crossorigin="anonymous" integrity="{names["loaderIntegrity"]}">')
 hints.append(f'<link rel="preload" href="./{wasm_name}" crossorigin="anonymous" integrity="{names["wasmIntegrity"]}" as="fetch" type="application/wasm">')
+# The runtime configuration, fetched with the wasm rather than after it is instantiated
+# (src/embed.rs reads it with the same URL, mode and credentials, so the browser hands over
+# this response; fetch preloads fall under connect-src 'self').
+hints.append('<link rel="preload" href="./config.json" as="fetch" crossorigin="anonymous">')
 hints.append(f'<script type="module" src="./{boot_name}" integrity="{sri(read(boot_name))}" crossorigin="anonymous"></script>')
 html = re.sub(r"[ \t]*</head>", lambda _: "    " + "\n    ".join(hints) + "\n  </head>", html, count=1)
+# Blocking, before the stylesheet: the language is set before the body is parsed (first paint).
+html = re.sub(r"([ \t]*)(<link rel=\"stylesheet\")", lambda m: f'{m.group(1)}<script src="./{prepaint_name}" integrity="{sri(prepaint)}" crossorigin="anonymous"></script>\n{m.group(1)}{m.group(2)}', html, count=1)
 write("index.html", html)
 
 if not os.path.exists(path_of("config.json")):
@@ -495,8 +534,11 @@ if brotli is None:
 # What the standalone page loads before it can show anything: everything but the chunks (fetched
 # when a page behind the sign-in gate is first shown) and embed.js (host pages only).
 first = [(f, *s) for f, s in sizes.items() if f != "embed.js" and not CHUNK_RE.match(f)]
+# The page itself (it carries the sign-in form): sent compressed on the fly, not precompressed.
+page = read("index.html")
+first.append(("index.html", len(page), len(gzip.compress(page, 9, mtime=0)), len(brotli.compress(page, quality=11)) if brotli else None))
 on_demand = [(f, *s) for f, s in sizes.items() if CHUNK_RE.match(f)]
-order = {".wasm": 0, ".js": 1, ".css": 2}
+order = {".wasm": 0, ".js": 1, ".css": 2, ".html": 3}
 first.sort(key=lambda r: (order[os.path.splitext(r[0])[1]], r[0]))
 fmt_br = lambda b: f"{b:8d} B br" if b is not None else "       - br"
 for title, rows in (("first load", first), ("on demand (page chunks)", on_demand)):
@@ -510,7 +552,7 @@ total = sum(r[2] for r in first)
 raw_total = sum(r[1] for r in first)
 if all(r[3] is not None for r in first):
     br_total = sum(min(r[3], r[1]) for r in first)
-    print(f"first-load transfer (wasm+js+css, brotli 11): {br_total} B = {br_total/1024:.1f} KiB (raw {raw_total/1024:.1f} KiB)")
-print(f"first-load transfer (wasm+js+css, gzip -9): {total} B = {total/1024:.1f} KiB (budget 300 KiB)")
+    print(f"first-load transfer (wasm+js+css+html, brotli 11): {br_total} B = {br_total/1024:.1f} KiB (raw {raw_total/1024:.1f} KiB)")
+print(f"first-load transfer (wasm+js+css+html, gzip -9): {total} B = {total/1024:.1f} KiB" + (f" (budget {budget_kib:g} KiB)" if budget_kib is not None else ""))
 if budget_kib is not None and total > budget_kib * 1024:
     sys.exit(f"postbuild: first load {total/1024:.1f} KiB is over the {budget_kib:g} KiB budget")

@@ -14,9 +14,14 @@ pub fn start_standalone() {
     // Leptos' executor is set up by mounting; this runs before, so use the browser's directly.
     wasm_bindgen_futures::spawn_local(async {
         let base = crate::app::document_base_path();
-        let config = load_config_file().await;
+        let mut config = load_config_file().await;
         let body = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body());
         let Some(body) = body else { return };
+        // The page's own sign-in form goes now, in the task that mounts the console; a language
+        // the user picked there wins over the configuration's.
+        if let (Some(lang), Ok(c)) = (crate::prepaint::take_over(), config.as_mut()) {
+            c.lang = Some(if lang == obshell_proto::Lang::Zh { "zh" } else { "en" }.to_string());
+        }
         let handle = leptos::mount::mount_to(body.clone(), move || {
             match config.clone() {
             Ok(config) => {
@@ -26,6 +31,7 @@ pub fn start_standalone() {
         }
         });
         handle.forget();
+        crate::prepaint::restore_focus();
     });
 }
 

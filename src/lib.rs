@@ -8,7 +8,8 @@
 //! - [`components`]: reusable views (form widgets, task views, dialogs); [`poll`]: live polling;
 //! - [`pages`]: the routes; [`nav`]: in-app navigation (address bar only when standalone);
 //! - [`app`]: the shell; [`config`], [`embed`]: runtime configuration, `mount(element, options)`;
-//! - [`i18n`], [`ids`]: English and Chinese texts, per-mount element ids.
+//! - [`i18n`], [`ids`]: English and Chinese texts, per-mount element ids; [`prepaint`]: the
+//!   page's own sign-in form until the wasm takes it over.
 //!
 //! Modules import downwards only (checked by `scripts/module-graph.py`): entry points (`embed`,
 //! `app`) → `pages` → `components` → `form`, `context`, `poll` → `api`, `routes`, `nav`, `i18n`.
@@ -25,6 +26,7 @@ pub mod ids;
 pub mod nav;
 pub mod pages;
 pub mod poll;
+pub mod prepaint;
 pub mod routes;
 
 pub use embed::{mount, MountHandle};

@@ -150,13 +150,20 @@ impl AgentClient {
         Ok((t, env))
     }
 
-    /// `/api/v1/info`, then `/secret`, then the clock from `/time`. Returns the agent status; the
-    /// caller decides what an incompatible agent means for the UI.
+    /// `/api/v1/info`, `/secret` and the clock from `/time`, sent together (none depends on
+    /// another's answer: one round trip, not three). Returns the agent status; the caller
+    /// decides what an incompatible agent means for the UI. When several fail, the first of
+    /// the three in that order is the one reported (an unreachable agent fails `/info` first).
     pub async fn connect(&self) -> Result<AgentStatus, ApiError> {
-        let (info, _) = self.get_plain::<AgentStatus>(routes::INFO).await?;
+        let (info, key, clock) = futures::join!(
+            self.get_plain::<AgentStatus>(routes::INFO),
+            self.refresh_key(),
+            self.sync_clock()
+        );
+        let (info, _) = info?;
         self.st().info = Some(info.clone());
-        self.refresh_key().await?;
-        self.sync_clock().await?;
+        key?;
+        clock?;
         Ok(info)
     }
 

@@ -46,6 +46,7 @@ pub fn page_of(route: Route) -> Route {
 
 /// The view of a signed-in route, once its chunk is loaded ("not found" is in the first load).
 pub async fn page(route: Route) -> Result<AnyView, ChunkUnavailable> {
+    load!(page_texts())?;
     match route {
         Route::ClusterBackup => load!(backup_page(
             obshell_proto::backup::Scope::Cluster,
@@ -74,6 +75,7 @@ pub fn prefetch_pages() {
     #[cfg(feature = "split")]
     leptos::task::spawn_local(async {
         // A failure here is not shown: the page itself retries and reports when it is opened.
+        let _ = __preload_page_texts().await;
         let _ = __preload_backup_page().await;
         let _ = __preload_task_list_page().await;
         let _ = __preload_task_view_page().await;
@@ -85,6 +87,17 @@ pub fn prefetch_pages() {
 
 // Each split point below becomes its own chunk; code shared by several chunks goes to a shared
 // chunk loaded with either. `fallible`: a failed fetch is an `Err`, not a panic (= abort).
+/// The pages' texts (`locales/*.pages.json`): they come with the pages' code, not with the
+/// sign-in page (i18n.rs); installed before any page or the task badge is shown.
+#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(
+    page_texts, wasm_split_path = ::leptos::wasm_split, fallible,
+    preload(#[allow(non_snake_case)] __preload_page_texts)
+))]
+fn page_texts() -> Result<(), ChunkUnavailable> {
+    crate::i18n::install_page_texts(crate::i18n::PAGES_EN, crate::i18n::PAGES_ZH);
+    Ok(())
+}
+
 #[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(
     backup_page, wasm_split_path = ::leptos::wasm_split, fallible,
     preload(#[allow(non_snake_case)] __preload_backup_page)
@@ -143,7 +156,15 @@ fn task_indicator() -> Result<AnyView, ChunkUnavailable> {
 /// signed-in pages' chunks, not with the sign-in page; without its chunk there is no badge.
 #[component]
 pub fn LazyTaskIndicator() -> impl IntoView {
-    let badge = move || Suspend::new(async move { load!(task_indicator()).unwrap_or_else(|_| ().into_any()) });
+    let badge = move || {
+        Suspend::new(async move {
+            let shown = async {
+                load!(page_texts())?;
+                load!(task_indicator())
+            };
+            shown.await.unwrap_or_else(|_: ChunkUnavailable| ().into_any())
+        })
+    };
     view! { <Suspense fallback=|| ()>{badge}</Suspense> }
 }
 

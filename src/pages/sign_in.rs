@@ -35,7 +35,9 @@ pub fn SignInPage() -> impl IntoView {
     };
     connect.dispatch(());
 
-    let password = RwSignal::new(String::new());
+    // What was typed (and submitted) on the page's own form before the wasm arrived.
+    let (typed, submitted) = crate::prepaint::take_sign_in().unwrap_or_default();
+    let password = RwSignal::new(typed);
     let signin_error = RwSignal::new(None::<ApiError>);
     let sign_in = password_sign_in(&client, password, signin_error);
     let compat = move || info.get().map(|i| i.compatibility());
@@ -62,7 +64,7 @@ pub fn SignInPage() -> impl IntoView {
     // Submitted (Enter) while the agent's key is still on its way: signed in as soon as it is
     // there, rather than the Enter being lost (a disabled default button would swallow it).
     // A failed or refused connection drops it: its message says why.
-    let queued = RwSignal::new(false);
+    let queued = RwSignal::new(submitted);
     Effect::new(move |_| {
         if queued.get() && !connect.pending().get() {
             queued.set(false);

@@ -37,13 +37,15 @@ test('a running DAG with a log open: about one request per second in all', async
     await submitAndLand(page);
     await waitFor(async () => (await dagState(page)) === 'RUNNING', 'running', 30000);
     // The current sub-task's log is shown (selected by the view).
-    await page.locator('.log-view, .log-panel').first().waitFor();
+    await page.locator('.log-panel .log-view').waitFor();
+    await waitFor(async () => (await page.locator('.log-panel .log-line').count()) > 0, 'log lines', 10000);
     await sim.clearJournal();
-    await new Promise((r) => setTimeout(r, 8000));
-    const j = (await sim.journal()).filter((r) => r.uri.startsWith('/api/v1/task/'));
+    await new Promise((r) => setTimeout(r, 10000));
+    // Every request to the agent, not only the task's: the bound is on what the page costs.
+    const j = (await sim.journal()).filter((r) => r.uri.startsWith('/api/v1/'));
     const logs = j.filter((r) => r.uri.includes('/logs')).length;
-    const rate = j.length / 8;
-    assert.ok(rate <= 1.25, `requests per second while running: ${rate} (${logs} log fetches)`);
+    const rate = j.length / 10;
+    assert.ok(rate <= 1.2, `requests per second while running: ${rate} (${logs} log fetches)`);
     await page.close();
   } finally {
     await browser.close();
