@@ -36,8 +36,8 @@ cargo test -p obshell-console --target wasm32-unknown-unknown --test components 
 step "release build of the console"
 bash scripts/build.sh
 
-step "first-load size budget (gzip, wasm+js+css the sign-in page needs)"
-python3 scripts/postbuild.py dist --budget 300
+step "first-load size budget (gzip: wasm, js, css and the page the sign-in needs)"
+python3 scripts/postbuild.py dist --budget 270
 
 step "the official obshell Python SDK against the simulator"
 "$TOOLS_DIR/sdk-venv/bin/python" tests/sdk/python_sdk.py "$OBSHELL_SIM"

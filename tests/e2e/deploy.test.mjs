@@ -68,11 +68,14 @@ async function submitClusterConfig(scope, basePath = '/data/backup') {
 
 const sha384 = (buf) => `sha384-${crypto.createHash('sha384').update(buf).digest('base64')}`;
 
-/** Every script/style/preload of the served index.html carries an SRI hash matching the served file. */
+/** Every script/style/preload of the served index.html carries an SRI hash matching the served
+ * file, but the preload of config.json: data the deployment edits, never executed. */
 async function assertIntegrity(indexUrl) {
   const html = await (await fetch(indexUrl)).text();
-  const tags = [...html.matchAll(/<(script|link)\b[^>]*>/g)].map((m) => m[0])
-    .filter((t) => /<script|rel="(stylesheet|modulepreload|preload)"/.test(t));
+  const all = [...html.matchAll(/<(script|link)\b[^>]*>/g)].map((m) => m[0]);
+  assert.ok(all.some((t) => /rel="preload" href="\.\/config\.json" as="fetch"/.test(t)), 'config.json is preloaded');
+  const tags = all.filter((t) => /<script|rel="(stylesheet|modulepreload|preload)"/.test(t) && !t.includes('config.json'));
+  assert.ok(tags.some((t) => /<script src="[^"]*prepaint-[0-9a-f]{16}\.js"/.test(t)), 'the prepaint script is referenced');
   const srcs = tags.map((t) => (t.match(/(?:src|href)="([^"]+)"/) || [])[1]);
   assert.ok(srcs.some((s) => /\/boot-[0-9a-f]{16}\.js$/.test(s)), `boot-<hash>.js is referenced: ${srcs}`);
   assert.ok(srcs.some((s) => s.endsWith('.css')), 'the stylesheet is referenced');
