@@ -15,15 +15,13 @@ use web_sys::{Document, HtmlInputElement};
 const ROOT_ID: &str = "obshell-prepaint";
 const PASSWORD_ID: &str = "obshell-prepaint-password";
 
-/// What the user did on the page's own form.
+/// What the user did on the page's own form, until the console's sign-in page takes it.
 #[derive(Default)]
-pub struct Handoff {
-    pub password: String,
-    pub submitted: bool,
-    /// The language picked with the page's own switch (not the browser's default).
-    pub lang: Option<Lang>,
+struct Handoff {
+    password: String,
+    submitted: bool,
     /// The caret (selection start and end) when the password input had the focus.
-    pub focus: Option<(u32, u32)>,
+    focus: Option<(u32, u32)>,
 }
 
 thread_local! {
@@ -34,19 +32,21 @@ fn document() -> Option<Document> {
     web_sys::window()?.document()
 }
 
-/// Reads the page's form and removes it; `None` when the page has none (a host page, a test).
-/// The password and submit wait for the sign-in page ([`take_sign_in`]).
+/// Reads the page's form and removes it. Returns the language picked with the form's own switch
+/// (`None`: not switched, or no form: a host page, a test). The password and submit wait for
+/// the sign-in page ([`take_sign_in`]).
 pub fn take_over() -> Option<Lang> {
     let doc = document()?;
     let root = doc.get_element_by_id(ROOT_ID)?;
     let input = doc
         .get_element_by_id(PASSWORD_ID)
         .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
+    // prepaint.js writes the page language's tag there, as the console's `Lang::tag` spells it.
+    let lang = root
+        .get_attribute("data-lang-chosen")
+        .map(|l| if l == Lang::Zh.tag() { Lang::Zh } else { Lang::En });
     let mut handoff = Handoff {
         submitted: root.query_selector("form[data-submitted]").ok().flatten().is_some(),
-        lang: root
-            .get_attribute("data-lang-chosen")
-            .map(|l| if l.starts_with("zh") { Lang::Zh } else { Lang::En }),
         ..Handoff::default()
     };
     if let Some(input) = input {
@@ -63,7 +63,6 @@ pub fn take_over() -> Option<Lang> {
         input.set_value("");
     }
     root.remove();
-    let lang = handoff.lang;
     TAKEN.with(|t| *t.borrow_mut() = Some(handoff));
     lang
 }
