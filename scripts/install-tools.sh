@@ -24,6 +24,11 @@ if ! rustup component list --installed | grep -q '^rust-src'; then
   log "adding rustup component rust-src"
   rustup component add rust-src
 fi
+# build.sh builds offline (Trunk --offline): the standard library's own dependencies must be in
+# cargo's cache beforehand (a fresh cache fails on `moto-rt`). The library's lock file pins them;
+# reading its manifest needs the unstable-cargo switch, for this one call. Quick when cached.
+log "fetching the standard library's dependencies (build-std)"
+RUSTC_BOOTSTRAP=1 cargo fetch --quiet --manifest-path "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
 
 # 2. Debian packages: headless browser + driver for browser tests, nginx for the proxy tests.
 need_apt=()

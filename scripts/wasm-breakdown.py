@@ -54,7 +54,19 @@ def demangle(name):
     return "::".join(p.replace("$LT$", "<").replace("$GT$", ">").replace("$u20$", " ").replace("..", "::") for p in parts)
 
 
+V0_CRATE = re.compile(r"C(?:s[0-9A-Za-z]*_)?(\d+)")
+
+
 def crate_of(path):
+    # Rust's v0 mangling (`_R...`, build-std's default): the first crate root `C[s<hash>_]<len><name>`
+    # is the crate of the item or impl (generic arguments come after it).
+    if path.startswith("_R"):
+        for m in V0_CRATE.finditer(path, 2):
+            n = int(m.group(1))
+            name = path[m.end():m.end() + n]
+            if len(name) == n and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                return name
+        return "?"
     p = path.lstrip("<").lstrip("&").replace("mut ", "")
     p = re.sub(r"^(impl |dyn )", "", p)
     head = re.split(r"::|<| |\[|\(", p, maxsplit=1)[0]

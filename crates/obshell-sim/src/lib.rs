@@ -107,6 +107,12 @@ pub async fn serve(config: Config) -> std::io::Result<(SocketAddr, SimHandle)> {
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let svc = app.into_make_service_with_connect_info::<SocketAddr>();
+        // TCP_NODELAY on every connection, as Go's net/http (the agent) and nginx have it: without
+        // it a response written in pieces (headers, then a file's body) waits for the browser's
+        // delayed ACK, up to 40 ms per request on loopback.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let _ = axum::serve(listener, svc)
             .with_graceful_shutdown(async move {
                 let _ = rx.await;
