@@ -410,9 +410,18 @@ export function showLoadError(where, error) {
 boot = (
     "// Starts the standalone console (scripts/postbuild.py; no inline script, so a strict CSP works).\n"
     + LOAD_JS
-    + "\ntry {\n"
-    "  (await load()).start_standalone();\n"
+    + "\n// An async module: it runs as soon as it and the console's files are there, not after the\n"
+    "// whole page is parsed. The wasm is compiled and instantiated meanwhile; the start (it takes\n"
+    "// the page's sign-in form over and mounts on <body>) waits for the parsed page.\n"
+    "const parsed = document.readyState === 'loading'\n"
+    "  ? new Promise((done) => document.addEventListener('DOMContentLoaded', done, { once: true }))\n"
+    "  : Promise.resolve();\n"
+    "try {\n"
+    "  const bindings = await load();\n"
+    "  await parsed;\n"
+    "  bindings.start_standalone();\n"
     "} catch (e) {\n"
+    "  await parsed;\n"
     "  document.getElementById('obshell-prepaint')?.remove(); // a form that cannot sign in\n"
     "  showLoadError(document.body, e);\n"
     "  throw e;\n"
@@ -483,7 +492,7 @@ for f in os.listdir(dist):
 
 # ---- index.html: the stylesheet, the verified preloads, boot-<hash>.js ---------------------------
 html = re.sub(r'[ \t]*<link rel="(modulepreload|preload)"[^>]*>', "", html)
-html = re.sub(r'[ \t]*<script type="module" src="\./boot[^"]*"[^>]*></script>', "", html)
+html = re.sub(r'[ \t]*<script type="module"( async)? src="\./boot[^"]*"[^>]*></script>', "", html)
 html = re.sub(r'[ \t]*<script src="\./prepaint[^"]*"[^>]*></script>', "", html)
 html = re.sub(r"\n[ \t]*(?=\n)", "", html)  # the lines those tags leave empty
 hints = [f'<link rel="modulepreload" href="./{js_name}" crossorigin="anonymous" integrity="{names["jsIntegrity"]}">']
@@ -494,7 +503,7 @@ hints.append(f'<link rel="preload" href="./{wasm_name}" crossorigin="anonymous" 
 # (src/embed.rs reads it with the same URL, mode and credentials, so the browser hands over
 # this response; fetch preloads fall under connect-src 'self').
 hints.append('<link rel="preload" href="./config.json" as="fetch" crossorigin="anonymous">')
-hints.append(f'<script type="module" src="./{boot_name}" integrity="{sri(read(boot_name))}" crossorigin="anonymous"></script>')
+hints.append(f'<script type="module" async src="./{boot_name}" integrity="{sri(read(boot_name))}" crossorigin="anonymous"></script>')
 html = re.sub(r"[ \t]*</head>", lambda _: "    " + "\n    ".join(hints) + "\n  </head>", html, count=1)
 # Blocking, before the stylesheet: the language is set before the body is parsed (first paint).
 html = re.sub(r"([ \t]*)(<link rel=\"stylesheet\")", lambda m: f'{m.group(1)}<script src="./{prepaint_name}" integrity="{sri(prepaint)}" crossorigin="anonymous"></script>\n{m.group(1)}{m.group(2)}', html, count=1)
