@@ -11,7 +11,11 @@
 //   answered): a click signs in at once;
 // - sign-in → form interactive: from the click on "Sign in" to the cluster backup form taking
 //   input (its base path field present and enabled).
-// Median of BENCH_LOADS (5) loads each; also the bytes and requests of the first load.
+// Median of BENCH_LOADS (5) loads each; also the bytes and requests of the first load. For
+// scale, the same "password visible" of a bare page (one password input, one external
+// stylesheet) from the same server: the browser's own floor for a styled first paint here.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,9 +58,34 @@ const PROBE = () => {
   requestAnimationFrame(frame);
 };
 
+// The floor: a page with nothing but a password input and one small stylesheet.
+async function bareFloor(browser) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-floor-'));
+  fs.writeFileSync(path.join(dir, 'index.html'), '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>floor</title><link rel="stylesheet" href="./floor.css"></head><body><form><input type="password" aria-label="password"></form></body></html>');
+  fs.writeFileSync(path.join(dir, 'floor.css'), 'input { border: 1px solid #888; padding: 4px; }');
+  const sim = await startSim([], { staticDir: dir });
+  const times = [];
+  try {
+    for (let i = 0; i < LOADS; i++) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.addInitScript(PROBE);
+      await page.goto(sim.url('/'), { waitUntil: 'commit' });
+      await page.waitForFunction(() => window.__marks?.passwordVisible !== undefined, null, { timeout: 30000 });
+      times.push(await page.evaluate(() => window.__marks.passwordVisible));
+      await context.close();
+    }
+  } finally {
+    await sim.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return median(times);
+}
+
 const sim = await startSim();
 const browser = await launch();
 try {
+  console.log(`sign-in: a bare page (password input + one stylesheet) from the same server shows its input at ${(await bareFloor(browser)).toFixed(0)} ms (loopback, cold, median of ${LOADS}): the browser's floor here`);
   for (const link of LINKS) {
     const rows = [];
     for (let i = 0; i < LOADS; i++) {

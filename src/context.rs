@@ -51,12 +51,13 @@ pub struct Mount {
 /// Provides every per-mount context in the current reactive owner.
 pub fn provide_mount(options: &MountOptions) -> Mount {
     let config = options.config.clone();
-    let i18n = I18n::new(config.lang().unwrap_or_else(browser_lang));
     let page_base = match &options.placement {
         Placement::Standalone { page_base } => page_base.clone(),
         _ => String::new(),
     };
-    let client = AgentClient::new(config.client(config.profiles.first(), &page_base), i18n.lang);
+    let (agent, lang) = first_agent(&config, &page_base);
+    let i18n = I18n::new(lang);
+    let client = AgentClient::new(agent, i18n.lang);
     let (nav, ids, host) = match &options.placement {
         Placement::Standalone { page_base } => (Nav::with_history(page_base), IdScope::default(), None),
         Placement::Embedded { host } => (
@@ -86,6 +87,14 @@ pub fn provide_mount(options: &MountOptions) -> Mount {
         sso_error,
         standalone: matches!(options.placement, Placement::Standalone { .. }),
     }
+}
+
+/// The agent a mount talks to first (the first profile, if any) and the language it starts in.
+pub fn first_agent(config: &RuntimeConfig, page_base: &str) -> (crate::api::ClientConfig, obshell_proto::Lang) {
+    (
+        config.client(config.profiles.first(), page_base),
+        config.lang().unwrap_or_else(browser_lang),
+    )
 }
 
 /// Why the host's SSO token did not sign in (shown on the sign-in page).

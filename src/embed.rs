@@ -22,6 +22,14 @@ pub fn start_standalone() {
         if let (Some(lang), Ok(c)) = (crate::prepaint::take_over(), config.as_mut()) {
             c.lang = Some(if lang == obshell_proto::Lang::Zh { "zh" } else { "en" }.to_string());
         }
+        // The agent's status, key and clock are asked for now; they arrive while the console
+        // mounts, and its sign-in page takes them over.
+        if let Ok(c) = &config {
+            let (agent, lang) = crate::context::first_agent(c, &base);
+            crate::api::connect_early(agent, lang);
+            // Let the requests go out (the bootstrap task runs first) before the mount.
+            let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&JsValue::UNDEFINED)).await;
+        }
         let handle = leptos::mount::mount_to(body.clone(), move || {
             match config.clone() {
             Ok(config) => {

@@ -65,6 +65,46 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// A bootstrap (`connect`) sent before the console is mounted, with what it learned.
+struct EarlyConnect {
+    result: Result<AgentStatus, ApiError>,
+    info: Option<AgentStatus>,
+    key: Option<PublicKey>,
+    skew_ms: f64,
+}
+
+thread_local! {
+    /// The standalone start's bootstrap, for the agent and language it was sent with.
+    static EARLY_CONNECT: std::cell::RefCell<Option<(ClientConfig, Lang, oneshot::Receiver<EarlyConnect>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Sends `/info`, `/secret` and `/time` for `config` now, before the console is mounted (the
+/// standalone start: mounting takes tens of milliseconds, the answers come meanwhile). The
+/// first [`AgentClient::connect`] for the same agent and language takes them over instead of
+/// asking again; any other (a retry, another profile) asks the agent itself.
+pub fn connect_early(config: ClientConfig, lang: Lang) {
+    let (done, answer) = oneshot::channel();
+    let client = AgentClient::new(config.clone(), RwSignal::new(lang));
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = client.connect_now().await;
+        let st = client.st();
+        let _ = done.send(EarlyConnect {
+            result,
+            info: st.info.clone(),
+            key: st.key.clone(),
+            skew_ms: st.skew_ms,
+        });
+    });
+    EARLY_CONNECT.with(|e| *e.borrow_mut() = Some((config, lang, answer)));
+}
+
+/// The early bootstrap, once, if it was sent for this agent and language.
+fn take_early_connect(config: &ClientConfig, lang: Lang) -> Option<oneshot::Receiver<EarlyConnect>> {
+    let (c, l, answer) = EARLY_CONNECT.with(|e| e.borrow_mut().take())?;
+    (c == *config && l == lang).then_some(answer)
+}
+
 impl AgentClient {
     pub fn new(config: ClientConfig, lang: RwSignal<Lang>) -> Self {
         AgentClient {
@@ -155,6 +195,20 @@ impl AgentClient {
     /// decides what an incompatible agent means for the UI. When several fail, the first of
     /// the three in that order is the one reported (an unreachable agent fails `/info` first).
     pub async fn connect(&self) -> Result<AgentStatus, ApiError> {
+        let early = take_early_connect(&self.config(), self.lang.get_untracked());
+        if let Some(Ok(done)) = match early {
+            Some(answer) => Some(answer.await),
+            None => None,
+        } {
+            // What connecting would have left here, as the early one left it in its client.
+            let mut st = self.st();
+            (st.info, st.key, st.skew_ms) = (done.info, done.key, done.skew_ms);
+            return done.result;
+        }
+        self.connect_now().await
+    }
+
+    async fn connect_now(&self) -> Result<AgentStatus, ApiError> {
         let (info, key, clock) = futures::join!(
             self.get_plain::<AgentStatus>(routes::INFO),
             self.refresh_key(),

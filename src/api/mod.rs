@@ -10,6 +10,6 @@ mod client;
 mod error;
 pub mod http;
 
-pub use client::{AgentClient, ClientConfig, ReauthRequest};
+pub use client::{connect_early, AgentClient, ClientConfig, ReauthRequest};
 pub use error::{ApiError, Context as ErrorContext, Summary as ErrorSummary};
 pub use http::HttpMethod;

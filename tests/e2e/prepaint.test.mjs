@@ -106,6 +106,33 @@ test('the language picked on the page form is the console\'s', async () => {
   }
 });
 
+test('the agent\'s status, key and clock are asked for once, before the console is drawn', async () => {
+  await sim.clearJournal();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    // For each request the page makes: whether the console's own form was there when it was sent.
+    await page.addInitScript(() => {
+      window.__sent = [];
+      const fetch = window.fetch;
+      window.fetch = function (input, init) {
+        const url = new URL(input instanceof Request ? input.url : String(input), location.href);
+        window.__sent.push({ path: url.pathname, drawn: document.getElementById('signin-password') !== null });
+        return fetch.call(this, input, init);
+      };
+    });
+    await page.goto(sim.url('/'));
+    await page.locator('.agent-line').waitFor({ timeout: 20000 });
+    const sent = (await page.evaluate(() => window.__sent)).filter((r) => r.path.startsWith('/api/'));
+    assert.deepEqual(sent.map((r) => r.path).sort(), ['/api/v1/info', '/api/v1/secret', '/api/v1/time']);
+    assert.deepEqual(sent.filter((r) => r.drawn), [], 'sent before the console drew its sign-in page');
+    const gets = (await sim.journal()).filter((r) => r.method === 'GET').map((r) => r.uri).sort();
+    assert.deepEqual(gets, ['/api/v1/info', '/api/v1/secret', '/api/v1/time']);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a console that cannot load takes the page form away and says why', async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
