@@ -54,14 +54,14 @@ pub fn BackupPage(scope: Scope, #[prop(optional, into)] tenant: Signal<String>) 
     let tenant = Memo::new(move |_| tenant.get());
     let drafts = use_drafts();
 
-    // Tenants for the picker and the cluster page's current values.
-    let tenants = {
+    // Tenants for the tenant page's picker (the cluster page reads them with its current values).
+    let tenants = (scope == Scope::Tenant).then(|| {
         let client = client.clone();
         LocalResource::new(move || {
             let client = client.clone();
             async move { user_tenants(&client).await }
         })
-    };
+    });
 
     let form_key = move || match scope {
         Scope::Cluster => CLUSTER_KEY.to_string(),
@@ -105,7 +105,7 @@ pub fn BackupPage(scope: Scope, #[prop(optional, into)] tenant: Signal<String>) 
         <section class="card wide" aria-labelledby=crate::ids::uid("backup-title")>
             <h1 id=crate::ids::uid("backup-title")>{title}</h1>
             <p class="muted">{move || match scope { Scope::Cluster => i18n.now("backup.cluster_explain"), Scope::Tenant => i18n.now("backup.tenant_explain") }}</p>
-            {(scope == Scope::Tenant).then(|| view! { <TenantPicker tenants=tenants selected=tenant/> })}
+            {tenants.map(|tenants| view! { <TenantPicker tenants=tenants selected=tenant/> })}
             <Suspense fallback=move || view! { <p class="muted">{i18n.t("common.loading")}</p> }>
                 {move || current.get().flatten().map(|r| match r {
                     Ok(Current::Tenant(k)) => view! { <CurrentValues scope=scope values=k.values/> }.into_any(),
