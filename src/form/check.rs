@@ -96,6 +96,7 @@ fn refusal_message(lang: Lang, field: Field, r: &Refusal, values: &FormValues, b
         Refusal::RecoveryWindow(_) if values.get(Field::RecoveryWindow).trim().is_empty() => {
             text(lang, "form.recovery_window_empty")
         }
+        Refusal::QuoteInDestination => text(lang, "form.quote_in_destination"),
         Refusal::RecoveryWindow(e) => text_with(lang, "form.recovery_window_refused", &[("reason", &e.message(lang))]),
     }
 }

@@ -286,6 +286,28 @@ test('a stage-2 failure (recovery window OceanBase rejects): refused by the form
   await view.close();
 });
 
+test('a single quote in the destination: refused at its field; sent by another client, the agent\'s SQL breaks in stage 2', async () => {
+  const page = await openForm(quick);
+  await page.locator('#backup-base-path').fill("/data/o'neil");
+  await page.locator('form.backup-form button[type=submit]').click();
+  await page.getByText("Remove the single quote (')").waitFor();
+  assert.equal(await page.locator('pre.json').count(), 0, 'not submitted');
+  await page.close();
+
+  // The agent checks the prefix only; OceanBase refuses the statement the task builds with it.
+  const created = await agentRequest(quick.base, 'POST', '/api/v1/obcluster/backup/config', { backup_base_uri: "file:///data/o'neil" });
+  assert.equal(created.successful, true, JSON.stringify(created));
+  const view = await newPage(browser);
+  await signIn(view, quick, PASSWORD, `/tasks/${created.data.id}`);
+  await waitState(view, 'FAILED');
+  const f = await failure(view);
+  assert.match(f.title, /Failed at stage 2 “Set backup config”/);
+  assert.equal(f.code, 'MySQL.Error');
+  assert.match(f.message, /Error 1064 \(42000\): You have an error in your SQL syntax/);
+  assert.deepEqual(problems(view), []);
+  await view.close();
+});
+
 test('cancel a running DAG: FAILED with operator CANCEL', async () => {
   const page = await openForm(slow);
   const id = await submitConfig(page, basePath('/data/cancel'));

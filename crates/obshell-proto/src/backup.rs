@@ -487,10 +487,15 @@ pub enum Refusal {
     Storage(storage::StorageWarning),
     /// OceanBase refuses the delete policy's recovery window (why, in the agent's words).
     RecoveryWindow(AgentError),
+    /// The destination the agent writes into its SQL (`ALTER SYSTEM SET LOG_ARCHIVE_DEST =
+    /// 'LOCATION=<uri>'`, `DATA_BACKUP_DEST = '<uri>'`: `ob/agent/service/tenant/backup.go`
+    /// L124-132, L188, unescaped) holds a single quote: the statement breaks, after the task has
+    /// switched archive log off.
+    QuoteInDestination,
 }
 
 /// What the task would refuse in this request, by field: object-store destinations without
-/// endpoint or credentials, a recovery window OceanBase refuses. (URI structure errors, which the
+/// endpoint or credentials or with a single quote, a recovery window OceanBase refuses. (URI structure errors, which the
 /// task's first stage reports too, are in [`field_errors`].)
 pub fn task_refusals(cfg: &BackupConfig, scope: Scope) -> Vec<(Field, Refusal)> {
     let mut out = Vec::new();
@@ -504,6 +509,10 @@ pub fn task_refusals(cfg: &BackupConfig, scope: Scope) -> Vec<(Field, Refusal)> 
     for (field, uri) in uris {
         if let Some(d) = uri.as_deref().and_then(|u| storage::StorageDest::parse(u).ok()) {
             out.extend(d.warnings().into_iter().map(|w| (*field, Refusal::Storage(w))));
+            // What the agent writes: the parsed (percent-decoded) parts, credentials included.
+            if d.generate_uri().contains('\'') {
+                out.push((*field, Refusal::QuoteInDestination));
+            }
         }
     }
     if let Some(e) = cfg

@@ -460,6 +460,44 @@ fn what_the_task_would_refuse_is_named_by_field() {
 }
 
 #[test]
+fn a_single_quote_in_what_the_agent_writes_into_its_sql_is_refused() {
+    use obshell_proto::backup::Refusal;
+    let quoted = |scope, cfg: BackupConfig| {
+        backup::task_refusals(&cfg, scope)
+            .into_iter()
+            .filter(|(_, r)| *r == Refusal::QuoteInDestination)
+            .map(|(f, _)| f)
+            .collect::<Vec<_>>()
+    };
+    let cluster = |uri: &str| BackupConfig {
+        backup_base_uri: Some(uri.into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        quoted(Scope::Cluster, cluster("file:///data/o'neil")),
+        [Field::BackupBaseUri]
+    );
+    // Percent-encoded in a query value, the agent decodes it before writing the statement.
+    assert_eq!(
+        quoted(Scope::Cluster, cluster("oss://b/k?host=h&access_id=A&access_key=K%27x")),
+        [Field::BackupBaseUri]
+    );
+    assert_eq!(
+        quoted(
+            Scope::Tenant,
+            BackupConfig {
+                archive_base_uri: Some("file:///a'".into()),
+                data_base_uri: Some("file:///d".into()),
+                ..Default::default()
+            }
+        ),
+        [Field::ArchiveBaseUri]
+    );
+    assert!(quoted(Scope::Cluster, cluster("file:///data/oneil")).is_empty());
+    assert!(quoted(Scope::Cluster, cluster("oss://b/k?host=h&access_id=A&access_key=K\"x")).is_empty());
+}
+
+#[test]
 fn uri_scheme_prefix_only_at_request_time() {
     for bad in [
         "obs://b/p",

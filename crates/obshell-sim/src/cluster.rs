@@ -123,6 +123,19 @@ pub(crate) fn incorrect_arguments(what: &str) -> AgentError {
     AgentError::mysql(format!("Error 1210 (HY000): Incorrect arguments to {what}"))
 }
 
+/// OceanBase's answer to a destination the agent put between single quotes although it holds
+/// one (`ob/agent/service/tenant/backup.go` L124-132, L188: no escaping). Error number and
+/// class are MySQL's for a syntax error; the text after "near" is left out (it would quote
+/// the rest of the destination, credentials included).
+pub(crate) fn quote_breaks_statement(uri: &str) -> Result<(), AgentError> {
+    if uri.contains('\'') {
+        return Err(AgentError::mysql(
+            "Error 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your OceanBase version for the right syntax to use",
+        ));
+    }
+    Ok(())
+}
+
 impl Cluster {
     /// `sys` (1) plus the user tenants with ids 1002, 1004, … (OceanBase pairs each user tenant
     /// with a META tenant of the odd id before it, which the agent never shows).
@@ -210,6 +223,7 @@ impl Cluster {
         binding: Option<&str>,
         piece: Option<&str>,
     ) -> Result<(), AgentError> {
+        quote_breaks_statement(location)?;
         if location.is_empty() {
             return Err(incorrect_arguments("LOG_ARCHIVE_DEST"));
         }
@@ -239,6 +253,7 @@ impl Cluster {
     }
 
     pub(crate) fn set_data_dest(&mut self, tid: i64, uri: &str) -> Result<(), AgentError> {
+        quote_breaks_statement(uri)?;
         if uri.is_empty() {
             return Err(incorrect_arguments("DATA_BACKUP_DEST"));
         }
@@ -637,6 +652,22 @@ mod tests {
             assert!(c.backup_finished(1002), "n={n}");
             assert_eq!(c.tenants[1].backup.history[0].status, "COMPLETED");
         }
+    }
+
+    #[test]
+    fn a_quote_in_a_destination_breaks_the_statement() {
+        let mut c = Cluster::new(1, &["t1".into()], 0);
+        let e = c.set_data_dest(1002, "file:///b/o'neil/1/1002/data").unwrap_err();
+        assert!(e.message(obshell_proto::Lang::En).contains("Error 1064"), "{e:?}");
+        let e = c
+            .set_archive_dest(1002, "oss://b/k?host=h&access_id=A&access_key=K'x", None, None)
+            .unwrap_err();
+        assert!(
+            !e.message(obshell_proto::Lang::En).contains("K'x"),
+            "no credentials in the error"
+        );
+        assert!(c.tenants[1].backup.archive_dest.is_none());
+        c.set_data_dest(1002, "file:///b/oneil/1/1002/data").unwrap();
     }
 
     #[test]

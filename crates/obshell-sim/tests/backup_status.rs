@@ -466,5 +466,17 @@ async fn status_answers_keep_the_agent_s_key_order() {
         tasks.data()["page"],
         json!({"total_elements":7,"total_pages":4,"size":2,"number":1})
     );
+    // Go's int conversions: a size of 2^63 makes the slice start negative and the agent panic
+    // (gin's recovery answers); a page past the end is empty; 2^63 - 1 is just large.
+    c.get("/api/v1/tenant/t1/backup/tasks?size=9223372036854775808")
+        .await
+        .assert_err(500, "Common.Unexpected", "Unexpected error: Internal Server Error");
+    c.get("/api/v1/tenant/t1/backup/tasks?page=3&size=4611686018427387904")
+        .await
+        .assert_err(500, "Common.Unexpected", "Unexpected error: Internal Server Error");
+    let past = c.get("/api/v1/tenant/t1/backup/tasks?page=9&size=2").await;
+    assert_eq!(past.data()["contents"], json!([]));
+    let all = c.get("/api/v1/tenant/t1/backup/tasks?size=9223372036854775807").await;
+    assert_eq!(all.data()["contents"].as_array().map(Vec::len), Some(7));
     sim.handle.shutdown().await;
 }

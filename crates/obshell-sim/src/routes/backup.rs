@@ -371,11 +371,24 @@ pub(super) fn tasks(r: &Req<'_>, name: &str) -> Out {
         (x, y) => y.is_some().cmp(&x.is_some()),
     });
     let total = jobs.len();
-    let skip = ((page - 1) as u128 * size as u128).min(usize::MAX as u128) as usize;
+    // `start := int((p.Page - 1) * p.Size); end := start + int(p.Size)`, then `tasks[start:]` or
+    // `tasks[start:end]` (`ob/agent/service/tenant/backup.go` L390-398): Go's wrapping uint64 and
+    // int arithmetic; a slice with a negative or reversed bound panics, and gin's recovery
+    // answers its pre-built 500 (a `size` of 2^63 or more, or an overflowing page × size).
+    let start = (page - 1).wrapping_mul(size) as i64;
+    let end = start.wrapping_add(size as i64);
+    let len = total as i64;
+    let (skip, take) = if start >= len {
+        (total, 0)
+    } else if start < 0 || (end <= len && end < start) {
+        return Err(obshell_proto::agent::secure::recovery_error().into());
+    } else {
+        (start as usize, (end.min(len) - start) as usize)
+    };
     let contents: Vec<backup_ops::BackupJob> = jobs
         .into_iter()
         .skip(skip)
-        .take(size as usize)
+        .take(take)
         .map(|j| backup_ops::BackupJob {
             tenant_id: j.tenant_id,
             job_id: j.job_id,
