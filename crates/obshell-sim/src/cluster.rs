@@ -243,8 +243,11 @@ impl Cluster {
 
     /// `ALTER SYSTEM SET ARCHIVE_LAG_TARGET = '<v>'`: OceanBase accepts [0ms, 7200s].
     pub(crate) fn set_archive_lag_target(&mut self, tid: i64, value: &str) -> Result<(), AgentError> {
-        let ok =
-            obshell_proto::duration::parse(value).is_ok_and(|d| d <= obshell_proto::backup::ARCHIVE_LAG_TARGET_MAX);
+        // The agent's grammar, but from 0 (OceanBase's range; the agent's own check starts at 1ns).
+        let ok = match obshell_proto::duration::parse(value) {
+            Ok(d) => d <= obshell_proto::backup::ARCHIVE_LAG_TARGET_MAX,
+            Err(e) => e == obshell_proto::duration::DurationError::LessThanMin,
+        };
         if !ok {
             return Err(incorrect_arguments("archive_lag_target"));
         }
@@ -651,6 +654,17 @@ mod tests {
             c.tick(n as i128);
             assert!(c.backup_finished(1002), "n={n}");
             assert_eq!(c.tenants[1].backup.history[0].status, "COMPLETED");
+        }
+    }
+
+    #[test]
+    fn archive_lag_target_takes_oceanbase_s_range_from_zero() {
+        let mut c = Cluster::new(1, &["t1".into()], 0);
+        for ok in ["0s", "0ms", "2h", "7200s"] {
+            assert!(c.set_archive_lag_target(1002, ok).is_ok(), "{ok}");
+        }
+        for bad in ["7201s", "", "soon", "-1s"] {
+            assert!(c.set_archive_lag_target(1002, bad).is_err(), "{bad}");
         }
     }
 
