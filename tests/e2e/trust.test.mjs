@@ -174,14 +174,14 @@ test('the review names each change and reset; the CLI and SDK equivalents send t
   const page = await newPage(browser);
   await signIn(page, sim);
   await page.locator('label.radio', { hasText: 'Set (POST)' }).click();
-  await page.locator('#backup-base-path').fill("/data/it's here");
+  await page.locator('#backup-base-path').fill('/data/it is $HOME');
   await page.locator('#log-archive-concurrency').fill('9');
   await page.locator('#delete-policy').check();
   await page.locator('#recovery-window').fill('7');
   await page.locator('form.backup-form button[type=submit]').click();
   const body = JSON.parse(await page.locator('pre.json').textContent());
   assert.deepEqual(body, {
-    backup_base_uri: "file:///data/it's here", binding: body.binding, piece_switch_interval: body.piece_switch_interval,
+    backup_base_uri: 'file:///data/it is $HOME', binding: body.binding, piece_switch_interval: body.piece_switch_interval,
     log_archive_concurrency: 9, delete_policy: { policy: 'default', recovery_window: '7d' },
   });
   assert.ok(body.binding && body.piece_switch_interval, 'both explicit');
